@@ -1,0 +1,146 @@
+/// Differentiable elementwise primitives beyond arithmetic (which lives beside the Tensor type):
+/// activations, erf, clamp, maximum/minimum, where, dropout; and the non-differentiable
+/// comparisons. A derivative that is piecewise constant (relu's, clamp's) is a constant mask
+/// computed from the raw values, so higher derivatives come out right (zero) as well.
+module internal Nabla.OpsElementwise
+
+open System
+open TorchSharp
+open Nabla.Raw
+
+let inline private sc (c: float) = Scalar.op_Implicit c
+
+/// A constant (non-differentiated) tensor made from raw values.
+let constant (r: RawTensor) = Const r
+
+let sigmoid (x: Tensor) =
+    Prim.Elementwise("sigmoid", (fun r -> r.sigmoid ()), (fun _ y -> Tensor.Mul(y, Tensor.RSubScalar(1.0, y))), x)
+
+/// max(x, 0). Its cotangent is g where x > 0, else 0.
+let relu (x: Tensor) =
+    let rule (x: Tensor) (_: Tensor) (d: Tensor) =
+        // Not disposed here: MaskedZero's own rules keep the mask for higher derivatives.
+        let notPositive = guard1 "relu" (x.Raw()) (fun () -> (x.Raw()).le (sc 0.0))
+        Prim.MaskedZero(d, notPositive)
+    Prim.Lift1("relu", (fun r -> r.relu ()), rule, rule, x)
+
+let leakyRelu (slope: float) (x: Tensor) =
+    let factor (x: Tensor) =
+        // 1 where x > 0, else slope
+        let r = (x.Raw())
+        use positive = r.gt (sc 0.0)
+        Const(guard1 "leakyRelu" r (fun () -> positive.to_type(r.dtype).mul_(sc (1.0 - slope)).add_ (sc slope)))
+    Prim.Elementwise("leakyRelu", (fun r -> torch.nn.functional.leaky_relu (r, slope)), (fun x _ -> factor x), x)
+
+let erf (x: Tensor) =
+    let c = 2.0 / sqrt Math.PI
+    Prim.Elementwise("erf", (fun r -> r.erf ()), (fun x _ -> Tensor.MulScalar(Tensor.Exp(Tensor.Neg(Tensor.Mul(x, x))), c)), x)
+
+/// x·Φ(x) with the exact normal CDF (PyTorch's default gelu). d/dx = Φ(x) + x·φ(x).
+let gelu (x: Tensor) =
+    let dydx (x: Tensor) (_: Tensor) =
+        let cdf = Tensor.MulScalar(Tensor.AddScalar(erf (Tensor.MulScalar(x, 1.0 / sqrt 2.0)), 1.0), 0.5)
+        let pdf = Tensor.MulScalar(Tensor.Exp(Tensor.MulScalar(Tensor.Mul(x, x), -0.5)), 1.0 / sqrt (2.0 * Math.PI))
+        Tensor.Add(cdf, Tensor.Mul(x, pdf))
+    Prim.Elementwise("gelu", (fun r -> torch.nn.functional.gelu r), dydx, x)
+
+/// log(1 + eˣ); its derivative is sigmoid(x).
+let softplus (x: Tensor) =
+    Prim.Elementwise("softplus", (fun r -> torch.nn.functional.softplus (r, 1.0, 20.0)), (fun x _ -> sigmoid x), x)
+
+/// x for x > 0, alpha·(eˣ - 1) otherwise. d/dx = 1 for x > 0, y + alpha otherwise.
+let elu (alpha: float) (x: Tensor) =
+    let dydx (x: Tensor) (y: Tensor) =
+        let positive = guard1 "elu" (x.Raw()) (fun () -> (x.Raw()).gt (sc 0.0))
+        // (y + alpha) where x <= 0, plus 1 where x > 0
+        let ones = Const(guard1 "elu" (x.Raw()) (fun () -> positive.to_type (x.Raw()).dtype))
+        Tensor.Add(Prim.MaskedZero(Tensor.AddScalar(y, alpha), positive), ones)
+    Prim.Elementwise("elu", (fun r -> torch.nn.functional.elu (r, alpha)), dydx, x)
+
+/// Limits values to [lo, hi] (either bound optional). The derivative is 1 inside (bounds included), 0 outside.
+let clamp (lo: float option) (hi: float option) (x: Tensor) =
+    let rule (x: Tensor) (_: Tensor) (d: Tensor) =
+        let r = (x.Raw())
+        let outside =
+            match lo, hi with
+            | Some l, Some h ->
+                use below = r.lt (sc l)
+                use above = r.gt (sc h)
+                below.logical_or above
+            | Some l, None -> r.lt (sc l)
+            | None, Some h -> r.gt (sc h)
+            | None, None -> r.ne r // all false
+        Prim.MaskedZero(d, Memory.adopt outside)
+    let primal (r: RawTensor) =
+        match lo, hi with
+        | Some l, Some h -> r.clamp (sc l, sc h)
+        | Some l, None -> r.clamp_min (sc l)
+        | None, Some h -> r.clamp_max (sc h)
+        | None, None -> r.alias ()
+    Prim.Lift1("clamp", primal, rule, rule, x)
+
+/// Elementwise maximum (or minimum); on ties each input gets half the cotangent, as in PyTorch.
+let private extremum (op: string) (primal: RawTensor -> RawTensor -> RawTensor) (wins: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
+    // Share of the cotangent that goes to a: 1 where a wins, 0.5 on ties, 0 where b wins.
+    let shareA (a: Tensor) (b: Tensor) =
+        let ra, rb = (a.Raw()), (b.Raw())
+        use w = wins ra rb
+        use tie = ra.eq rb
+        use wf = w.to_type ra.dtype
+        use tf = tie.to_type ra.dtype
+        Const(guard2 op ra rb (fun () -> wf.add (tf, sc 0.5)))
+    let shareB (a: Tensor) (b: Tensor) = Tensor.RSubScalar(1.0, shareA a b)
+    Prim.Lift2(op, primal,
+                 (fun a b _ da -> Tensor.Mul(da, shareA a b)), (fun a b _ db -> Tensor.Mul(db, shareB a b)),
+                 (fun a b _ g -> Tensor.Mul(g, shareA a b)), (fun a b _ g -> Tensor.Mul(g, shareB a b)), a, b)
+
+let maximum a b = extremum "maximum" (fun a b -> a.maximum b) (fun a b -> a.gt b) a b
+let minimum a b = extremum "minimum" (fun a b -> a.minimum b) (fun a b -> a.lt b) a b
+
+/// a where cond is true, b elsewhere (cond is a bool tensor; all three broadcast).
+let where (cond: Tensor) (a: Tensor) (b: Tensor) =
+    let c = (cond.Raw())
+    if c.dtype <> torch.ScalarType.Bool then
+        invalidArg "cond" $"where: the condition must be a bool tensor; got {describe c}. Build it with a comparison such as Tensor.gt."
+    let notC = guard1 "where" c (fun () -> c.logical_not ())
+    Tensor.Add(Prim.MaskedZero(a, notC), Prim.MaskedZero(b, c))
+
+/// Drops each element with probability p and scales the rest by 1/(1-p) (inverted dropout).
+let dropout (p: float) (generator: torch.Generator) (x: Tensor) =
+    if p < 0.0 || p > 1.0 then invalidArg "p" $"dropout: the probability must be in [0, 1]; got {p}."
+    if p = 0.0 then x
+    elif p = 1.0 then Tensor.MulScalar(x, 0.0)
+    else
+        let r = (x.Raw())
+        let mask =
+            guard1 "dropout" r (fun () ->
+                let m = torch.empty_like r
+                m.bernoulli_(1.0 - p, generator).div_ (sc (1.0 - p)))
+        Tensor.Mul(x, Const mask)
+
+/// Comparisons give bool tensors and are not differentiated.
+let compare (op: string) (f: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
+    let ra, rb = (a.Raw()), (b.Raw())
+    broadcastShapes op (shape ra) (shape rb) |> ignore
+    Const(guard2 op ra rb (fun () -> f ra rb))
+
+let compareScalar (op: string) (f: RawTensor -> Scalar -> RawTensor) (a: Tensor) (c: float) =
+    let ra = (a.Raw())
+    Const(guard1 op ra (fun () -> f ra (sc c)))
+
+/// Moves the values to another device; differentiable (the cotangent moves back).
+let rec toDevice (device: Device) (x: Tensor) =
+    let d = toTorchDevice device
+    if x.Device = device then x
+    else
+        Prim.Lift1($"toDevice({device})", (fun r -> r.``to`` d),
+                     (fun _ _ dx -> toDevice device dx),
+                     (fun x _ g -> toDevice x.Device g), x)
+
+/// Converts the element type: differentiable between floating-point types; to an integer or bool
+/// type the result is a constant (its derivative is zero almost everywhere).
+let toDtype (dtype: Dtype) (x: Tensor) =
+    if dtype.IsFloatingPoint && x.Dtype.IsFloatingPoint then Tensor.Cast(x, dtype)
+    else
+        let r = (x.Raw())
+        Const(guard1 $"toDtype({dtype})" r (fun () -> r.to_type (toScalarType dtype)))

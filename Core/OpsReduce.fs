@@ -1,0 +1,110 @@
+/// Differentiable reductions and normalisations: sum, max/min, logsumexp, norm, softmax,
+/// logSoftmax. Their cotangents are broadcast back with the kept-dims shape.
+module internal Nabla.OpsReduce
+
+open System
+open TorchSharp
+open Nabla.Raw
+
+let private i64 (xs: int[]) = Array.map int64 xs
+
+/// Normalised, sorted, distinct dims (all dims when `dims` is empty).
+let normDims (op: string) (rank: int) (dims: int[]) =
+    if dims.Length = 0 then Array.init rank id
+    else dims |> Array.map (OpsShape.normDim op rank) |> Array.distinct |> Array.sort
+
+/// The input's shape with the reduced dims set to 1.
+let keptShape (shape: int[]) (dims: int[]) = shape |> Array.mapi (fun i d -> if Array.contains i dims then 1 else d)
+
+/// Sum of all elements (a 0-d tensor).
+let rec sum (x: Tensor) : Tensor =
+    Prim.Lift1("sum", (fun r -> r.sum ()),
+                 (fun _ _ dx -> sum dx),
+                 (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
+
+/// Sum over `dims`, keeping them as size 1 when keepDim.
+let rec sumDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    let dims = normDims "sum" shape.Length dims
+    let kept = keptShape shape dims
+    Prim.Lift1("sum", (fun r -> r.sum (i64 dims, keepDim)),
+                 (fun _ _ dx -> sumDims dims keepDim dx),
+                 (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept g, shape)), x)
+
+let mean (x: Tensor) : Tensor = Tensor.DivScalar(sum x, float (max 1 x.Numel))
+
+let meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    let dims = normDims "mean" shape.Length dims
+    let n = dims |> Array.fold (fun acc d -> acc * shape[d]) 1
+    Tensor.DivScalar(sumDims dims keepDim x, float (max 1 n))
+
+/// Max (or min) over all elements; ties share the cotangent equally, as in PyTorch.
+let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor) : Tensor =
+    if x.Numel = 0 then invalidArg "x" $"{op}: the tensor is empty."
+    let share (x: Tensor) (y: Tensor) =
+        use hits = (x.Raw()).eq (y.Raw())
+        use f = hits.to_type (x.Raw()).dtype
+        use count = f.sum ()
+        Const(guard1 op (x.Raw()) (fun () -> f.div count))
+    Prim.Lift1(op, primal,
+                 (fun x y dx -> sum (Tensor.Mul(dx, share x y))),
+                 (fun x y g -> Tensor.Mul(g, share x y)), x)
+
+let maxAll (x: Tensor) = extremeAll "max" (fun r -> r.max ()) x
+let minAll (x: Tensor) = extremeAll "min" (fun r -> r.min ()) x
+
+/// The positions of the max (or min) along a dim (int64, not differentiated).
+let argExtreme (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
+    let r = (x.Raw())
+    let dim = OpsShape.normDim op (int (r.dim ())) dim
+    Const(guard1 op r (fun () -> if isMax then r.argmax (int64 dim, keepDim) else r.argmin (int64 dim, keepDim)))
+
+/// Values of the max (or min) along a dim: a gather at the arg-max, so the cotangent goes to
+/// the chosen element, as in PyTorch's max(dim).
+let extremeDim (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    let dim = OpsShape.normDim op rank dim
+    if x.Shape[dim] = 0 then invalidArg "x" $"{op}: dimension {dim} of {shapeText x.Shape} is empty."
+    let index = (argExtreme op isMax dim true x).Raw()
+    let values = OpsShape.gather dim index x
+    if keepDim then values else OpsShape.reshape (Array.removeAt dim values.Shape) values
+
+/// log Σ exp over a dim, computed stably by LibTorch.
+let rec logsumexp (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    let dim = OpsShape.normDim "logsumexp" shape.Length dim
+    let kept = keptShape shape [| dim |]
+    let softmaxOf (x: Tensor) (y: Tensor) = Tensor.Exp(Tensor.Sub(x, OpsShape.reshape kept y))
+    Prim.Lift1("logsumexp", (fun r -> r.logsumexp (int64 dim, keepDim)),
+                 (fun x y dx -> sumDims [| dim |] keepDim (Tensor.Mul(softmaxOf x y, dx))),
+                 (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, softmaxOf x y)), x)
+
+/// softmax along a dim. Both rules are y ⊙ (d − Σ y ⊙ d).
+let rec softmax (dim: int) (x: Tensor) : Tensor =
+    let dim = OpsShape.normDim "softmax" x.Dim dim
+    let rule (_: Tensor) (y: Tensor) (d: Tensor) =
+        Tensor.Mul(y, Tensor.Sub(d, sumDims [| dim |] true (Tensor.Mul(y, d))))
+    Prim.Lift1("softmax", (fun r -> r.softmax (int64 dim)), rule, rule, x)
+
+/// log(softmax) along a dim, computed stably. JVP: d − Σ softmax ⊙ d; VJP: g − softmax ⊙ Σ g.
+let rec logSoftmax (dim: int) (x: Tensor) : Tensor =
+    let dim = OpsShape.normDim "logSoftmax" x.Dim dim
+    Prim.Lift1("logSoftmax", (fun r -> r.log_softmax (int64 dim)),
+                 (fun _ y dx -> Tensor.Sub(dx, sumDims [| dim |] true (Tensor.Mul(Tensor.Exp y, dx)))),
+                 (fun _ y g -> Tensor.Sub(g, Tensor.Mul(Tensor.Exp y, sumDims [| dim |] true g))), x)
+
+/// Euclidean norm over `dims` (all when empty). At a zero vector the cotangent is 0 (a subgradient),
+/// as in PyTorch, instead of NaN.
+let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    let dims = normDims "norm" shape.Length dims
+    let kept = keptShape shape dims
+    // x / ‖x‖ with 0 where ‖x‖ = 0
+    let direction (x: Tensor) (y: Tensor) =
+        let yk = OpsShape.reshape kept y
+        let zero = guard1 "norm" (yk.Raw()) (fun () -> (yk.Raw()).eq (Scalar.op_Implicit 0.0))
+        Prim.MaskedZero(Tensor.Div(x, yk), zero)
+    Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, i64 dims, keepDim)),
+                 (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),
+                 (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, direction x y)), x)

@@ -1,0 +1,156 @@
+/// Differentiable shape and indexing primitives. All are linear, so each rule is the op itself
+/// (JVP) and its transpose (VJP): reshape ↔ reshape back, narrow ↔ pad, gather ↔ scatter-add,
+/// indexSelect ↔ indexAdd, cat ↔ narrow.
+module internal Nabla.OpsShape
+
+open System
+open TorchSharp
+open Nabla.Raw
+
+let private i64 (xs: int[]) = Array.map int64 xs
+
+/// Resolves a negative dimension index against a rank, or fails naming the op.
+let normDim (op: string) (rank: int) (dim: int) =
+    let d = if dim < 0 then dim + rank else dim
+    if d < 0 || d >= max rank 1 then
+        raise (ArgumentOutOfRangeException("dim", $"{op}: dimension {dim} is out of range for a tensor of rank {rank} (valid: {-rank} .. {rank - 1})."))
+    d
+
+/// The target shape with one -1 resolved, checked against the number of elements.
+let resolveShape (op: string) (from: int[]) (target: int[]) =
+    let n = Array.fold (*) 1 from
+    let known = target |> Array.filter (fun d -> d <> -1) |> Array.fold (*) 1
+    let unknowns = target |> Array.filter (fun d -> d = -1) |> Array.length
+    let bad () = invalidArg "shape" $"{op}: cannot reshape {shapeText from} ({n} elements) to {shapeText target}."
+    if unknowns > 1 || (target |> Array.exists (fun d -> d < -1)) then bad ()
+    if unknowns = 1 then
+        if known = 0 || n % known <> 0 then bad ()
+        target |> Array.map (fun d -> if d = -1 then n / known else d)
+    else
+        if known <> n then bad ()
+        target
+
+let rec reshape (shape: int[]) (x: Tensor) : Tensor =
+    let shape = resolveShape "reshape" x.Shape shape
+    Prim.Lift1("reshape", (fun r -> r.reshape (i64 shape)),
+                 (fun _ _ dx -> reshape shape dx),
+                 (fun x _ g -> reshape x.Shape g), x)
+
+/// Like reshape, but fails instead of copying when the memory layout does not allow a view.
+let rec view (shape: int[]) (x: Tensor) : Tensor =
+    let shape = resolveShape "view" x.Shape shape
+    Prim.Lift1("view", (fun r -> r.view (i64 shape)),
+                 (fun _ _ dx -> reshape shape dx),
+                 (fun x _ g -> reshape x.Shape g), x)
+
+let rec transpose (dim0: int) (dim1: int) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    let d0, d1 = normDim "transpose" rank dim0, normDim "transpose" rank dim1
+    Prim.Lift1("transpose", (fun r -> r.transpose (int64 d0, int64 d1)),
+                 (fun _ _ dx -> transpose d0 d1 dx),
+                 (fun _ _ g -> transpose d0 d1 g), x)
+
+let rec permute (perm: int[]) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    let perm = perm |> Array.map (normDim "permute" rank)
+    if perm.Length <> rank || (Array.distinct perm).Length <> rank then
+        invalidArg "perm" $"permute: {shapeText perm} is not a permutation of the {rank} dimensions of {shapeText x.Shape}."
+    let inverse = Array.zeroCreate rank
+    perm |> Array.iteri (fun i p -> inverse[p] <- i)
+    Prim.Lift1("permute", (fun r -> r.permute (i64 perm)),
+                 (fun _ _ dx -> permute perm dx),
+                 (fun _ _ g -> permute inverse g), x)
+
+let expand (shape: int[]) (x: Tensor) : Tensor =
+    let xs = x.Shape
+    let lead = shape.Length - xs.Length
+    if lead < 0 then invalidArg "shape" $"expand: cannot expand {shapeText xs} to the smaller rank {shapeText shape}."
+    let target = shape |> Array.mapi (fun i d -> if d = -1 && i >= lead then xs[i - lead] else d)
+    broadcastShapes "expand" xs target |> ignore
+    if target |> Array.mapi (fun i d -> i >= lead && xs[i - lead] <> 1 && xs[i - lead] <> d) |> Array.exists id then
+        invalidArg "shape" $"expand: cannot expand {shapeText xs} to {shapeText shape}: only size-1 dimensions can grow."
+    Tensor.ExpandTo(x, target)
+
+/// Zero padding: `pads` holds (before, after) for each of the last pads.Length dimensions, first
+/// dimension first (note: PyTorch's F.pad lists the last dimension first).
+let rec padZeros (pads: (int * int)[]) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    if pads.Length > rank then invalidArg "pads" $"pad: {pads.Length} (before, after) pairs for a tensor of rank {rank}."
+    if pads |> Array.exists (fun (a, b) -> a < 0 || b < 0) then invalidArg "pads" "pad: padding sizes must be non-negative."
+    // LibTorch wants the last dimension first.
+    let torchPads = pads |> Array.rev |> Array.collect (fun (a, b) -> [| int64 a; int64 b |])
+    Prim.Lift1("pad", (fun r -> torch.nn.functional.pad (r, torchPads, PaddingModes.Constant, 0.0)),
+                 (fun _ _ dx -> padZeros pads dx),
+                 (fun x _ g ->
+                    let s = x.Shape
+                    let mutable g = g
+                    for i in 0 .. pads.Length - 1 do
+                        let dim = rank - pads.Length + i
+                        g <- narrow dim (fst pads[i]) s[dim] g
+                    g), x)
+
+and narrow (dim: int) (start: int) (length: int) (x: Tensor) : Tensor =
+    let s = x.Shape
+    let dim = normDim "narrow" s.Length dim
+    if start < 0 || length < 0 || start + length > s[dim] then
+        raise (ArgumentOutOfRangeException("start", $"narrow: elements {start} .. {start + length - 1} of dimension {dim} are outside the shape {shapeText s}."))
+    if start = 0 && length = s[dim] then x
+    else
+        let pads = Array.init (s.Length - dim) (fun i -> if i = 0 then (start, s[dim] - start - length) else (0, 0))
+        Prim.Lift1("narrow", (fun r -> r.narrow (int64 dim, int64 start, int64 length)),
+                     (fun _ _ dx -> narrow dim start length dx),
+                     (fun _ _ g -> padZeros pads g), x)
+
+/// Joins tensors along an existing dimension.
+let rec cat (dim: int) (xs: Tensor[]) : Tensor =
+    if xs.Length = 0 then invalidArg "xs" "cat: needs at least one tensor."
+    let shapes = xs |> Array.map (fun x -> x.Shape)
+    let rank = shapes[0].Length
+    let dim = normDim "cat" rank dim
+    for s in shapes do
+        if s.Length <> rank || (s |> Array.mapi (fun i d -> i <> dim && d <> shapes[0][i]) |> Array.exists id) then
+            let all = String.Join(", ", shapes |> Array.map shapeText)
+            invalidArg "xs" $"cat: along dimension {dim}, all shapes must match except in that dimension; got {all}."
+    let offsets = shapes |> Array.scan (fun acc s -> acc + s[dim]) 0
+    Prim.LiftN("cat", (fun rs -> torch.cat (rs, int64 dim)),
+                 (fun ps _ dxs ->
+                    cat dim (Array.init ps.Length (fun i ->
+                        if isNull (box dxs[i]) then Const(zerosLike (ps[i].Raw())) else dxs[i]))),
+                 (fun i _ _ g -> narrow dim offsets.[i] shapes.[i].[dim] g), xs)
+
+/// Sums `src` into a zero tensor of `shape` at `index` along `dim` (the transpose of gather).
+let rec scatterAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
+    Prim.Lift1("scatterAdd",
+                 (fun r ->
+                    use z = torch.zeros (i64 shape, r.dtype, r.device)
+                    z.scatter_add (int64 dim, index, r)),
+                 (fun _ _ d -> scatterAddInto shape dim index d),
+                 (fun _ _ g -> gather dim index g), src)
+
+/// Picks values along `dim` at `index` (an int64 tensor of the output's shape).
+and gather (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
+    let dim = normDim "gather" x.Dim dim
+    if index.dtype <> torch.ScalarType.Int64 then
+        invalidArg "index" $"gather: the index must be an int64 tensor; got {describe index}. Convert it with Tensor.toDtype Dtype.Int64."
+    Prim.Lift1("gather", (fun r -> r.gather (int64 dim, index)),
+                 (fun _ _ dx -> gather dim index dx),
+                 (fun x _ g -> scatterAddInto x.Shape dim index g), x)
+
+/// Sums slices of `src` into a zero tensor of `shape` at positions `index` along `dim`.
+let rec indexAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
+    Prim.Lift1("indexAdd",
+                 (fun r ->
+                    use z = torch.zeros (i64 shape, r.dtype, r.device)
+                    z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
+                 (fun _ _ d -> indexAddInto shape dim index d),
+                 (fun _ _ g -> indexSelect dim index g), src)
+
+/// Selects whole slices along `dim` at the positions in the 1-D int64 `index`.
+and indexSelect (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
+    let dim = normDim "indexSelect" x.Dim dim
+    if index.dtype <> torch.ScalarType.Int64 && index.dtype <> torch.ScalarType.Int32 then
+        invalidArg "index" $"indexSelect: the index must be an int64 or int32 tensor; got {describe index}."
+    if index.dim () > 1L then invalidArg "index" $"indexSelect: the index must be 1-D; got {describe index}."
+    Prim.Lift1("indexSelect", (fun r -> r.index_select (int64 dim, index)),
+                 (fun _ _ dx -> indexSelect dim index dx),
+                 (fun x _ g -> indexAddInto x.Shape dim index g), x)

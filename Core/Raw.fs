@@ -1,0 +1,261 @@
+namespace Nabla
+
+open System
+open System.Runtime.InteropServices
+open TorchSharp
+
+/// Element types of tensors. Float32 is the default for factories without data, as in PyTorch.
+[<RequireQualifiedAccess>]
+type Dtype =
+    | Float16
+    | BFloat16
+    | Float32
+    | Float64
+    | UInt8
+    | Int8
+    | Int16
+    | Int32
+    | Int64
+    | Bool
+
+    /// The PyTorch name, e.g. "float32".
+    member d.Name =
+        match d with
+        | Float16 -> "float16" | BFloat16 -> "bfloat16" | Float32 -> "float32" | Float64 -> "float64"
+        | UInt8 -> "uint8" | Int8 -> "int8" | Int16 -> "int16" | Int32 -> "int32" | Int64 -> "int64" | Bool -> "bool"
+
+    /// True for the floating-point types, the only ones that can be differentiated.
+    member d.IsFloatingPoint =
+        match d with
+        | Float16 | BFloat16 | Float32 | Float64 -> true
+        | _ -> false
+
+    override d.ToString() = d.Name
+
+/// Where a tensor's memory lives.
+[<RequireQualifiedAccess>]
+type Device =
+    | Cpu
+    | Cuda of index: int
+
+    override d.ToString() =
+        match d with
+        | Cpu -> "cpu"
+        | Cuda i -> $"cuda:{i}"
+
+    /// Parses "cpu", "cuda" or "cuda:N".
+    static member Parse(text: string) =
+        match text.Trim().ToLowerInvariant() with
+        | "cpu" -> Cpu
+        | "cuda" -> Cuda 0
+        | s when s.StartsWith "cuda:" && fst (Int32.TryParse(s.Substring 5)) -> Cuda(int (s.Substring 5))
+        | _ -> invalidArg "text" $"Device.Parse: '{text}' is not a device; use \"cpu\", \"cuda\" or \"cuda:N\"."
+
+/// Non-differentiable tensors: thin, total wrappers over TorchSharp. Tensors made here never
+/// require grad; autodiff lives in Core.fs, not in LibTorch.
+module internal Raw =
+
+    type RawTensor = torch.Tensor
+
+    let toScalarType (d: Dtype) =
+        match d with
+        | Dtype.Float16 -> torch.ScalarType.Float16
+        | Dtype.BFloat16 -> torch.ScalarType.BFloat16
+        | Dtype.Float32 -> torch.ScalarType.Float32
+        | Dtype.Float64 -> torch.ScalarType.Float64
+        | Dtype.UInt8 -> torch.ScalarType.Byte
+        | Dtype.Int8 -> torch.ScalarType.Int8
+        | Dtype.Int16 -> torch.ScalarType.Int16
+        | Dtype.Int32 -> torch.ScalarType.Int32
+        | Dtype.Int64 -> torch.ScalarType.Int64
+        | Dtype.Bool -> torch.ScalarType.Bool
+
+    let ofScalarType (s: torch.ScalarType) =
+        match s with
+        | torch.ScalarType.Float16 -> Dtype.Float16
+        | torch.ScalarType.BFloat16 -> Dtype.BFloat16
+        | torch.ScalarType.Float32 -> Dtype.Float32
+        | torch.ScalarType.Float64 -> Dtype.Float64
+        | torch.ScalarType.Byte -> Dtype.UInt8
+        | torch.ScalarType.Int8 -> Dtype.Int8
+        | torch.ScalarType.Int16 -> Dtype.Int16
+        | torch.ScalarType.Int32 -> Dtype.Int32
+        | torch.ScalarType.Int64 -> Dtype.Int64
+        | torch.ScalarType.Bool -> Dtype.Bool
+        | other -> raise (NotSupportedException $"Nabla does not support the LibTorch element type {other}.")
+
+    let cudaAvailable = lazy (Native.ensureLoaded (); torch.cuda_is_available ())
+
+    /// The TorchSharp device, after checking that it exists on this machine.
+    let toTorchDevice (d: Device) =
+        match d with
+        | Device.Cpu -> torch.CPU
+        | Device.Cuda i ->
+            if not cudaAvailable.Value then
+                raise (NotSupportedException(
+                        $"Device {d}: CUDA is not available in this process. Nabla is running on the CPU build of "
+                        + "LibTorch (libtorch-cpu-linux-x64) or on a machine without a GPU. Use Device.Cpu, or build "
+                        + "with a CUDA LibTorch runtime package on a machine with an NVIDIA GPU."))
+            let count = torch.cuda.device_count ()
+            if i < 0 || i >= count then
+                raise (ArgumentOutOfRangeException("device", $"Device {d}: this machine has {count} CUDA device(s) (cuda:0 .. cuda:{count - 1})."))
+            torch.device (DeviceType.CUDA, i)
+
+    let ofTorchDevice (d: torch.Device) =
+        match d.``type`` with
+        | DeviceType.CPU -> Device.Cpu
+        | DeviceType.CUDA -> Device.Cuda d.index
+        | other -> raise (NotSupportedException $"Nabla does not support the LibTorch device type {other}.")
+
+    /// The shape as int[]. TorchSharp's `shape` property costs over a microsecond (it marshals
+    /// through a callback); dim and size are plain calls of a few nanoseconds.
+    let shape (t: RawTensor) : int[] =
+        let n = int (t.dim ())
+        let s = Array.zeroCreate n
+        for i in 0 .. n - 1 do s[i] <- int (t.size i)
+        s
+
+    let shapeText (s: int[]) = "[" + String.Join(", ", s) + "]"
+
+    /// "float32[2, 3]", or "<freed tensor>" for a disposed one: used in error messages.
+    let describe (t: RawTensor) =
+        if isNull t then "<null>"
+        elif t.IsInvalid then "<freed tensor>"
+        else (ofScalarType t.dtype).Name + shapeText (shape t)
+
+    let useAfterFree (op: string) =
+        ObjectDisposedException(
+            "Tensor",
+            $"{op}: a tensor was used after its memory was freed. Tensors created inside an AD transform or "
+            + "Scope.run are freed when it returns unless they are part of its result; return the tensor from "
+            + "the scope (or create it outside) to keep it. A tensor you Dispose() yourself cannot be used again.")
+
+    /// Turns LibTorch's errors into .NET exceptions that name the op and its inputs.
+    let translate (op: string) (inputs: RawTensor[]) (e: exn) : exn =
+        match e with
+        | :? InvalidOperationException when inputs |> Array.exists (fun t -> not (isNull t) && t.IsInvalid) -> useAfterFree op
+        | :? ExternalException as e ->
+            let lines = e.Message.Split '\n'
+            let firstLine = lines[0].Trim()
+            let args = String.Join(", ", inputs |> Array.map describe)
+            ArgumentException($"{op}: LibTorch rejected the inputs ({args}): {firstLine}", e)
+        | e -> e
+
+    /// Runs a LibTorch call, translating its errors. Inlined, so no closure is allocated.
+    let inline guard (op: string) (inputs: RawTensor[]) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
+        try Memory.adopt (f ())
+        with e -> raise (translate op inputs e)
+
+    let inline guard1 (op: string) (a: RawTensor) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
+        try Memory.adopt (f ())
+        with e -> raise (translate op [| a |] e)
+
+    let inline guard2 (op: string) (a: RawTensor) (b: RawTensor) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
+        try Memory.adopt (f ())
+        with e -> raise (translate op [| a; b |] e)
+
+    let private ensure () = Native.ensureLoaded ()
+
+    /// Sums over the leading dimensions and the size-1 dimensions of `target` that `t` stretched:
+    /// the inverse of broadcasting `target` to t's shape.
+    let sumTo (t: RawTensor) (target: int[]) : RawTensor =
+        let s = shape t
+        let lead = s.Length - target.Length
+        if lead < 0 then invalidArg "target" $"sumTo: cannot reduce {shapeText s} to the larger rank {shapeText target}."
+        let dims = [| for i in 0 .. s.Length - 1 do if i < lead || (target[i - lead] = 1 && s[i] <> 1) then int64 i |]
+        if dims.Length = 0 then t.alias ()
+        else
+            let summed = t.sum (dims, true)
+            if lead = 0 then summed else summed.reshape (Array.map int64 target)
+
+    /// Broadcasts to a shape (a view).
+    let expandTo (t: RawTensor) (target: int[]) : RawTensor = t.expand (Array.map int64 target)
+
+    /// The shape two shapes broadcast to (PyTorch's rules), or an error naming the op.
+    let broadcastShapes (op: string) (a: int[]) (b: int[]) : int[] =
+        let n = max a.Length b.Length
+        Array.init n (fun i ->
+            let da = if i < n - a.Length then 1 else a[i - (n - a.Length)]
+            let db = if i < n - b.Length then 1 else b[i - (n - b.Length)]
+            if da = db || db = 1 then da
+            elif da = 1 then db
+            else invalidArg "shape" $"{op}: shapes {shapeText a} and {shapeText b} do not broadcast (dimension {i}: {da} vs {db}). Reshape one of them so that each dimension matches or is 1.")
+
+    /// t with zeros where mask is true; the result has the broadcast shape of t and mask.
+    let maskedZero (t: RawTensor) (mask: RawTensor) : RawTensor =
+        if t.dim () = mask.dim () && t.numel () = mask.numel () then t.masked_fill (mask, Scalar.op_Implicit 0.0)
+        else
+            let s = broadcastShapes "maskedFill" (shape t) (shape mask)
+            use e = t.expand (Array.map int64 s)
+            e.masked_fill (mask, Scalar.op_Implicit 0.0)
+
+    /// Where a pow's base is 0 and its exponent non-negative: there the exponent's derivative
+    /// y·log(a) is 0·(-inf), and PyTorch defines it as 0.
+    let zeroBaseMask (a: RawTensor) (b: RawTensor) : RawTensor =
+        use z = a.eq (Scalar.op_Implicit 0.0)
+        use nn = b.ge (Scalar.op_Implicit 0.0)
+        Memory.adopt (z.logical_and nn)
+
+    let shape64 (shape: int[]) =
+        for d in shape do
+            if d < 0 then invalidArg "shape" $"A shape cannot have a negative size: {shapeText shape}."
+        Array.map int64 shape
+
+    let zeros (shape: int[]) (dtype: Dtype) (device: Device) =
+        ensure ()
+        let dev = toTorchDevice device
+        Memory.adopt (torch.zeros (shape64 shape, toScalarType dtype, dev))
+
+    let ones (shape: int[]) (dtype: Dtype) (device: Device) =
+        ensure ()
+        let dev = toTorchDevice device
+        Memory.adopt (torch.ones (shape64 shape, toScalarType dtype, dev))
+
+    let full (shape: int[]) (value: float) (dtype: Dtype) (device: Device) =
+        ensure ()
+        let dev = toTorchDevice device
+        Memory.adopt (torch.full (shape64 shape, Scalar.op_Implicit value, toScalarType dtype, dev))
+
+    let zerosLike (t: RawTensor) = Memory.adopt (torch.zeros_like t)
+    let onesLike (t: RawTensor) = Memory.adopt (torch.ones_like t)
+
+    /// A tensor from a flat array and a shape; the element type follows the array's .NET type.
+    let ofArray<'T> (data: 'T[]) (shape: int[]) (device: Device) : RawTensor =
+        ensure ()
+        let n = Array.fold (*) 1 shape
+        if n <> data.Length then
+            invalidArg "data" $"Tensor creation: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
+        let dev = toTorchDevice device
+        let shape = shape64 shape
+        let t =
+            match box data with
+            | :? (float[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float64, dev)
+            | :? (float32[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float32, dev)
+            | :? (int[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int32, dev)
+            | :? (int64[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int64, dev)
+            | :? (bool[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Bool, dev)
+            | :? (byte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Byte, dev)
+            | :? (int16[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int16, dev)
+            | :? (sbyte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int8, dev)
+            | _ ->
+                raise (NotSupportedException(
+                        $"Tensor creation: elements of type {typeof<'T>.Name} are not supported; use float, float32, "
+                        + "int, int64, int16, byte, sbyte or bool."))
+        Memory.adopt t
+
+    /// The elements as a flat float[] (any dtype, any device).
+    let toFloatArray (t: RawTensor) : float[] =
+        // A copy (never an alias of t, which must survive), then a contiguous view of it.
+        use c = t.``to``(torch.ScalarType.Float64, torch.CPU, false, true, false)
+        use cc = c.contiguous ()
+        cc.data<float>().ToArray()
+
+    /// The elements as a flat array of their own .NET type.
+    let toArray<'T when 'T: unmanaged and 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T)> (t: RawTensor) : 'T[] =
+        use c = t.``to``(t.dtype, torch.CPU, false, true, false)
+        use cc = c.contiguous ()
+        cc.data<'T>().ToArray()
+
+    let seed (s: int64) =
+        ensure ()
+        torch.manual_seed s |> ignore
