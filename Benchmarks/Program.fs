@@ -1,0 +1,3 @@
+module Nabla.Benchmarks.Program
+[<EntryPoint>]
+let main _ = 0

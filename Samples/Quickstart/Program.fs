@@ -1,0 +1,3 @@
+module Quickstart.Program
+[<EntryPoint>]
+let main _ = 0

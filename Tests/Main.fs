@@ -1,0 +1,3 @@
+module Nabla.Tests.Main
+[<EntryPoint>]
+let main _ = 0

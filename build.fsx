@@ -1,0 +1,79 @@
+// The build: `dotnet fsi build.fsx <target>`.
+//   restore  tools (paket) and packages
+//   build    restore, then build everything (Release)
+//   test     build, then run all tests; the last line is "N passed, M failed"
+//   run      build, then run the walkthrough (Samples/Quickstart)
+//   bench    build, then run the Nabla-vs-TorchSharp comparison (args after `--` go to the runner)
+//   bdn      build, then run the BenchmarkDotNet suites (args after `--` go to BenchmarkDotNet)
+// A plain script: no build framework to restore before the build can start.
+
+open System
+open System.Diagnostics
+open System.IO
+
+let root = __SOURCE_DIRECTORY__
+let args = fsi.CommandLineArgs |> Array.tail
+let target, passThrough =
+    match Array.tryFindIndex ((=) "--") args with
+    | Some i -> (if i = 0 then "test" else args[0]), args[i + 1 ..]
+    | None -> (if args.Length = 0 then "test" else args[0]), [||]
+
+/// Runs a command in the repository root, streaming its output; returns the exit code.
+let run (file: string) (arguments: string) =
+    printfn "> %s %s" file arguments
+    let psi = ProcessStartInfo(file, arguments, WorkingDirectory = root, UseShellExecute = false)
+    use p = Process.Start psi
+    p.WaitForExit()
+    p.ExitCode
+
+let runOrFail file arguments =
+    let code = run file arguments
+    if code <> 0 then
+        eprintfn "build.fsx: '%s %s' failed with exit code %d" file arguments code
+        exit code
+
+/// paket.dependencies names the feed as %NABLA_NUGET_SOURCE% so that no address is committed.
+/// When it is unset, take the first enabled source of the user's own NuGet configuration.
+let ensureFeedVariable () =
+    let name = "NABLA_NUGET_SOURCE"
+    if String.IsNullOrEmpty(Environment.GetEnvironmentVariable name) then
+        let psi = ProcessStartInfo("dotnet", "nuget list source --format short", WorkingDirectory = root,
+                                   RedirectStandardOutput = true, UseShellExecute = false)
+        use p = Process.Start psi
+        let output = p.StandardOutput.ReadToEnd()
+        p.WaitForExit()
+        let source =
+            output.Split('\n')
+            |> Array.map (fun l -> l.Trim())
+            |> Array.tryPick (fun l ->
+                let parts = l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries)
+                if parts.Length = 2 && parts[0].StartsWith "E" then Some(parts[1].Trim()) else None)
+        match source with
+        | Some s -> Environment.SetEnvironmentVariable(name, s)
+        | None ->
+            eprintfn "build.fsx: no enabled NuGet source found (dotnet nuget list source); set %s to your package feed." name
+            exit 1
+
+let restore () =
+    ensureFeedVariable ()
+    runOrFail "dotnet" "tool restore"
+    runOrFail "dotnet" "paket restore"
+
+let build () =
+    restore ()
+    runOrFail "dotnet" "build Nabla.slnx -c Release --nologo -v:minimal"
+
+let project (name: string) passArgs =
+    let extra = if Array.isEmpty passArgs then "" else " -- " + String.Join(" ", passArgs |> Array.map (fun a -> "\"" + a + "\""))
+    exit (run "dotnet" $"run --project {name} -c Release --no-build{extra}")
+
+match target with
+| "restore" -> restore ()
+| "build" -> build ()
+| "test" -> build (); project "Tests" passThrough
+| "run" -> build (); project "Samples/Quickstart" passThrough
+| "bench" -> build (); project "Benchmarks" (Array.append [| "compare" |] passThrough)
+| "bdn" -> build (); project "Benchmarks" (Array.append [| "bdn" |] passThrough)
+| other ->
+    eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn." other
+    exit 2
