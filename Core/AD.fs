@@ -32,8 +32,7 @@ module AD =
     /// The value of f at x and the gradient of f (which must return a scalar) at x.
     let valueAndGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor * Tensor =
         requireFloat "AD.grad" x
-        Scope.runKeeping (fun (v, g) -> [ v; g ]) (fun () ->
-            let tag = Reverse.newTag ()
+        Scope.runKeeping (fun (v, g) -> [ v; g ]) (fun () -> Tags.run <| fun tag ->
             let leaf = Reverse.leaf x tag
             let y = f leaf
             requireScalarOutput "AD.grad" y
@@ -42,14 +41,14 @@ module AD =
             value, orZerosLike x g)
 
     /// The gradient of f (which must return a scalar) at x; it has x's shape. Reverse mode.
-    let grad (f: Tensor -> Tensor) (x: Tensor) : Tensor = snd (valueAndGrad f x)
+    let grad (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        Scope.runKeeping (fun g -> [ g ]) (fun () -> snd (valueAndGrad f x))
 
     /// The value of f at x and a pullback: a function from a cotangent of f's output (its shape)
     /// to the cotangent of x (vector-Jacobian product). The pullback may be called many times.
     let vjp (f: Tensor -> Tensor) (x: Tensor) : Tensor * (Tensor -> Tensor) =
         requireFloat "AD.vjp" x
-        Scope.runKeepingAll (fun () ->
-            let tag = Reverse.newTag ()
+        Scope.runKeepingAll (fun () -> Tags.run <| fun tag ->
             let leaf = Reverse.leaf x tag
             let y = f leaf
             let value = primalAt "AD.vjp" tag y
@@ -66,8 +65,7 @@ module AD =
         for name, t in p.Entries do
             if not t.Dtype.IsFloatingPoint then
                 invalidArg "p" $"AD.gradParams: the parameter '{name}' has dtype {t.Dtype}; derivatives need floating-point tensors."
-        Scope.runKeeping (fun (v, g: Params) -> Seq.append [ v ] g.Values) (fun () ->
-            let tag = Reverse.newTag ()
+        Scope.runKeeping (fun (v, g: Params) -> Seq.append [ v ] g.Values) (fun () -> Tags.run <| fun tag ->
             let leaves = p.Values |> Array.map (fun t -> Reverse.leaf t tag)
             let y = f (Params(Array.zip p.Names leaves))
             requireScalarOutput "AD.gradParams" y
@@ -76,7 +74,8 @@ module AD =
             value, Params(Array.map2 (fun (n, t) g -> n, orZerosLike t g) p.Entries gs))
 
     /// The gradient of f with respect to every tensor of a Params collection (see valueAndGradParams).
-    let gradParams (f: Params -> Tensor) (p: Params) : Params = snd (valueAndGradParams f p)
+    let gradParams (f: Params -> Tensor) (p: Params) : Params =
+        Scope.runKeeping (fun (g: Params) -> g.Values) (fun () -> snd (valueAndGradParams f p))
 
     // ------------------------------------------------------------ forward mode
 
@@ -87,8 +86,7 @@ module AD =
             invalidArg "v" $"AD.jvp: the tangent must have the input's shape {shapeText x.Shape}; got {shapeText v.Shape}."
         if v.Dtype <> x.Dtype then
             invalidArg "v" $"AD.jvp: the tangent must have the input's dtype {x.Dtype}; got {v.Dtype}. Convert it with Tensor.toDtype."
-        Scope.runKeeping (fun (y, t) -> [ y; t ]) (fun () ->
-            let tag = Reverse.newTag ()
+        Scope.runKeeping (fun (y, t) -> [ y; t ]) (fun () -> Tags.run <| fun tag ->
             match f (Dual(x, v, tag)) with
             | Dual(p, t, g) when g = tag -> p, t
             | y ->

@@ -6,6 +6,22 @@ open System.Threading
 open TorchSharp
 open Nabla.Raw
 
+/// Tags name the transform calls in progress: each call takes a fresh one, larger than all before
+/// it (atomically: transforms may run on several threads), and it is active until the call returns.
+module internal Tags =
+
+    let mutable private last = 0L
+    let private active = System.Collections.Concurrent.ConcurrentDictionary<int64, byte>()
+
+    /// Runs f with a fresh tag that is active while f runs.
+    let run (f: int64 -> 'T) : 'T =
+        let tag = Interlocked.Increment &last
+        active[tag] <- 0uy
+        try f tag finally active.TryRemove tag |> ignore
+
+    /// False once the transform that owns the tag has returned.
+    let isActive (tag: int64) = active.ContainsKey tag
+
 /// An immutable tensor value that can be differentiated, forward and reverse, to any order.
 ///
 /// One of three cases (the DiffSharp design, proven for nested AD over LibTorch):
@@ -77,7 +93,8 @@ type Tensor =
             | Const _ -> []
             | Dual(_, _, g) -> [ $"forward-mode tag={g}" ]
             | Node(_, _, g) -> [ $"reverse-mode tag={g}" ]
-        if (Prim.RawOf t).IsInvalid then "tensor(<freed>)" else Format.tensor (Prim.RawOf t) notes
+        let r = Prim.Innermost t
+        if r.IsInvalid then "tensor(<freed>)" else Format.tensor r notes
 
     /// Used by F# Interactive and `%A`.
     [<ComponentModel.EditorBrowsable(ComponentModel.EditorBrowsableState.Never)>]
@@ -234,13 +251,19 @@ and [<Sealed; AllowNullLiteral>] internal GraphNode(inputs: Tensor[], pullback: 
 /// outside Tensor so that using Tensor from a script does not require a reference to TorchSharp.
 and [<AbstractClass; Sealed>] internal Prim =
     /// The innermost LibTorch tensor (the value with every level of differentiation removed).
-    static member RawOf(t: Tensor) : RawTensor =
+    static member Innermost(t: Tensor) : RawTensor =
         let mutable x = t
         let mutable r = null
         while isNull r do
             match x with
             | Const c -> r <- c
             | Dual(p, _, _) | Node(p, _, _) -> x <- p
+        r
+
+    /// The innermost LibTorch tensor, or a clear error if its memory was freed.
+    static member RawOf(t: Tensor) : RawTensor =
+        let r = Prim.Innermost t
+        if r.IsInvalid then raise (useAfterFree "Tensor")
         r
 
     // ---------------------------------------------------------------- lifting: the one place with tag logic
@@ -253,9 +276,11 @@ and [<AbstractClass; Sealed>] internal Prim =
         match x with
         | Const r -> Const(guard1 op r (fun () -> primal r))
         | Dual(xp, xt, tag) ->
+            Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Dual(y, jvp xp y xt, tag)
         | Node(xp, _, tag) ->
+            Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Node(y, GraphNode([| x |], fun g -> [| vjp xp y g |]), tag)
 
@@ -271,6 +296,7 @@ and [<AbstractClass; Sealed>] internal Prim =
         | Const ra, Const rb -> Const(guard2 op ra rb (fun () -> primal ra rb))
         | _ ->
             let tag = max a.Level b.Level
+            Prim.CheckActive(op, tag)
             let aActive = a.Level = tag
             let bActive = b.Level = tag
             let ap = if aActive then a.PrimalOneLevel else a
@@ -306,6 +332,7 @@ and [<AbstractClass; Sealed>] internal Prim =
             let raws = xs |> Array.map (fun x -> (Prim.RawOf x))
             Const(guard op raws (fun () -> primal raws))
         else
+            Prim.CheckActive(op, tag)
             let active = xs |> Array.map (fun x -> x.Level = tag)
             let ps = Array.init xs.Length (fun i -> if active[i] then xs[i].PrimalOneLevel else xs[i])
             let y = Prim.LiftN(op, primal, jvp, vjp, ps)
@@ -318,6 +345,12 @@ and [<AbstractClass; Sealed>] internal Prim =
             else
                 let indices = [| for i in 0 .. xs.Length - 1 do if active[i] then i |]
                 Node(y, GraphNode(indices |> Array.map (fun i -> xs[i]), fun g -> indices |> Array.map (fun i -> vjp i ps y g |> Prim.MatchInput ps[i])), tag)
+
+    /// A value of a finished transform must not be differentiated again: its tag would be taken
+    /// for an enclosing transform's (perturbation confusion), or its derivative silently lost.
+    static member CheckActive(op: string, tag: int64) =
+        if not (Tags.isActive tag) then
+            invalidOp $"{op}: a value being differentiated by a transform that has already returned was used (a perturbation escaped its transform, e.g. through a mutable variable or a closure). Return derivatives from inside the transform instead."
 
     static member private MixedModes(op: string) : exn =
         InvalidOperationException $"{op}: forward-mode and reverse-mode values of the same transform met. A tensor being differentiated escaped its transform (e.g. stored in a mutable and used later); return it instead."
@@ -348,13 +381,8 @@ and [<AbstractClass; Sealed>] internal Prim =
     static member internal Elementwise(op: string, primal: RawTensor -> RawTensor, dydx: Tensor -> Tensor -> Tensor, x: Tensor) : Tensor =
         Prim.Lift1(op, primal, (fun x y d -> Tensor.Mul(d, dydx x y)), (fun x y g -> Tensor.Mul(g, dydx x y)), x)
 
-/// Tags and the reverse sweep.
+/// The reverse sweep.
 module internal Reverse =
-
-    let mutable private lastTag = 0L
-
-    /// A fresh tag, larger than every tag before it (atomic: transforms may run on several threads).
-    let newTag () = Interlocked.Increment &lastTag
 
     /// A new reverse-mode leaf for `x` at `tag`.
     let leaf (x: Tensor) (tag: int64) = Node(x, GraphNode.Leaf(), tag)

@@ -107,9 +107,17 @@ module internal Raw =
         | DeviceType.CUDA -> Device.Cuda d.index
         | other -> raise (NotSupportedException $"Nabla does not support the LibTorch device type {other}.")
 
+    let useAfterFree (op: string) =
+        ObjectDisposedException(
+            "Tensor",
+            $"{op}: a tensor was used after its memory was freed. Tensors created inside an AD transform or "
+            + "Scope.run are freed when it returns unless they are part of its result; return the tensor from "
+            + "the scope (or create it outside) to keep it. A tensor you Dispose() yourself cannot be used again.")
+
     /// The shape as int[]. TorchSharp's `shape` property costs over a microsecond (it marshals
     /// through a callback); dim and size are plain calls of a few nanoseconds.
     let shape (t: RawTensor) : int[] =
+        if t.IsInvalid then raise (useAfterFree "shape")
         let n = int (t.dim ())
         let s = Array.zeroCreate n
         for i in 0 .. n - 1 do s[i] <- int (t.size i)
@@ -122,13 +130,6 @@ module internal Raw =
         if isNull t then "<null>"
         elif t.IsInvalid then "<freed tensor>"
         else (ofScalarType t.dtype).Name + shapeText (shape t)
-
-    let useAfterFree (op: string) =
-        ObjectDisposedException(
-            "Tensor",
-            $"{op}: a tensor was used after its memory was freed. Tensors created inside an AD transform or "
-            + "Scope.run are freed when it returns unless they are part of its result; return the tensor from "
-            + "the scope (or create it outside) to keep it. A tensor you Dispose() yourself cannot be used again.")
 
     /// Turns LibTorch's errors into .NET exceptions that name the op and its inputs.
     let translate (op: string) (inputs: RawTensor[]) (e: exn) : exn =
@@ -246,13 +247,13 @@ module internal Raw =
     /// The elements as a flat float[] (any dtype, any device).
     let toFloatArray (t: RawTensor) : float[] =
         // A copy (never an alias of t, which must survive), then a contiguous view of it.
-        use c = t.``to``(torch.ScalarType.Float64, torch.CPU, false, true, false)
+        use c = t.``to``(torch.ScalarType.Float64, torch.CPU, copy = true, disposeAfter = false)
         use cc = c.contiguous ()
         cc.data<float>().ToArray()
 
     /// The elements as a flat array of their own .NET type.
     let toArray<'T when 'T: unmanaged and 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T)> (t: RawTensor) : 'T[] =
-        use c = t.``to``(t.dtype, torch.CPU, false, true, false)
+        use c = t.``to``(t.dtype, torch.CPU, copy = true, disposeAfter = false)
         use cc = c.contiguous ()
         cc.data<'T>().ToArray()
 

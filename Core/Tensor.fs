@@ -189,6 +189,10 @@ module Tensor =
     /// The value of a one-element tensor as float.
     let toScalar (x: Tensor) : float = x.ToScalar()
 
+    /// Frees the native memory now, rather than when the enclosing scope ends or the GC collects the
+    /// tensor. Using it afterwards raises ObjectDisposedException.
+    let dispose (x: Tensor) = (Prim.Innermost x).Dispose()
+
     let shape (x: Tensor) = x.Shape
     let dim (x: Tensor) = x.Dim
     let numel (x: Tensor) = x.Numel
@@ -313,7 +317,8 @@ module Tensor =
         let n = dims |> Array.fold (fun acc d -> acc * s[d]) 1
         let centered = x - OpsReduce.meanDims dims true x
         let ss = OpsReduce.sumDims dims keepDim (centered * centered)
-        ss / float (Operators.max 1 (if unbiased then n - 1 else n))
+        // n − 1 = 0 gives NaN, as in PyTorch
+        ss / float (if unbiased then n - 1 else n)
     /// Unbiased variance of all elements (0-d), as torch.var.
     let var (x: Tensor) = varDims [||] true false x
     /// Unbiased standard deviation of all elements (0-d).

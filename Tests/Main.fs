@@ -1,3 +1,41 @@
 module Nabla.Tests.Main
+
+open System
+open Expecto
+open Expecto.Impl
+
+let allTests =
+    testList "Nabla" [
+        NativeLoading.tests
+        TensorBasics.tests
+        OpProperties.tests
+        KnownValues.tests
+        Transforms.tests
+        Errors.tests
+        MemoryTests.tests
+    ]
+
+/// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
+/// with the line "N passed, M failed"; the exit code is non-zero on any failure.
 [<EntryPoint>]
-let main _ = 0
+let main argv =
+    if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
+    else
+        // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
+        Nabla.Native.ensureLoaded ()
+        TorchSharp.torch.set_num_threads 1
+        let mutable summary : TestRunSummary option = None
+        let handler = SummaryHandler(fun s -> summary <- Some s)
+        let code = runTestsWithCLIArgs [ Append_Summary_Handler handler; No_Spinner ] argv allTests
+        match summary with
+        | Some s ->
+            let failed = s.failed.Length + s.errored.Length + s.timedOut.Length
+            if not s.ignored.IsEmpty then printfn "%d ignored" s.ignored.Length
+            // One write, on its own line: Expecto's logger may still be finishing a coloured line.
+            Console.Out.Flush()
+            Console.Out.Write($"\n{s.passed.Length} passed, {failed} failed\n")
+            Console.Out.Flush()
+            if failed > 0 && code = 0 then 1 else code
+        | None ->
+            Console.Out.Write("\n0 passed, 1 failed\n")
+            if code = 0 then 1 else code

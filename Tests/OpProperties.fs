@@ -1,0 +1,244 @@
+/// The law-based tests of every differentiable op, in float64 on random shapes and values:
+/// JVP against central differences, the VJP by the inner-product identity ⟨u, J v⟩ = ⟨Jᵀu, v⟩,
+/// forward mode equal to reverse mode, and second order (forward-over-reverse against finite
+/// differences of the gradient, reverse-over-reverse against forward-over-reverse).
+module Nabla.Tests.OpProperties
+
+open System
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open Nabla
+open Nabla.Tests.Check
+
+/// An op under test: how to draw its inputs, and which of them to differentiate.
+type OpSpec =
+    { Name: string
+      Shapes: Gen<int[][]>
+      Domains: Domain[]
+      Wrt: int list
+      Fn: Tensor[] -> Tensor
+      /// False for ops whose second derivative is not meaningful to test.
+      SecondOrder: bool }
+
+type Case =
+    { Shapes: int[][]
+      Values: float[][]
+      Seed: int }
+    override c.ToString() =
+        let show (s: int[]) (v: float[]) = sprintf "%A = %A" s (v |> Array.map (fun x -> Math.Round(x, 4)))
+        String.Join("; ", Array.map2 show c.Shapes c.Values) + $" (seed {c.Seed})"
+
+let private genCase (spec: OpSpec) : Gen<Case> =
+    gen {
+        let! shapes = spec.Shapes
+        let! values =
+            shapes
+            |> Array.mapi (fun i s -> genValues spec.Domains[min i (spec.Domains.Length - 1)] (numel s))
+            |> Array.toList
+            |> Gen.sequenceToList
+        let! seed = Gen.choose (0, Int32.MaxValue - 1)
+        return { Shapes = shapes; Values = List.toArray values; Seed = seed }
+    }
+
+/// Random float64 values of a shape from a seeded generator (directions, cotangents, weights).
+let private randomLike (rng: Random) (shape: int[]) =
+    tensor shape (Array.init (numel shape) (fun _ -> rng.NextDouble() * 2.0 - 1.0))
+
+/// The op as a function of input i alone, the others fixed.
+let private along (spec: OpSpec) (case: Case) (i: int) =
+    let inputs = Array.map2 tensor case.Shapes case.Values
+    let f (x: Tensor) = spec.Fn(Array.updateAt i x inputs)
+    f, inputs[i]
+
+let private properties (spec: OpSpec) (i: int) : Test list =
+    let label = if spec.Wrt.Length > 1 then $"{spec.Name} (input {i})" else spec.Name
+    let prop name (check: Case -> unit) = testPropertyWithConfig propertyConfig $"{label}: {name}" (forAll (genCase spec) check)
+    [ prop "JVP matches central differences" (fun case ->
+          let f, x = along spec case i
+          let v = randomLike (Random case.Seed) x.Shape
+          let _, jv = AD.jvp f x v
+          expectClose "J·v" jv (Numerical.jvp f x v))
+
+      prop "VJP satisfies <u, J v> = <J^T u, v>" (fun case ->
+          let f, x = along spec case i
+          let rng = Random case.Seed
+          let v = randomLike rng x.Shape
+          let y, pullback = AD.vjp f x
+          let u = randomLike rng y.Shape
+          let lhs = inner u (Numerical.jvp f x v)
+          let rhs = inner (pullback u) v
+          closeWith atol rtol "<J^T u, v> vs <u, J v>" [| rhs |] [| lhs |])
+
+      prop "forward mode equals reverse mode" (fun case ->
+          let f, x = along spec case i
+          expectTight "jacfwd vs jacrev" (AD.jacfwd f x) (AD.jacrev f x))
+
+      if spec.SecondOrder then
+          prop "forward-over-reverse matches differences of the gradient" (fun case ->
+              let f, x = along spec case i
+              let rng = Random case.Seed
+              let v = randomLike rng x.Shape
+              let w = randomLike rng (f x).Shape
+              let s (x: Tensor) = Tensor.sum (f x * w)
+              expectClose "H·v" (AD.hvp s x v) (Numerical.jvp (AD.grad s) x v))
+
+          prop "reverse-over-reverse equals forward-over-reverse" (fun case ->
+              let f, x = along spec case i
+              let rng = Random case.Seed
+              let v = randomLike rng x.Shape
+              let w = randomLike rng (f x).Shape
+              let s (x: Tensor) = Tensor.sum (f x * w)
+              let rr = AD.grad (fun x -> Tensor.sum (AD.grad s x * v)) x
+              expectTight "grad <grad s, v> vs H·v" rr (AD.hvp s x v)) ]
+
+// ---------------------------------------------------------------- shape generators
+
+let private shapesOf (g: Gen<int[]>) = g |> Gen.map (fun s -> [| s |])
+let private anyShape = Gen.choose (0, 3) |> Gen.bind genShape |> shapesOf
+let private rankFrom (lo: int) (hi: int) = Gen.choose (lo, hi) |> Gen.bind genShape |> shapesOf
+let private fixedShapes (shapes: int[][]) = Gen.constant shapes
+let private broadcastPair = genBroadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
+
+let private unary name domain (f: Tensor -> Tensor) =
+    { Name = name; Shapes = anyShape; Domains = [| domain |]; Wrt = [ 0 ]; Fn = (fun xs -> f xs[0]); SecondOrder = true }
+
+let private unaryOn name shapes domain (f: Tensor -> Tensor) =
+    { unary name domain f with Shapes = shapes }
+
+let private binary name (da, db) (f: Tensor -> Tensor -> Tensor) =
+    { Name = name; Shapes = broadcastPair; Domains = [| da; db |]; Wrt = [ 0; 1 ]; Fn = (fun xs -> f xs[0] xs[1]); SecondOrder = true }
+
+/// An int64 index tensor of a shape with entries in [0, bound), deterministic.
+let private indexTensor (shape: int[]) (bound: int) =
+    Tensor.ofArray (Array.init (numel shape) (fun k -> int64 ((k * 7 + 3) % bound))) |> Tensor.reshape shape
+
+/// A bool tensor of a shape, alternating.
+let private maskTensor (shape: int[]) =
+    Tensor.ofArray (Array.init (numel shape) (fun k -> k % 3 <> 1)) |> Tensor.reshape shape
+
+let specs : OpSpec list =
+    [ // arithmetic, with broadcasting
+      binary "add" (Any, Any) (+)
+      binary "sub" (Any, Any) (-)
+      binary "mul" (Any, Any) (*)
+      binary "div" (Any, AwayFromZero) (/)
+      binary "pow (tensor exponent)" (Positive, Any) (fun a b -> a ** b)
+      binary "maximum" (Distinct, Distinct) (fun a b -> Tensor.maximum a (b + 0.05))
+      binary "minimum" (Distinct, Distinct) (fun a b -> Tensor.minimum a (b + 0.05))
+      { binary "where" (Any, Any) (fun a b -> Tensor.where (maskTensor (Tensor.add a b).Shape) a b) with Name = "where" }
+      unary "neg" Any (fun x -> -x)
+      unary "add scalar" Any (fun x -> x + 2.5)
+      unary "scalar minus tensor" Any (fun x -> 2.5 - x)
+      unary "mul scalar" Any (fun x -> 3.0 * x)
+      unary "div by scalar" Any (fun x -> x / 3.0)
+      unary "scalar divided by tensor" AwayFromZero (fun x -> 2.0 / x)
+      unary "pow 2" Any (fun x -> x ** 2.0)
+      unary "pow 3" Any (fun x -> x ** 3.0)
+      unary "pow -1.5" Positive (fun x -> x ** -1.5)
+      unary "pow 0.5" Positive (fun x -> x ** 0.5)
+      // elementwise math
+      unary "abs" AwayFromZero Tensor.abs
+      unary "sqrt" Positive Tensor.sqrt
+      unary "exp" Any Tensor.exp
+      unary "log" Positive Tensor.log
+      unary "sin" Any Tensor.sin
+      unary "cos" Any Tensor.cos
+      unary "tan" Unit Tensor.tan
+      unary "sinh" Any Tensor.sinh
+      unary "cosh" Any Tensor.cosh
+      unary "tanh" Any Tensor.tanh
+      unary "asin" Unit Tensor.asin
+      unary "acos" Unit Tensor.acos
+      unary "atan" Any Tensor.atan
+      unary "erf" Any Tensor.erf
+      unary "sigmoid" Any Tensor.sigmoid
+      unary "relu" AwayFromZero Tensor.relu
+      unary "leakyRelu" AwayFromZero (Tensor.leakyRelu 0.1)
+      unary "gelu" Any Tensor.gelu
+      unary "softplus" Any Tensor.softplus
+      unary "elu" AwayFromZero (Tensor.elu 1.3)
+      unary "clamp" (AwayFrom [ -1.0; 1.0 ]) (Tensor.clamp -1.0 1.0)
+      unary "clampMin" (AwayFrom [ 0.5 ]) (Tensor.clampMin 0.5)
+      unary "clampMax" (AwayFrom [ 0.5 ]) (Tensor.clampMax 0.5)
+      unary "F# math functions compose (exp, sin, tanh, sqrt)" Positive (fun x -> exp (sin x) * tanh x + sqrt x)
+      // reductions and normalisations
+      unary "sum" Any Tensor.sum
+      unary "mean" Any Tensor.mean
+      unaryOn "sumDim" (rankFrom 1 3) Any (Tensor.sumDim 0)
+      unaryOn "sumDims keepDim" (rankFrom 2 3) Any (Tensor.sumDims [| 0; -1 |] true)
+      unaryOn "meanDim" (rankFrom 1 3) Any (Tensor.meanDim -1)
+      unaryOn "meanDims" (rankFrom 2 3) Any (Tensor.meanDims [| 1 |] false)
+      unaryOn "max" (rankFrom 1 3) Distinct Tensor.max
+      unaryOn "min" (rankFrom 1 3) Distinct Tensor.min
+      unaryOn "maxDim" (rankFrom 1 3) Distinct (Tensor.maxDim 0)
+      unaryOn "minDim" (rankFrom 2 3) Distinct (Tensor.minDim -1)
+      unaryOn "logsumexp" (rankFrom 1 3) Any (Tensor.logsumexp -1)
+      unaryOn "var" (fixedShapes [| [| 4 |] |]) Any Tensor.var
+      unaryOn "varDims (biased, keepDim)" (rankFrom 2 3) Any (Tensor.varDims [| 0 |] false true)
+      unaryOn "std" (fixedShapes [| [| 2; 3 |] |]) Any Tensor.std
+      unaryOn "norm" (rankFrom 1 3) AwayFromZero Tensor.norm
+      unaryOn "normDims" (rankFrom 2 3) AwayFromZero (Tensor.normDims [| -1 |] false)
+      unaryOn "softmax" (rankFrom 1 3) Any (Tensor.softmax -1)
+      unaryOn "softmax over dim 0" (rankFrom 2 3) Any (Tensor.softmax 0)
+      unaryOn "logSoftmax" (rankFrom 1 3) Any (Tensor.logSoftmax -1)
+      // shape and indexing
+      unaryOn "reshape" (rankFrom 1 3) Any (fun x -> Tensor.reshape [| -1; 1 |] x)
+      unaryOn "view" (rankFrom 1 3) Any (fun x -> Tensor.view [| 1; -1 |] x)
+      unaryOn "flatten" (rankFrom 0 3) Any Tensor.flatten
+      unaryOn "transpose" (rankFrom 2 3) Any (Tensor.transpose 0 -1)
+      unaryOn "permute" (rankFrom 3 3) Any (Tensor.permute [| 2; 0; 1 |])
+      unaryOn "squeeze" (fixedShapes [| [| 2; 1; 3 |] |]) Any Tensor.squeeze
+      unaryOn "unsqueeze" (rankFrom 0 3) Any (Tensor.unsqueeze 0)
+      unaryOn "expand" (fixedShapes [| [| 3; 1 |] |]) Any (Tensor.expand [| 2; 3; 4 |])
+      { Name = "cat"; Shapes = fixedShapes [| [| 2; 3 |]; [| 4; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.cat 0 xs); SecondOrder = true }
+      { Name = "stack"; Shapes = fixedShapes [| [| 2; 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.stack 1 xs); SecondOrder = true }
+      unaryOn "split" (fixedShapes [| [| 5; 2 |] |]) Any (fun x -> let parts = Tensor.split [| 2; 3 |] 0 x in parts[0] * parts[1].[1..2, *])
+      unaryOn "chunk" (fixedShapes [| [| 3; 5 |] |]) Any (fun x -> let parts = Tensor.chunk 2 1 x in parts[0] * 2.0 + (parts[1] |> Tensor.sum))
+      unaryOn "narrow" (fixedShapes [| [| 4; 3 |] |]) Any (Tensor.narrow 0 1 2)
+      unaryOn "select" (fixedShapes [| [| 3; 4 |] |]) Any (Tensor.select 1 -1)
+      unaryOn "indexing and slicing" (fixedShapes [| [| 4; 3 |] |]) Any (fun x -> x.[1..2, 0..1] * x.[0, 1])
+      unaryOn "gather" (fixedShapes [| [| 3; 4 |] |]) Any (fun x -> Tensor.gather 1 (indexTensor [| 3; 5 |] 4) x)
+      unaryOn "indexSelect" (fixedShapes [| [| 4; 3 |] |]) Any (fun x -> Tensor.indexSelect 0 (indexTensor [| 6 |] 4) x)
+      unaryOn "pad" (rankFrom 2 3) Any (Tensor.pad [| (1, 2); (0, 1) |] 0.0)
+      unaryOn "pad with a value" (rankFrom 1 2) Any (Tensor.pad [| (2, 1) |] 1.5)
+      // products
+      { Name = "matmul 2-D"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3; 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+      { Name = "matmul vector-matrix"; Shapes = fixedShapes [| [| 3 |]; [| 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+      { Name = "matmul matrix-vector"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+      { Name = "dot"; Shapes = fixedShapes [| [| 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.dot xs[0] xs[1]); SecondOrder = true }
+      { Name = "matmul batched with broadcast"; Shapes = fixedShapes [| [| 2; 1; 2; 3 |]; [| 3; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+      { Name = "linear"; Shapes = fixedShapes [| [| 4; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
+        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]); SecondOrder = true }
+      { Name = "linear on a batch of sequences"; Shapes = fixedShapes [| [| 2; 3; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
+        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]); SecondOrder = true }
+      { Name = "linear without bias on a vector"; Shapes = fixedShapes [| [| 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.linearNoBias xs[1] xs[0]); SecondOrder = true }
+      // convolution, pooling, dropout
+      { Name = "conv2d"; Shapes = fixedShapes [| [| 2; 2; 5; 4 |]; [| 3; 2; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.conv2d xs[1] xs[0]); SecondOrder = true }
+      { Name = "conv2d with stride, padding, dilation, groups and bias"
+        Shapes = fixedShapes [| [| 1; 4; 6; 5 |]; [| 2; 2; 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
+        Fn = (fun xs -> Tensor.Conv2d(xs[0], xs[1], bias = xs[2], stride = [| 2; 1 |], padding = [| 1 |], dilation = [| 1; 2 |], groups = 2))
+        SecondOrder = true }
+      { Name = "conv1d with stride and padding"; Shapes = fixedShapes [| [| 2; 2; 7 |]; [| 3; 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.Conv1d(xs[0], xs[1], stride = 2, padding = 1)); SecondOrder = true }
+      unaryOn "maxPool2d" (fixedShapes [| [| 1; 2; 4; 4 |] |]) Distinct (Tensor.maxPool2d 2)
+      unaryOn "maxPool2d with stride and padding" (fixedShapes [| [| 1; 1; 5; 5 |] |]) Distinct
+          (fun x -> Tensor.MaxPool2d(x, [| 3 |], stride = [| 2 |], padding = [| 1 |]))
+      unaryOn "avgPool2d" (fixedShapes [| [| 2; 1; 4; 6 |] |]) Any (Tensor.avgPool2d 2)
+      unaryOn "dropout (fixed generator)" (rankFrom 1 2) Any (fun x -> Tensor.dropoutWith (Random.generator 7) 0.4 x)
+      unaryOn "toDtype float64 to float64" anyShape Any (Tensor.toDtype Dtype.Float64) ]
+
+let tests =
+    testList "op rules" [
+        for spec in specs do
+            testList spec.Name [ for i in spec.Wrt do yield! properties spec i ]
+    ]
