@@ -13,6 +13,7 @@ let allTests =
         Transforms.tests
         Errors.tests
         MemoryTests.tests
+        Documentation.tests
     ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
