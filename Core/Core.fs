@@ -78,7 +78,7 @@ type Tensor =
 
     /// The value as a float (the tensor must have exactly one element).
     member t.ToScalar() : float =
-        let r = (Prim.RawOf t)
+        let r = Prim.RawOf t
         if r.numel () <> 1L then
             invalidOp $"toScalar: the tensor has shape {shapeText t.Shape} ({r.numel ()} elements); only a one-element tensor converts to a scalar. Index it or reduce it (sum, mean) first."
         (toFloatArray r)[0]
@@ -207,7 +207,7 @@ type Tensor =
     static member Abs(x: Tensor) : Tensor = Prim.Elementwise("abs", (fun r -> r.abs ()), (fun x _ -> Tensor.Sign x), x)
 
     /// -1, 0 or 1 by sign; its derivative is zero (almost everywhere), so it is a constant.
-    static member Sign(x: Tensor) : Tensor = Const(guard1 "sign" (Prim.RawOf x) (fun () -> (Prim.RawOf x).sign ()))
+    static member Sign(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "sign" r (fun () -> r.sign ()))
 
     // ---------------------------------------------------------------- operators
 
@@ -329,7 +329,7 @@ and [<AbstractClass; Sealed>] internal Prim =
          vjp: int -> Tensor[] -> Tensor -> Tensor -> Tensor, xs: Tensor[]) : Tensor =
         let tag = if xs.Length = 0 then 0L else xs |> Array.map (fun x -> x.Level) |> Array.max
         if tag = 0L then
-            let raws = xs |> Array.map (fun x -> (Prim.RawOf x))
+            let raws = xs |> Array.map Prim.RawOf
             Const(guard op raws (fun () -> primal raws))
         else
             Prim.CheckActive(op, tag)
@@ -357,14 +357,14 @@ and [<AbstractClass; Sealed>] internal Prim =
 
     /// Makes a tangent match the output's shape and dtype (an op's rule may leave it un-broadcast).
     static member internal MatchOutput (y: Tensor) (t: Tensor) : Tensor =
-        let yr, tr = (Prim.RawOf y), (Prim.RawOf t)
+        let yr, tr = Prim.RawOf y, Prim.RawOf t
         let t = if tr.dim () = yr.dim () && tr.numel () = yr.numel () then t else Tensor.ExpandTo(t, y.Shape)
         if (Prim.RawOf t).dtype = yr.dtype then t else Tensor.Cast(t, ofScalarType yr.dtype)
 
     /// Makes a cotangent match an input's shape and dtype (undoes broadcasting and type promotion).
     /// Since the output's shape is a broadcast of the input's, equal rank and size mean equal shape.
     static member internal MatchInput (x: Tensor) (g: Tensor) : Tensor =
-        let xr, gr = (Prim.RawOf x), (Prim.RawOf g)
+        let xr, gr = Prim.RawOf x, Prim.RawOf g
         let g = if gr.dim () = xr.dim () && gr.numel () = xr.numel () then g else Tensor.SumTo(g, x.Shape)
         if (Prim.RawOf g).dtype = xr.dtype then g else Tensor.Cast(g, ofScalarType xr.dtype)
 

@@ -117,7 +117,7 @@ let private checkPool (op: string) (x: Tensor) (kernel: int[]) (stride: int[]) (
 let maxPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Tensor =
     checkPool "maxPool2d" x kernel stride padding
     let xs = x.Shape
-    let r = (x.Raw())
+    let r = x.Raw()
     let struct (values, indices) =
         torch.nn.functional.max_pool2d_with_indices (r, i64 kernel, i64 stride, i64 padding, [| 1L; 1L |], false)
     values.Dispose()
@@ -133,6 +133,6 @@ let maxPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Ten
 let avgPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Tensor =
     checkPool "avgPool2d" x kernel stride padding
     let channels = x.Shape[1]
-    let r = (x.Raw())
+    let r = x.Raw()
     let weight = full [| channels; 1; kernel[0]; kernel[1] |] (1.0 / float (kernel[0] * kernel[1])) (ofScalarType r.dtype) (ofTorchDevice r.device)
     conv { Stride = stride; Padding = padding; Dilation = [| 1; 1 |]; Groups = channels } x (Const weight)

@@ -20,14 +20,14 @@ let sigmoid (x: Tensor) =
 let relu (x: Tensor) =
     let rule (x: Tensor) (_: Tensor) (d: Tensor) =
         // Not disposed here: MaskedZero's own rules keep the mask for higher derivatives.
-        let notPositive = guard1 "relu" (x.Raw()) (fun () -> (x.Raw()).le (sc 0.0))
+        let notPositive = guard1 "relu" (x.Raw()) (fun () -> x.Raw().le (sc 0.0))
         Prim.MaskedZero(d, notPositive)
     Prim.Lift1("relu", (fun r -> r.relu ()), rule, rule, x)
 
 let leakyRelu (slope: float) (x: Tensor) =
     let factor (x: Tensor) =
         // 1 where x > 0, else slope
-        let r = (x.Raw())
+        let r = x.Raw()
         use positive = r.gt (sc 0.0)
         Const(guard1 "leakyRelu" r (fun () -> positive.to_type(r.dtype).mul_(sc (1.0 - slope)).add_ (sc slope)))
     Prim.Elementwise("leakyRelu", (fun r -> torch.nn.functional.leaky_relu (r, slope)), (fun x _ -> factor x), x)
@@ -51,16 +51,16 @@ let softplus (x: Tensor) =
 /// x for x > 0, alpha·(eˣ - 1) otherwise. d/dx = 1 for x > 0, y + alpha otherwise.
 let elu (alpha: float) (x: Tensor) =
     let dydx (x: Tensor) (y: Tensor) =
-        let positive = guard1 "elu" (x.Raw()) (fun () -> (x.Raw()).gt (sc 0.0))
+        let positive = guard1 "elu" (x.Raw()) (fun () -> x.Raw().gt (sc 0.0))
         // (y + alpha) where x <= 0, plus 1 where x > 0
-        let ones = Const(guard1 "elu" (x.Raw()) (fun () -> positive.to_type (x.Raw()).dtype))
+        let ones = Const(guard1 "elu" (x.Raw()) (fun () -> positive.to_type (x.Raw().dtype)))
         Tensor.Add(Prim.MaskedZero(Tensor.AddScalar(y, alpha), positive), ones)
     Prim.Elementwise("elu", (fun r -> torch.nn.functional.elu (r, alpha)), dydx, x)
 
 /// Limits values to [lo, hi] (either bound optional). The derivative is 1 inside (bounds included), 0 outside.
 let clamp (lo: float option) (hi: float option) (x: Tensor) =
     let rule (x: Tensor) (_: Tensor) (d: Tensor) =
-        let r = (x.Raw())
+        let r = x.Raw()
         let outside =
             match lo, hi with
             | Some l, Some h ->
@@ -69,21 +69,21 @@ let clamp (lo: float option) (hi: float option) (x: Tensor) =
                 below.logical_or above
             | Some l, None -> r.lt (sc l)
             | None, Some h -> r.gt (sc h)
-            | None, None -> r.ne r // all false
+            | None, None -> invalidArg "lo" "clamp: give at least one bound."
         Prim.MaskedZero(d, Memory.adopt outside)
     let primal (r: RawTensor) =
         match lo, hi with
         | Some l, Some h -> r.clamp (sc l, sc h)
         | Some l, None -> r.clamp_min (sc l)
         | None, Some h -> r.clamp_max (sc h)
-        | None, None -> r.alias ()
+        | None, None -> invalidArg "lo" "clamp: give at least one bound."
     Prim.Lift1("clamp", primal, rule, rule, x)
 
 /// Elementwise maximum (or minimum); on ties each input gets half the cotangent, as in PyTorch.
 let private extremum (op: string) (primal: RawTensor -> RawTensor -> RawTensor) (wins: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
     // Share of the cotangent that goes to a: 1 where a wins, 0.5 on ties, 0 where b wins.
     let shareA (a: Tensor) (b: Tensor) =
-        let ra, rb = (a.Raw()), (b.Raw())
+        let ra, rb = a.Raw(), b.Raw()
         use w = wins ra rb
         use tie = ra.eq rb
         use wf = w.to_type ra.dtype
@@ -99,7 +99,7 @@ let minimum a b = extremum "minimum" (fun a b -> a.minimum b) (fun a b -> a.lt b
 
 /// a where cond is true, b elsewhere (cond is a bool tensor; all three broadcast).
 let where (cond: Tensor) (a: Tensor) (b: Tensor) =
-    let c = (cond.Raw())
+    let c = cond.Raw()
     if c.dtype <> torch.ScalarType.Bool then
         invalidArg "cond" $"where: the condition must be a bool tensor; got {describe c}. Build it with a comparison such as Tensor.gt."
     let notC = guard1 "where" c (fun () -> c.logical_not ())
@@ -111,7 +111,7 @@ let dropout (p: float) (generator: torch.Generator) (x: Tensor) =
     if p = 0.0 then x
     elif p = 1.0 then Tensor.MulScalar(x, 0.0)
     else
-        let r = (x.Raw())
+        let r = x.Raw()
         let mask =
             guard1 "dropout" r (fun () ->
                 let m = torch.empty_like r
@@ -120,12 +120,12 @@ let dropout (p: float) (generator: torch.Generator) (x: Tensor) =
 
 /// Comparisons give bool tensors and are not differentiated.
 let compare (op: string) (f: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
-    let ra, rb = (a.Raw()), (b.Raw())
+    let ra, rb = a.Raw(), b.Raw()
     broadcastShapes op (shape ra) (shape rb) |> ignore
     Const(guard2 op ra rb (fun () -> f ra rb))
 
 let compareScalar (op: string) (f: RawTensor -> Scalar -> RawTensor) (a: Tensor) (c: float) =
-    let ra = (a.Raw())
+    let ra = a.Raw()
     Const(guard1 op ra (fun () -> f ra (sc c)))
 
 /// Moves the values to another device; differentiable (the cotangent moves back).
@@ -142,5 +142,5 @@ let rec toDevice (device: Device) (x: Tensor) =
 let toDtype (dtype: Dtype) (x: Tensor) =
     if dtype.IsFloatingPoint && x.Dtype.IsFloatingPoint then Tensor.Cast(x, dtype)
     else
-        let r = (x.Raw())
+        let r = x.Raw()
         Const(guard1 $"toDtype({dtype})" r (fun () -> r.to_type (toScalarType dtype)))

@@ -43,8 +43,8 @@ let meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
 let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor) : Tensor =
     if x.Numel = 0 then invalidArg "x" $"{op}: the tensor is empty."
     let share (x: Tensor) (y: Tensor) =
-        use hits = (x.Raw()).eq (y.Raw())
-        use f = hits.to_type (x.Raw()).dtype
+        use hits = x.Raw().eq (y.Raw())
+        use f = hits.to_type (x.Raw().dtype)
         use count = f.sum ()
         Const(guard1 op (x.Raw()) (fun () -> f.div count))
     Prim.Lift1(op, primal,
@@ -56,7 +56,7 @@ let minAll (x: Tensor) = extremeAll "min" (fun r -> r.min ()) x
 
 /// The positions of the max (or min) along a dim (int64, not differentiated).
 let argExtreme (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
-    let r = (x.Raw())
+    let r = x.Raw()
     let dim = OpsShape.normDim op (int (r.dim ())) dim
     Const(guard1 op r (fun () -> if isMax then r.argmax (int64 dim, keepDim) else r.argmin (int64 dim, keepDim)))
 
@@ -103,7 +103,7 @@ let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     // x / ‖x‖ with 0 where ‖x‖ = 0
     let direction (x: Tensor) (y: Tensor) =
         let yk = OpsShape.reshape kept y
-        let zero = guard1 "norm" (yk.Raw()) (fun () -> (yk.Raw()).eq (Scalar.op_Implicit 0.0))
+        let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (Scalar.op_Implicit 0.0))
         Prim.MaskedZero(Tensor.Div(x, yk), zero)
     Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, i64 dims, keepDim)),
                  (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),

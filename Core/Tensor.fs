@@ -206,9 +206,9 @@ module Tensor =
 
     /// The value with every level of differentiation removed: derivatives do not flow through it
     /// (JAX's stop_gradient).
-    let stopGradient (x: Tensor) : Tensor = Const (x.Raw())
+    let stopGradient (x: Tensor) : Tensor = Const(x.Raw())
     /// Same as stopGradient (PyTorch's name).
-    let detach (x: Tensor) : Tensor = Const (x.Raw())
+    let detach (x: Tensor) : Tensor = Const(x.Raw())
 
     // ------------------------------------------------------------ arithmetic and elementwise math
 
@@ -280,7 +280,7 @@ module Tensor =
     /// True when the shapes match and every |a − b| ≤ atol + rtol·|b|.
     let allClose (rtol: float) (atol: float) (a: Tensor) (b: Tensor) =
         a.Shape = b.Shape
-        && (let ra, rb = (a.Raw()), (b.Raw()) in ra.allclose (rb, rtol, atol, false))
+        && (let ra, rb = a.Raw(), b.Raw() in ra.allclose (rb, rtol, atol, false))
 
     // ------------------------------------------------------------ reductions
 
@@ -422,10 +422,9 @@ module Tensor =
         let padded = OpsShape.padZeros pads x
         if value = 0.0 then padded
         else
-            let r = (x.Raw())
-            let ones = Raw.onesLike r
-            let inside = OpsShape.padZeros pads (Const ones)
-            padded + (1.0 - inside) * value |> fun t -> Tensor.Cast(t, x.Dtype)
+            // 1 where the padding is, 0 inside: a constant of x's dtype
+            let border = 1.0 - OpsShape.padZeros pads (Const(Raw.onesLike (x.Raw())))
+            padded + border * value
 
     // ------------------------------------------------------------ convolution, pooling, dropout
 
