@@ -3,8 +3,8 @@
 //   build    restore, then build everything (Release)
 //   test     build, then run all tests; the last line is "N passed, M failed"
 //   run      build, then run the walkthrough (Samples/Quickstart)
-//   bench    build, then run the Nabla-vs-TorchSharp comparison (args after `--` go to the runner)
-//   bdn      build, then run the BenchmarkDotNet suites (args after `--` go to BenchmarkDotNet)
+//   bench    build, then run the Nabla-vs-TorchSharp comparison (arguments after the target go to the runner)
+//   bdn      build, then run the BenchmarkDotNet suites (arguments after the target go to BenchmarkDotNet)
 // A plain script: no build framework to restore before the build can start.
 
 open System
@@ -13,10 +13,12 @@ open System.IO
 
 let root = __SOURCE_DIRECTORY__
 let args = fsi.CommandLineArgs |> Array.tail
+// Everything after the target goes to the program. `dotnet fsi` itself swallows the first `--`,
+// so a `--` that does reach us is skipped rather than required.
 let target, passThrough =
-    match Array.tryFindIndex ((=) "--") args with
-    | Some i -> (if i = 0 then "test" else args[0]), args[i + 1 ..]
-    | None -> (if args.Length = 0 then "test" else args[0]), [||]
+    match List.ofArray args with
+    | [] -> "test", [||]
+    | t :: rest -> t, (match rest with "--" :: more -> more | more -> more) |> List.toArray
 
 /// Runs a command in the repository root, streaming its output; returns the exit code.
 let run (file: string) (arguments: string) =

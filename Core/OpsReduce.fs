@@ -31,13 +31,22 @@ let rec sumDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
                  (fun _ _ dx -> sumDims dims keepDim dx),
                  (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept g, shape)), x)
 
-let mean (x: Tensor) : Tensor = Tensor.DivScalar(sum x, float (max 1 x.Numel))
+/// Mean of all elements (0-d), one LibTorch call.
+let rec mean (x: Tensor) : Tensor =
+    let n = float x.Numel
+    Prim.Lift1("mean", (fun r -> r.mean ()),
+               (fun _ _ dx -> mean dx),
+               (fun x _ g -> Tensor.ExpandTo(Tensor.DivScalar(g, n), x.Shape)), x)
 
-let meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+/// Mean over `dims`, keeping them as size 1 when keepDim.
+let rec meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     let shape = x.Shape
     let dims = normDims "mean" shape.Length dims
-    let n = dims |> Array.fold (fun acc d -> acc * shape[d]) 1
-    Tensor.DivScalar(sumDims dims keepDim x, float (max 1 n))
+    let kept = keptShape shape dims
+    let n = float (dims |> Array.fold (fun acc d -> acc * shape[d]) 1)
+    Prim.Lift1("mean", (fun r -> r.mean (i64 dims, keepDim)),
+               (fun _ _ dx -> meanDims dims keepDim dx),
+               (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept (Tensor.DivScalar(g, n)), shape)), x)
 
 /// Max (or min) over all elements; ties share the cotangent equally, as in PyTorch.
 let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor) : Tensor =

@@ -31,7 +31,9 @@ let resolveShape (op: string) (from: int[]) (target: int[]) =
         target
 
 let rec reshape (shape: int[]) (x: Tensor) : Tensor =
-    let shape = resolveShape "reshape" x.Shape shape
+    let from = x.Shape
+    let shape = resolveShape "reshape" from shape
+    if shape = from then x else
     Prim.Lift1("reshape", (fun r -> r.reshape (i64 shape)),
                  (fun _ _ dx -> reshape shape dx),
                  (fun x _ g -> reshape x.Shape g), x)
