@@ -105,14 +105,14 @@ type Tensor =
     /// Sums over the dimensions that broadcasting to this tensor's shape added or stretched.
     static member internal SumTo(x: Tensor, shape: int[]) : Tensor =
         Prim.Lift1("sumTo", (fun r -> Raw.sumTo r shape),
-                     (fun _ _ dx -> Tensor.SumTo(dx, shape)),
-                     (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
+                   (fun _ _ dx -> Tensor.SumTo(dx, shape)),
+                   (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
 
     /// Broadcasts to a larger shape (a view: no copy).
     static member internal ExpandTo(x: Tensor, shape: int[]) : Tensor =
         Prim.Lift1("expand", (fun r -> Raw.expandTo r shape),
-                     (fun _ _ dx -> Tensor.ExpandTo(dx, shape)),
-                     (fun x _ g -> Tensor.SumTo(g, x.Shape)), x)
+                   (fun _ _ dx -> Tensor.ExpandTo(dx, shape)),
+                   (fun x _ g -> Tensor.SumTo(g, x.Shape)), x)
 
     /// Converts the element type; differentiable between floating-point types.
     static member internal Cast(x: Tensor, dtype: Dtype) : Tensor =
@@ -120,30 +120,30 @@ type Tensor =
         if (Prim.RawOf x).dtype = st then x
         else
             Prim.Lift1($"toDtype({dtype})", (fun r -> r.to_type st),
-                         (fun _ _ dx -> Tensor.Cast(dx, dtype)),
-                         (fun x _ g -> Tensor.Cast(g, x.Dtype)), x)
+                       (fun _ _ dx -> Tensor.Cast(dx, dtype)),
+                       (fun x _ g -> Tensor.Cast(g, x.Dtype)), x)
 
     // ---------------------------------------------------------------- arithmetic primitives
 
     static member internal Add(a: Tensor, b: Tensor) : Tensor =
         Prim.Lift2("add", (fun a b -> a.add b),
-                     (fun _ _ _ da -> da), (fun _ _ _ db -> db),
-                     (fun _ _ _ g -> g), (fun _ _ _ g -> g), a, b)
+                   (fun _ _ _ da -> da), (fun _ _ _ db -> db),
+                   (fun _ _ _ g -> g), (fun _ _ _ g -> g), a, b)
 
     static member internal Sub(a: Tensor, b: Tensor) : Tensor =
         Prim.Lift2("sub", (fun a b -> a.sub b),
-                     (fun _ _ _ da -> da), (fun _ _ _ db -> Tensor.Neg db),
-                     (fun _ _ _ g -> g), (fun _ _ _ g -> Tensor.Neg g), a, b)
+                   (fun _ _ _ da -> da), (fun _ _ _ db -> Tensor.Neg db),
+                   (fun _ _ _ g -> g), (fun _ _ _ g -> Tensor.Neg g), a, b)
 
     static member internal Mul(a: Tensor, b: Tensor) : Tensor =
         Prim.Lift2("mul", (fun a b -> a.mul b),
-                     (fun _ b _ da -> Tensor.Mul(da, b)), (fun a _ _ db -> Tensor.Mul(a, db)),
-                     (fun _ b _ g -> Tensor.Mul(g, b)), (fun a _ _ g -> Tensor.Mul(g, a)), a, b)
+                   (fun _ b _ da -> Tensor.Mul(da, b)), (fun a _ _ db -> Tensor.Mul(a, db)),
+                   (fun _ b _ g -> Tensor.Mul(g, b)), (fun a _ _ g -> Tensor.Mul(g, a)), a, b)
 
     static member internal Div(a: Tensor, b: Tensor) : Tensor =
         Prim.Lift2("div", (fun a b -> a.div b),
-                     (fun _ b _ da -> Tensor.Div(da, b)), (fun _ b y db -> Tensor.Neg(Tensor.Div(Tensor.Mul(db, y), b))),
-                     (fun _ b _ g -> Tensor.Div(g, b)), (fun _ b y g -> Tensor.Neg(Tensor.Div(Tensor.Mul(g, y), b))), a, b)
+                   (fun _ b _ da -> Tensor.Div(da, b)), (fun _ b y db -> Tensor.Neg(Tensor.Div(Tensor.Mul(db, y), b))),
+                   (fun _ b _ g -> Tensor.Div(g, b)), (fun _ b y g -> Tensor.Neg(Tensor.Div(Tensor.Mul(g, y), b))), a, b)
 
     /// a ** b with a tensor exponent. The derivative for the exponent is y·log a; where a = 0 and
     /// b ≥ 0 it is taken as 0 (as PyTorch does), not NaN.
@@ -162,11 +162,11 @@ type Tensor =
 
     static member internal MulScalar(x: Tensor, c: float) : Tensor =
         Prim.Lift1("mul", (fun r -> r.mul (Scalar.op_Implicit c)),
-                     (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
+                   (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
 
     static member internal DivScalar(x: Tensor, c: float) : Tensor =
         Prim.Lift1("div", (fun r -> r.div (Scalar.op_Implicit c)),
-                     (fun _ _ dx -> Tensor.DivScalar(dx, c)), (fun _ _ g -> Tensor.DivScalar(g, c)), x)
+                   (fun _ _ dx -> Tensor.DivScalar(dx, c)), (fun _ _ g -> Tensor.DivScalar(g, c)), x)
 
     /// c - x
     static member internal RSubScalar(c: float, x: Tensor) : Tensor =
@@ -372,8 +372,8 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// than x: the result then has the broadcast shape.
     static member internal MaskedZero(x: Tensor, mask: RawTensor) : Tensor =
         Prim.Lift1("maskedFill", (fun r -> Raw.maskedZero r mask),
-                     (fun _ _ dx -> Prim.MaskedZero(dx, mask)),
-                     (fun x _ g -> Prim.MaskedZero(g, mask) |> Prim.MatchInput x), x)
+                   (fun _ _ dx -> Prim.MaskedZero(dx, mask)),
+                   (fun x _ g -> Prim.MaskedZero(g, mask) |> Prim.MatchInput x), x)
 
     // ---------------------------------------------------------------- elementwise math (F#'s exp, log, sin, ... use these)
 

@@ -47,18 +47,18 @@ let private weightGradRaw (s: ConvSpec) (wShape: int[]) (x: RawTensor) (g: RawTe
 
 let rec conv (s: ConvSpec) (x: Tensor) (w: Tensor) : Tensor =
     Prim.Lift2("conv2d", convRaw s,
-                 (fun _ w _ dx -> conv s dx w), (fun x _ _ dw -> conv s x dw),
-                 (fun x w _ g -> inputGrad s x.Shape g w), (fun x w _ g -> weightGrad s w.Shape x g), x, w)
+               (fun _ w _ dx -> conv s dx w), (fun x _ _ dw -> conv s x dw),
+               (fun x w _ g -> inputGrad s x.Shape g w), (fun x w _ g -> weightGrad s w.Shape x g), x, w)
 
 and inputGrad (s: ConvSpec) (xShape: int[]) (g: Tensor) (w: Tensor) : Tensor =
     Prim.Lift2("conv2dInputGrad", inputGradRaw s xShape,
-                 (fun _ w _ dg -> inputGrad s xShape dg w), (fun g _ _ dw -> inputGrad s xShape g dw),
-                 (fun _ w _ h -> conv s h w), (fun g w _ h -> weightGrad s w.Shape h g), g, w)
+               (fun _ w _ dg -> inputGrad s xShape dg w), (fun g _ _ dw -> inputGrad s xShape g dw),
+               (fun _ w _ h -> conv s h w), (fun g w _ h -> weightGrad s w.Shape h g), g, w)
 
 and weightGrad (s: ConvSpec) (wShape: int[]) (x: Tensor) (g: Tensor) : Tensor =
     Prim.Lift2("conv2dWeightGrad", weightGradRaw s wShape,
-                 (fun _ g _ dx -> weightGrad s wShape dx g), (fun x _ _ dg -> weightGrad s wShape x dg),
-                 (fun x g _ h -> inputGrad s x.Shape g h), (fun x _ _ h -> conv s x h), x, g)
+               (fun _ g _ dx -> weightGrad s wShape dx g), (fun x _ _ dg -> weightGrad s wShape x dg),
+               (fun x g _ h -> inputGrad s x.Shape g h), (fun x _ _ h -> conv s x h), x, g)
 
 /// The output size of a convolution or pooling along one dimension.
 let outputSize (input: int) (kernel: int) (stride: int) (padding: int) (dilation: int) =

@@ -91,8 +91,8 @@ let private extremum (op: string) (primal: RawTensor -> RawTensor -> RawTensor) 
         Const(guard2 op ra rb (fun () -> wf.add (tf, sc 0.5)))
     let shareB (a: Tensor) (b: Tensor) = Tensor.RSubScalar(1.0, shareA a b)
     Prim.Lift2(op, primal,
-                 (fun a b _ da -> Tensor.Mul(da, shareA a b)), (fun a b _ db -> Tensor.Mul(db, shareB a b)),
-                 (fun a b _ g -> Tensor.Mul(g, shareA a b)), (fun a b _ g -> Tensor.Mul(g, shareB a b)), a, b)
+               (fun a b _ da -> Tensor.Mul(da, shareA a b)), (fun a b _ db -> Tensor.Mul(db, shareB a b)),
+               (fun a b _ g -> Tensor.Mul(g, shareA a b)), (fun a b _ g -> Tensor.Mul(g, shareB a b)), a, b)
 
 let maximum a b = extremum "maximum" (fun a b -> a.maximum b) (fun a b -> a.gt b) a b
 let minimum a b = extremum "minimum" (fun a b -> a.minimum b) (fun a b -> a.lt b) a b
@@ -134,8 +134,8 @@ let rec toDevice (device: Device) (x: Tensor) =
     if x.Device = device then x
     else
         Prim.Lift1($"toDevice({device})", (fun r -> r.``to`` d),
-                     (fun _ _ dx -> toDevice device dx),
-                     (fun x _ g -> toDevice x.Device g), x)
+                   (fun _ _ dx -> toDevice device dx),
+                   (fun x _ g -> toDevice x.Device g), x)
 
 /// Converts the element type: differentiable between floating-point types; to an integer or bool
 /// type the result is a constant (its derivative is zero almost everywhere).

@@ -15,8 +15,8 @@ let rec private matmulNd (a: Tensor) (b: Tensor) : Tensor =
     let two = a.Dim = 2 && b.Dim = 2
     let primal (ra: RawTensor) (rb: RawTensor) = if two then ra.mm rb else ra.matmul rb
     Prim.Lift2("matmul", primal,
-                 (fun _ b _ da -> matmulNd da b), (fun a _ _ db -> matmulNd a db),
-                 (fun _ b _ g -> matmulNd g (transposeLast b)), (fun a _ _ g -> matmulNd (transposeLast a) g), a, b)
+               (fun _ b _ da -> matmulNd da b), (fun a _ _ db -> matmulNd a db),
+               (fun _ b _ g -> matmulNd g (transposeLast b)), (fun a _ _ g -> matmulNd (transposeLast a) g), a, b)
 
 /// Matrix product with PyTorch's rules for 1-D operands (a vector is promoted to a matrix, and the
 /// added dimension removed from the result) and broadcast batch dimensions.

@@ -19,8 +19,8 @@ let keptShape (shape: int[]) (dims: int[]) = shape |> Array.mapi (fun i d -> if 
 /// Sum of all elements (a 0-d tensor).
 let rec sum (x: Tensor) : Tensor =
     Prim.Lift1("sum", (fun r -> r.sum ()),
-                 (fun _ _ dx -> sum dx),
-                 (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
+               (fun _ _ dx -> sum dx),
+               (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
 
 /// Sum over `dims`, keeping them as size 1 when keepDim.
 let rec sumDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
@@ -28,8 +28,8 @@ let rec sumDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     let dims = normDims "sum" shape.Length dims
     let kept = keptShape shape dims
     Prim.Lift1("sum", (fun r -> r.sum (i64 dims, keepDim)),
-                 (fun _ _ dx -> sumDims dims keepDim dx),
-                 (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept g, shape)), x)
+               (fun _ _ dx -> sumDims dims keepDim dx),
+               (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept g, shape)), x)
 
 /// Mean of all elements (0-d), one LibTorch call.
 let rec mean (x: Tensor) : Tensor =
@@ -57,8 +57,8 @@ let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor)
         use count = f.sum ()
         Const(guard1 op (x.Raw()) (fun () -> f.div count))
     Prim.Lift1(op, primal,
-                 (fun x y dx -> sum (Tensor.Mul(dx, share x y))),
-                 (fun x y g -> Tensor.Mul(g, share x y)), x)
+               (fun x y dx -> sum (Tensor.Mul(dx, share x y))),
+               (fun x y g -> Tensor.Mul(g, share x y)), x)
 
 let maxAll (x: Tensor) = extremeAll "max" (fun r -> r.max ()) x
 let minAll (x: Tensor) = extremeAll "min" (fun r -> r.min ()) x
@@ -86,8 +86,8 @@ let rec logsumexp (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
     let kept = keptShape shape [| dim |]
     let softmaxOf (x: Tensor) (y: Tensor) = Tensor.Exp(Tensor.Sub(x, OpsShape.reshape kept y))
     Prim.Lift1("logsumexp", (fun r -> r.logsumexp (int64 dim, keepDim)),
-                 (fun x y dx -> sumDims [| dim |] keepDim (Tensor.Mul(softmaxOf x y, dx))),
-                 (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, softmaxOf x y)), x)
+               (fun x y dx -> sumDims [| dim |] keepDim (Tensor.Mul(softmaxOf x y, dx))),
+               (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, softmaxOf x y)), x)
 
 /// softmax along a dim. Both rules are y ⊙ (d − Σ y ⊙ d).
 let rec softmax (dim: int) (x: Tensor) : Tensor =
@@ -100,8 +100,8 @@ let rec softmax (dim: int) (x: Tensor) : Tensor =
 let rec logSoftmax (dim: int) (x: Tensor) : Tensor =
     let dim = OpsShape.normDim "logSoftmax" x.Dim dim
     Prim.Lift1("logSoftmax", (fun r -> r.log_softmax (int64 dim)),
-                 (fun _ y dx -> Tensor.Sub(dx, sumDims [| dim |] true (Tensor.Mul(Tensor.Exp y, dx)))),
-                 (fun _ y g -> Tensor.Sub(g, Tensor.Mul(Tensor.Exp y, sumDims [| dim |] true g))), x)
+               (fun _ y dx -> Tensor.Sub(dx, sumDims [| dim |] true (Tensor.Mul(Tensor.Exp y, dx)))),
+               (fun _ y g -> Tensor.Sub(g, Tensor.Mul(Tensor.Exp y, sumDims [| dim |] true g))), x)
 
 /// Euclidean norm over `dims` (all when empty). At a zero vector the cotangent is 0 (a subgradient),
 /// as in PyTorch, instead of NaN.
@@ -115,5 +115,5 @@ let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
         let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (Scalar.op_Implicit 0.0))
         Prim.MaskedZero(Tensor.Div(x, yk), zero)
     Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, i64 dims, keepDim)),
-                 (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),
-                 (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, direction x y)), x)
+               (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),
+               (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, direction x y)), x)

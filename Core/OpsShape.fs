@@ -35,22 +35,22 @@ let rec reshape (shape: int[]) (x: Tensor) : Tensor =
     let shape = resolveShape "reshape" from shape
     if shape = from then x else
     Prim.Lift1("reshape", (fun r -> r.reshape (i64 shape)),
-                 (fun _ _ dx -> reshape shape dx),
-                 (fun x _ g -> reshape x.Shape g), x)
+               (fun _ _ dx -> reshape shape dx),
+               (fun x _ g -> reshape x.Shape g), x)
 
 /// Like reshape, but fails instead of copying when the memory layout does not allow a view.
 let rec view (shape: int[]) (x: Tensor) : Tensor =
     let shape = resolveShape "view" x.Shape shape
     Prim.Lift1("view", (fun r -> r.view (i64 shape)),
-                 (fun _ _ dx -> reshape shape dx),
-                 (fun x _ g -> reshape x.Shape g), x)
+               (fun _ _ dx -> reshape shape dx),
+               (fun x _ g -> reshape x.Shape g), x)
 
 let rec transpose (dim0: int) (dim1: int) (x: Tensor) : Tensor =
     let rank = x.Dim
     let d0, d1 = normDim "transpose" rank dim0, normDim "transpose" rank dim1
     Prim.Lift1("transpose", (fun r -> r.transpose (int64 d0, int64 d1)),
-                 (fun _ _ dx -> transpose d0 d1 dx),
-                 (fun _ _ g -> transpose d0 d1 g), x)
+               (fun _ _ dx -> transpose d0 d1 dx),
+               (fun _ _ g -> transpose d0 d1 g), x)
 
 let rec permute (perm: int[]) (x: Tensor) : Tensor =
     let rank = x.Dim
@@ -60,8 +60,8 @@ let rec permute (perm: int[]) (x: Tensor) : Tensor =
     let inverse = Array.zeroCreate rank
     perm |> Array.iteri (fun i p -> inverse[p] <- i)
     Prim.Lift1("permute", (fun r -> r.permute (i64 perm)),
-                 (fun _ _ dx -> permute perm dx),
-                 (fun _ _ g -> permute inverse g), x)
+               (fun _ _ dx -> permute perm dx),
+               (fun _ _ g -> permute inverse g), x)
 
 let expand (shape: int[]) (x: Tensor) : Tensor =
     let xs = x.Shape
@@ -82,8 +82,8 @@ let rec padZeros (pads: (int * int)[]) (x: Tensor) : Tensor =
     // LibTorch wants the last dimension first.
     let torchPads = pads |> Array.rev |> Array.collect (fun (a, b) -> [| int64 a; int64 b |])
     Prim.Lift1("pad", (fun r -> torch.nn.functional.pad (r, torchPads, PaddingModes.Constant, 0.0)),
-                 (fun _ _ dx -> padZeros pads dx),
-                 (fun x _ g ->
+               (fun _ _ dx -> padZeros pads dx),
+               (fun x _ g ->
                     let s = x.Shape
                     let mutable g = g
                     for i in 0 .. pads.Length - 1 do
@@ -100,8 +100,8 @@ and narrow (dim: int) (start: int) (length: int) (x: Tensor) : Tensor =
     else
         let pads = Array.init (s.Length - dim) (fun i -> if i = 0 then (start, s[dim] - start - length) else (0, 0))
         Prim.Lift1("narrow", (fun r -> r.narrow (int64 dim, int64 start, int64 length)),
-                     (fun _ _ dx -> narrow dim start length dx),
-                     (fun _ _ g -> padZeros pads g), x)
+                   (fun _ _ dx -> narrow dim start length dx),
+                   (fun _ _ g -> padZeros pads g), x)
 
 /// Joins tensors along an existing dimension.
 let rec cat (dim: int) (xs: Tensor[]) : Tensor =
@@ -115,7 +115,7 @@ let rec cat (dim: int) (xs: Tensor[]) : Tensor =
             invalidArg "xs" $"cat: along dimension {dim}, all shapes must match except in that dimension; got {all}."
     let offsets = shapes |> Array.scan (fun acc s -> acc + s[dim]) 0
     Prim.LiftN("cat", (fun rs -> torch.cat (rs, int64 dim)),
-                 (fun ps _ dxs ->
+               (fun ps _ dxs ->
                     cat dim (Array.init ps.Length (fun i ->
                         if isNull (box dxs[i]) then Const(zerosLike (ps[i].Raw())) else dxs[i]))),
                  (fun i _ _ g -> narrow dim offsets.[i] shapes.[i].[dim] g), xs)
@@ -123,7 +123,7 @@ let rec cat (dim: int) (xs: Tensor[]) : Tensor =
 /// Sums `src` into a zero tensor of `shape` at `index` along `dim` (the transpose of gather).
 let rec scatterAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
     Prim.Lift1("scatterAdd",
-                 (fun r ->
+               (fun r ->
                     use z = torch.zeros (i64 shape, r.dtype, r.device)
                     z.scatter_add (int64 dim, index, r)),
                  (fun _ _ d -> scatterAddInto shape dim index d),
@@ -135,13 +135,13 @@ and gather (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
     if index.dtype <> torch.ScalarType.Int64 then
         invalidArg "index" $"gather: the index must be an int64 tensor; got {describe index}. Convert it with Tensor.toDtype Dtype.Int64."
     Prim.Lift1("gather", (fun r -> r.gather (int64 dim, index)),
-                 (fun _ _ dx -> gather dim index dx),
-                 (fun x _ g -> scatterAddInto x.Shape dim index g), x)
+               (fun _ _ dx -> gather dim index dx),
+               (fun x _ g -> scatterAddInto x.Shape dim index g), x)
 
 /// Sums slices of `src` into a zero tensor of `shape` at positions `index` along `dim`.
 let rec indexAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
     Prim.Lift1("indexAdd",
-                 (fun r ->
+               (fun r ->
                     use z = torch.zeros (i64 shape, r.dtype, r.device)
                     z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
                  (fun _ _ d -> indexAddInto shape dim index d),
@@ -154,5 +154,5 @@ and indexSelect (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
         invalidArg "index" $"indexSelect: the index must be an int64 or int32 tensor; got {describe index}."
     if index.dim () > 1L then invalidArg "index" $"indexSelect: the index must be 1-D; got {describe index}."
     Prim.Lift1("indexSelect", (fun r -> r.index_select (int64 dim, index)),
-                 (fun _ _ dx -> indexSelect dim index dx),
-                 (fun x _ g -> indexAddInto x.Shape dim index g), x)
+               (fun _ _ dx -> indexSelect dim index dx),
+               (fun x _ g -> indexAddInto x.Shape dim index g), x)
