@@ -17,9 +17,7 @@ type OpSpec =
       Shapes: Gen<int[][]>
       Domains: Domain[]
       Wrt: int list
-      Fn: Tensor[] -> Tensor
-      /// False for ops whose second derivative is not meaningful to test.
-      SecondOrder: bool }
+      Fn: Tensor[] -> Tensor }
 
 type Case =
     { Shapes: int[][]
@@ -51,6 +49,15 @@ let private along (spec: OpSpec) (case: Case) (i: int) =
     let f (x: Tensor) = spec.Fn(Array.updateAt i x inputs)
     f, inputs[i]
 
+/// For second order: s(x) = ⟨w, f(x)⟩ with a random weight w, so that s is a scalar whose Hessian
+/// involves every output; and a random direction v.
+let private scalarized (spec: OpSpec) (case: Case) (i: int) =
+    let f, x = along spec case i
+    let rng = Random case.Seed
+    let v = randomLike rng x.Shape
+    let w = randomLike rng (f x).Shape
+    (fun (x: Tensor) -> Tensor.sum (f x * w)), x, v
+
 let private properties (spec: OpSpec) (i: int) : Test list =
     let label = if spec.Wrt.Length > 1 then $"{spec.Name} (input {i})" else spec.Name
     let prop name (check: Case -> unit) = testPropertyWithConfig propertyConfig $"{label}: {name}" (forAll (genCase spec) check)
@@ -74,23 +81,14 @@ let private properties (spec: OpSpec) (i: int) : Test list =
           let f, x = along spec case i
           expectTight "jacfwd vs jacrev" (AD.jacfwd f x) (AD.jacrev f x))
 
-      if spec.SecondOrder then
-          prop "forward-over-reverse matches differences of the gradient" (fun case ->
-              let f, x = along spec case i
-              let rng = Random case.Seed
-              let v = randomLike rng x.Shape
-              let w = randomLike rng (f x).Shape
-              let s (x: Tensor) = Tensor.sum (f x * w)
-              expectClose "H·v" (AD.hvp s x v) (Numerical.jvp (AD.grad s) x v))
+      prop "forward-over-reverse matches differences of the gradient" (fun case ->
+          let s, x, v = scalarized spec case i
+          expectClose "H·v" (AD.hvp s x v) (Numerical.jvp (AD.grad s) x v))
 
-          prop "reverse-over-reverse equals forward-over-reverse" (fun case ->
-              let f, x = along spec case i
-              let rng = Random case.Seed
-              let v = randomLike rng x.Shape
-              let w = randomLike rng (f x).Shape
-              let s (x: Tensor) = Tensor.sum (f x * w)
-              let rr = AD.grad (fun x -> Tensor.sum (AD.grad s x * v)) x
-              expectTight "grad <grad s, v> vs H·v" rr (AD.hvp s x v)) ]
+      prop "reverse-over-reverse equals forward-over-reverse" (fun case ->
+          let s, x, v = scalarized spec case i
+          let rr = AD.grad (fun x -> Tensor.sum (AD.grad s x * v)) x
+          expectTight "grad <grad s, v> vs H·v" rr (AD.hvp s x v)) ]
 
 // ---------------------------------------------------------------- shape generators
 
@@ -101,13 +99,13 @@ let private fixedShapes (shapes: int[][]) = Gen.constant shapes
 let private broadcastPair = genBroadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
 
 let private unary name domain (f: Tensor -> Tensor) =
-    { Name = name; Shapes = anyShape; Domains = [| domain |]; Wrt = [ 0 ]; Fn = (fun xs -> f xs[0]); SecondOrder = true }
+    { Name = name; Shapes = anyShape; Domains = [| domain |]; Wrt = [ 0 ]; Fn = (fun xs -> f xs[0]) }
 
 let private unaryOn name shapes domain (f: Tensor -> Tensor) =
     { unary name domain f with Shapes = shapes }
 
 let private binary name (da, db) (f: Tensor -> Tensor -> Tensor) =
-    { Name = name; Shapes = broadcastPair; Domains = [| da; db |]; Wrt = [ 0; 1 ]; Fn = (fun xs -> f xs[0] xs[1]); SecondOrder = true }
+    { Name = name; Shapes = broadcastPair; Domains = [| da; db |]; Wrt = [ 0; 1 ]; Fn = (fun xs -> f xs[0] xs[1]) }
 
 /// An int64 index tensor of a shape with entries in [0, bound), deterministic.
 let private indexTensor (shape: int[]) (bound: int) =
@@ -192,9 +190,9 @@ let specs : OpSpec list =
       unaryOn "unsqueeze" (rankFrom 0 3) Any (Tensor.unsqueeze 0)
       unaryOn "expand" (fixedShapes [| [| 3; 1 |] |]) Any (Tensor.expand [| 2; 3; 4 |])
       { Name = "cat"; Shapes = fixedShapes [| [| 2; 3 |]; [| 4; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.cat 0 xs); SecondOrder = true }
+        Fn = (fun xs -> Tensor.cat 0 xs) }
       { Name = "stack"; Shapes = fixedShapes [| [| 2; 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.stack 1 xs); SecondOrder = true }
+        Fn = (fun xs -> Tensor.stack 1 xs) }
       unaryOn "split" (fixedShapes [| [| 5; 2 |] |]) Any (fun x -> let parts = Tensor.split [| 2; 3 |] 0 x in parts[0] * parts[1].[1..2, *])
       unaryOn "chunk" (fixedShapes [| [| 3; 5 |] |]) Any (fun x -> let parts = Tensor.chunk 2 1 x in parts[0] * 2.0 + (parts[1] |> Tensor.sum))
       unaryOn "narrow" (fixedShapes [| [| 4; 3 |] |]) Any (Tensor.narrow 0 1 2)
@@ -206,30 +204,29 @@ let specs : OpSpec list =
       unaryOn "pad with a value" (rankFrom 1 2) Any (Tensor.pad [| (2, 1) |] 1.5)
       // products
       { Name = "matmul 2-D"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3; 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "matmul vector-matrix"; Shapes = fixedShapes [| [| 3 |]; [| 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "matmul matrix-vector"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "dot"; Shapes = fixedShapes [| [| 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.dot xs[0] xs[1]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.dot xs[0] xs[1]) }
       { Name = "matmul batched with broadcast"; Shapes = fixedShapes [| [| 2; 1; 2; 3 |]; [| 3; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "linear"; Shapes = fixedShapes [| [| 4; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
-        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]) }
       { Name = "linear on a batch of sequences"; Shapes = fixedShapes [| [| 2; 3; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
-        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]) }
       { Name = "linear without bias on a vector"; Shapes = fixedShapes [| [| 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.linearNoBias xs[1] xs[0]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.linearNoBias xs[1] xs[0]) }
       // convolution, pooling, dropout
       { Name = "conv2d"; Shapes = fixedShapes [| [| 2; 2; 5; 4 |]; [| 3; 2; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.conv2d xs[1] xs[0]); SecondOrder = true }
+        Fn = (fun xs -> Tensor.conv2d xs[1] xs[0]) }
       { Name = "conv2d with stride, padding, dilation, groups and bias"
         Shapes = fixedShapes [| [| 1; 4; 6; 5 |]; [| 2; 2; 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
-        Fn = (fun xs -> Tensor.Conv2d(xs[0], xs[1], bias = xs[2], stride = [| 2; 1 |], padding = [| 1 |], dilation = [| 1; 2 |], groups = 2))
-        SecondOrder = true }
+        Fn = (fun xs -> Tensor.Conv2d(xs[0], xs[1], bias = xs[2], stride = [| 2; 1 |], padding = [| 1 |], dilation = [| 1; 2 |], groups = 2)) }
       { Name = "conv1d with stride and padding"; Shapes = fixedShapes [| [| 2; 2; 7 |]; [| 3; 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.Conv1d(xs[0], xs[1], stride = 2, padding = 1)); SecondOrder = true }
+        Fn = (fun xs -> Tensor.Conv1d(xs[0], xs[1], stride = 2, padding = 1)) }
       unaryOn "maxPool2d" (fixedShapes [| [| 1; 2; 4; 4 |] |]) Distinct (Tensor.maxPool2d 2)
       unaryOn "maxPool2d with stride and padding" (fixedShapes [| [| 1; 1; 5; 5 |] |]) Distinct
           (fun x -> Tensor.MaxPool2d(x, [| 3 |], stride = [| 2 |], padding = [| 1 |]))
