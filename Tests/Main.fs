@@ -10,6 +10,7 @@ let allTests =
         TensorBasics.tests
         OpProperties.tests
         KnownValues.tests
+        PyTorchParity.tests
         Transforms.tests
         Errors.tests
         MemoryTests.tests
