@@ -61,8 +61,10 @@ and weightGrad (s: ConvSpec) (wShape: int[]) (x: Tensor) (g: Tensor) : Tensor =
                (fun x g _ h -> inputGrad s x.Shape g h), (fun x _ _ h -> conv s x h), x, g)
 
 /// The output size of a convolution or pooling along one dimension.
+/// The output size of a convolution or pooling along one dimension (0 when the window does not fit).
 let outputSize (input: int) (kernel: int) (stride: int) (padding: int) (dilation: int) =
-    (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+    let room = input + 2 * padding - dilation * (kernel - 1) - 1
+    if room < 0 then 0 else room / stride + 1
 
 let private checkSpec (op: string) (s: ConvSpec) =
     if s.Stride |> Array.exists (fun v -> v < 1) then invalidArg "stride" $"{op}: stride must be at least 1; got {shapeText s.Stride}."
@@ -119,7 +121,8 @@ let maxPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Ten
     let xs = x.Shape
     let r = x.Raw()
     let struct (values, indices) =
-        torch.nn.functional.max_pool2d_with_indices (r, i64 kernel, i64 stride, i64 padding, [| 1L; 1L |], false)
+        try torch.nn.functional.max_pool2d_with_indices (r, i64 kernel, i64 stride, i64 padding, [| 1L; 1L |], false)
+        with e -> raise (translate "maxPool2d" [| r |] e)
     values.Dispose()
     let ys = shape indices
     let flatIndex = guard1 "maxPool2d" indices (fun () -> indices.reshape (i64 [| xs[0]; xs[1]; ys[2] * ys[3] |]))

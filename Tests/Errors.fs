@@ -35,6 +35,9 @@ let tests =
             throwsWith<ArgumentException> [ "linear"; "[4, 3]"; "[2, 5]" ] (fun () -> Tensor.linear (f64 [| 2; 5 |]) (f64 [| 2 |]) (f64 [| 4; 3 |]) |> ignore)
             throwsWith<ArgumentException> [ "conv2d"; "channels" ] (fun () -> Tensor.conv2d (f64 [| 1; 3; 2; 2 |]) (f64 [| 1; 2; 5; 5 |]) |> ignore)
             throwsWith<ArgumentException> [ "conv2d"; "4-D" ] (fun () -> Tensor.conv2d (f64 [| 1; 1; 2; 2 |]) (f64 [| 5; 5 |]) |> ignore)
+            throwsWith<ArgumentException> [ "maxPool2d"; "larger than" ] (fun () -> Tensor.maxPool2d 5 (f64 [| 1; 1; 4; 4 |]) |> ignore)
+            throwsWith<ArgumentException> [ "avgPool2d"; "larger than" ] (fun () -> Tensor.avgPool2d 3 (f64 [| 1; 1; 2; 8 |]) |> ignore)
+            throwsWith<ArgumentException> [ "conv2d"; "larger than" ] (fun () -> Tensor.conv2d (f64 [| 1; 1; 5; 5 |]) (f64 [| 1; 1; 4; 4 |]) |> ignore)
             throwsWith<ArgumentException> [ "cat"; "[2, 3]"; "[2, 4]" ] (fun () -> Tensor.cat 0 [ f64 [| 2; 3 |]; f64 [| 2; 4 |] ] |> ignore)
             throwsWith<ArgumentException> [ "gather"; "int64" ] (fun () -> Tensor.gather 0 (f64 [| 2 |]) (f64 [| 3 |]) |> ignore)
 
