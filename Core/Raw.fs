@@ -251,12 +251,6 @@ module internal Raw =
         use cc = c.contiguous ()
         cc.data<float>().ToArray()
 
-    /// The elements as a flat array of their own .NET type.
-    let toArray<'T when 'T: unmanaged and 'T: struct and 'T :> ValueType and 'T: (new: unit -> 'T)> (t: RawTensor) : 'T[] =
-        use c = t.``to``(t.dtype, torch.CPU, copy = true, disposeAfter = false)
-        use cc = c.contiguous ()
-        cc.data<'T>().ToArray()
-
     let seed (s: int64) =
         ensure ()
         torch.manual_seed s |> ignore

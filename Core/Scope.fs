@@ -9,8 +9,8 @@ open Microsoft.FSharp.Reflection
 module Scope =
 
     /// The tensors reachable in a result: tensors, Params, tuples, records, unions (options),
-    /// arrays, lists and sequences. Returns None when the result holds a function (a closure may
-    /// capture anything, so everything must be kept).
+    /// arrays, lists and sequences. False when the result holds a function (a closure may capture
+    /// anything, so everything must be kept).
     let rec private tensorsIn (o: obj) (acc: ResizeArray<Tensor>) : bool =
         match o with
         | null -> true
@@ -32,15 +32,19 @@ module Scope =
                 ok
             else true
 
-    /// Runs `body` in a scope; the tensors `resultTensors` names leave it, all others are freed.
-    /// When a result is still being differentiated by an enclosing transform, its graph refers to
-    /// intermediates, so everything moves to the enclosing scope instead (it frees them later).
+    /// Ends a scope: the result's tensors leave it and everything else is freed, unless a result is
+    /// still being differentiated by an enclosing transform (its graph refers to intermediates) or
+    /// the result is not fully known: then everything moves to the enclosing scope, which frees it later.
+    let private release (scope: Memory.Scope) (complete: bool) (tensors: Tensor seq) =
+        let tensors = Seq.toArray tensors
+        if not complete || tensors |> Array.exists (fun t -> t.IsDifferentiated) then scope.EscapeAll()
+        else scope.Escape(tensors |> Array.map (fun t -> t.Raw()))
+
+    /// Runs `body` in a scope from which the tensors `resultTensors` names leave (see release).
     let internal runKeeping (resultTensors: 'T -> Tensor seq) (body: unit -> 'T) : 'T =
         use scope = new Memory.Scope()
         let result = body ()
-        let tensors = Seq.toArray (resultTensors result)
-        if tensors |> Array.exists (fun t -> t.IsDifferentiated) then scope.EscapeAll()
-        else scope.Escape(tensors |> Array.map (fun t -> t.Raw()))
+        release scope true (resultTensors result)
         result
 
     /// Runs `body` in a scope and keeps everything created in it (for results that hold closures
@@ -58,8 +62,7 @@ module Scope =
         let result = body ()
         let tensors = ResizeArray()
         let complete = tensorsIn (box result) tensors
-        if not complete || tensors.Exists(fun t -> t.IsDifferentiated) then scope.EscapeAll()
-        else scope.Escape(tensors.ConvertAll(fun t -> t.Raw()).ToArray())
+        release scope complete tensors
         result
 
     /// Tensors alive on this thread (TorchSharp's dispose-scope statistics): a leak check.
