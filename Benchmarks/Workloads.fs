@@ -63,7 +63,7 @@ let private linearParams (g: Gen) (prefix: string) (input: int) (output: int) =
 let private nablaOf (shape: int[]) (values: 'T[]) = Tensor.ofArray values |> Tensor.reshape shape
 
 /// Runs `create` and returns its result with every LibTorch tensor it made, owned by no scope, so
-/// that they live until the workload is disposed (Nabla's Tensor has no Dispose of its own).
+/// that they live until the workload is disposed, intermediates of data creation included.
 let private owning (create: unit -> 'T) : 'T * IDisposable[] =
     let scope = torch.NewDisposeScope()
     let result = create ()

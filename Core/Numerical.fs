@@ -32,10 +32,11 @@ module Numerical =
     /// The Jacobian of f at x (output shape ++ input shape), with step eps.
     let jacobianWith (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         Scope.run (fun () ->
-            let columns = Array.init x.Numel (fun i -> jvpWith eps f x (unit x i) |> Tensor.reshape [| -1 |])
-            let outShape = if columns.Length = 0 then (f x).Shape else (jvpWith eps f x (unit x 0)).Shape
-            if columns.Length = 0 then Tensor.Zeros(Array.append outShape x.Shape, x.Dtype)
-            else Tensor.stack 1 columns |> Tensor.reshape (Array.append outShape x.Shape))
+            let columns = Array.init x.Numel (fun i -> jvpWith eps f x (unit x i))
+            if columns.Length = 0 then Tensor.Zeros(Array.append (f x).Shape x.Shape, x.Dtype)
+            else
+                let outShape = columns[0].Shape
+                columns |> Array.map Tensor.flatten |> Tensor.stack 1 |> Tensor.reshape (Array.append outShape x.Shape))
 
     /// The Jacobian of f at x (output shape ++ input shape).
     let jacobian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobianWith (defaultEpsilon x) f x

@@ -9,8 +9,6 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let private i64 (xs: int[]) = Array.map int64 xs
-
 /// Stride, padding and dilation per spatial dimension (height, width), and the group count.
 type ConvSpec =
     { Stride: int[]
@@ -19,7 +17,7 @@ type ConvSpec =
       Groups: int }
 
 let private convRaw (s: ConvSpec) (x: RawTensor) (w: RawTensor) =
-    torch.nn.functional.conv2d (x, w, null, i64 s.Stride, i64 s.Padding, i64 s.Dilation, int64 s.Groups)
+    torch.nn.functional.conv2d (x, w, null, longs s.Stride, longs s.Padding, longs s.Dilation, int64 s.Groups)
 
 /// ∂T/∂x: a transposed convolution, with the output padding that restores x's exact size.
 let private inputGradRaw (s: ConvSpec) (xShape: int[]) (g: RawTensor) (w: RawTensor) =
@@ -27,7 +25,7 @@ let private inputGradRaw (s: ConvSpec) (xShape: int[]) (g: RawTensor) (w: RawTen
     let outputPadding =
         Array.init 2 (fun i ->
             xShape[2 + i] - ((gs[2 + i] - 1) * s.Stride[i] - 2 * s.Padding[i] + s.Dilation[i] * (ws[2 + i] - 1) + 1))
-    torch.nn.functional.conv_transpose2d (g, w, null, i64 s.Stride, i64 s.Padding, i64 outputPadding, s.Dilation |> Array.map int64, int64 s.Groups)
+    torch.nn.functional.conv_transpose2d (g, w, null, longs s.Stride, longs s.Padding, longs outputPadding, longs s.Dilation, int64 s.Groups)
 
 /// ∂T/∂W as a convolution of x with g, batch and channel roles exchanged, stride and dilation
 /// swapped; groups become a grouped convolution over (group, batch) channels.
@@ -35,13 +33,13 @@ let private weightGradRaw (s: ConvSpec) (wShape: int[]) (x: RawTensor) (g: RawTe
     let xs, gs = shape x, shape g
     let n, groups = xs[0], s.Groups
     let ci, co = xs[1] / groups, gs[1] / groups
-    use xv = x.reshape (i64 [| n; groups; ci; xs[2]; xs[3] |])
-    use xp = xv.permute (i64 [| 2; 1; 0; 3; 4 |])
-    use x2 = xp.reshape (i64 [| ci; groups * n; xs[2]; xs[3] |])
-    use gv = g.reshape (i64 [| n; groups; co; gs[2]; gs[3] |])
-    use gp = gv.permute (i64 [| 1; 2; 0; 3; 4 |])
-    use g2 = gp.reshape (i64 [| groups * co; n; gs[2]; gs[3] |])
-    use full = torch.nn.functional.conv2d (x2, g2, null, i64 s.Dilation, i64 s.Padding, i64 s.Stride, int64 groups)
+    use xv = x.reshape (longs [| n; groups; ci; xs[2]; xs[3] |])
+    use xp = xv.permute (longs [| 2; 1; 0; 3; 4 |])
+    use x2 = xp.reshape (longs [| ci; groups * n; xs[2]; xs[3] |])
+    use gv = g.reshape (longs [| n; groups; co; gs[2]; gs[3] |])
+    use gp = gv.permute (longs [| 1; 2; 0; 3; 4 |])
+    use g2 = gp.reshape (longs [| groups * co; n; gs[2]; gs[3] |])
+    use full = torch.nn.functional.conv2d (x2, g2, null, longs s.Dilation, longs s.Padding, longs s.Stride, int64 groups)
     use cut = full.narrow(2L, 0L, int64 wShape[2]).narrow (3L, 0L, int64 wShape[3])
     cut.transpose(0L, 1L).contiguous ()
 
@@ -121,11 +119,11 @@ let maxPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Ten
     let xs = x.Shape
     let r = x.Raw()
     let struct (values, indices) =
-        try torch.nn.functional.max_pool2d_with_indices (r, i64 kernel, i64 stride, i64 padding, [| 1L; 1L |], false)
+        try torch.nn.functional.max_pool2d_with_indices (r, longs kernel, longs stride, longs padding, [| 1L; 1L |], false)
         with e -> raise (translate "maxPool2d" [| r |] e)
     values.Dispose()
     let ys = shape indices
-    let flatIndex = guard1 "maxPool2d" indices (fun () -> indices.reshape (i64 [| xs[0]; xs[1]; ys[2] * ys[3] |]))
+    let flatIndex = guard1 "maxPool2d" indices (fun () -> indices.reshape (longs [| xs[0]; xs[1]; ys[2] * ys[3] |]))
     indices.Dispose()
     OpsShape.reshape [| xs[0]; xs[1]; xs[2] * xs[3] |] x
     |> OpsShape.gather 2 flatIndex

@@ -81,18 +81,22 @@ let clamp (lo: float option) (hi: float option) (x: Tensor) =
 
 /// Elementwise maximum (or minimum); on ties each input gets half the cotangent, as in PyTorch.
 let private extremum (op: string) (primal: RawTensor -> RawTensor -> RawTensor) (wins: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
-    // Share of the cotangent that goes to a: 1 where a wins, 0.5 on ties, 0 where b wins.
-    let shareA (a: Tensor) (b: Tensor) =
-        let ra, rb = a.Raw(), b.Raw()
-        use w = wins ra rb
-        use tie = ra.eq rb
-        use wf = w.to_type ra.dtype
-        use tf = tie.to_type ra.dtype
-        Const(guard2 op ra rb (fun () -> wf.add (tf, sc 0.5)))
-    let shareB (a: Tensor) (b: Tensor) = Tensor.RSubScalar(1.0, shareA a b)
+    // Shares of the cotangent, computed once from the values (the same at every nesting level), and
+    // only when something is differentiated: a gets 1 where it wins, 0.5 on ties, 0 where b wins;
+    // b gets the rest. They are constants.
+    let shareA, shareB =
+        if not (a.IsDifferentiated || b.IsDifferentiated) then Unchecked.defaultof<Tensor>, Unchecked.defaultof<Tensor>
+        else
+            let ra, rb = a.Raw(), b.Raw()
+            use w = wins ra rb
+            use tie = ra.eq rb
+            use wf = w.to_type ra.dtype
+            use tf = tie.to_type ra.dtype
+            let share = Const(guard2 op ra rb (fun () -> wf.add (tf, sc 0.5)))
+            share, Tensor.RSubScalar(1.0, share)
     Prim.Lift2(op, primal,
-               (fun a b _ da -> Tensor.Mul(da, shareA a b)), (fun a b _ db -> Tensor.Mul(db, shareB a b)),
-               (fun a b _ g -> Tensor.Mul(g, shareA a b)), (fun a b _ g -> Tensor.Mul(g, shareB a b)), a, b)
+               (fun _ _ _ da -> Tensor.Mul(da, shareA)), (fun _ _ _ db -> Tensor.Mul(db, shareB)),
+               (fun _ _ _ g -> Tensor.Mul(g, shareA)), (fun _ _ _ g -> Tensor.Mul(g, shareB)), a, b)
 
 let maximum a b = extremum "maximum" (fun a b -> a.maximum b) (fun a b -> a.gt b) a b
 let minimum a b = extremum "minimum" (fun a b -> a.minimum b) (fun a b -> a.lt b) a b

@@ -6,8 +6,6 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let private i64 (xs: int[]) = Array.map int64 xs
-
 /// Normalised, sorted, distinct dims (all dims when `dims` is empty).
 let normDims (op: string) (rank: int) (dims: int[]) =
     if dims.Length = 0 then Array.init rank id
@@ -27,7 +25,7 @@ let rec sumDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     let shape = x.Shape
     let dims = normDims "sum" shape.Length dims
     let kept = keptShape shape dims
-    Prim.Lift1("sum", (fun r -> r.sum (i64 dims, keepDim)),
+    Prim.Lift1("sum", (fun r -> r.sum (longs dims, keepDim)),
                (fun _ _ dx -> sumDims dims keepDim dx),
                (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept g, shape)), x)
 
@@ -44,7 +42,7 @@ let rec meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     let dims = normDims "mean" shape.Length dims
     let kept = keptShape shape dims
     let n = float (dims |> Array.fold (fun acc d -> acc * shape[d]) 1)
-    Prim.Lift1("mean", (fun r -> r.mean (i64 dims, keepDim)),
+    Prim.Lift1("mean", (fun r -> r.mean (longs dims, keepDim)),
                (fun _ _ dx -> meanDims dims keepDim dx),
                (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept (Tensor.DivScalar(g, n)), shape)), x)
 
@@ -114,6 +112,6 @@ let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
         let yk = OpsShape.reshape kept y
         let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (Scalar.op_Implicit 0.0))
         Prim.MaskedZero(Tensor.Div(x, yk), zero)
-    Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, i64 dims, keepDim)),
+    Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, longs dims, keepDim)),
                (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),
                (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, direction x y)), x)

@@ -7,8 +7,6 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let private i64 (xs: int[]) = Array.map int64 xs
-
 /// Resolves a negative dimension index against a rank, or fails naming the op.
 let normDim (op: string) (rank: int) (dim: int) =
     let d = if dim < 0 then dim + rank else dim
@@ -34,14 +32,14 @@ let rec reshape (shape: int[]) (x: Tensor) : Tensor =
     let from = x.Shape
     let shape = resolveShape "reshape" from shape
     if shape = from then x else
-    Prim.Lift1("reshape", (fun r -> r.reshape (i64 shape)),
+    Prim.Lift1("reshape", (fun r -> r.reshape (longs shape)),
                (fun _ _ dx -> reshape shape dx),
                (fun x _ g -> reshape x.Shape g), x)
 
 /// Like reshape, but fails instead of copying when the memory layout does not allow a view.
 let rec view (shape: int[]) (x: Tensor) : Tensor =
     let shape = resolveShape "view" x.Shape shape
-    Prim.Lift1("view", (fun r -> r.view (i64 shape)),
+    Prim.Lift1("view", (fun r -> r.view (longs shape)),
                (fun _ _ dx -> reshape shape dx),
                (fun x _ g -> reshape x.Shape g), x)
 
@@ -59,7 +57,7 @@ let rec permute (perm: int[]) (x: Tensor) : Tensor =
         invalidArg "perm" $"permute: {shapeText perm} is not a permutation of the {rank} dimensions of {shapeText x.Shape}."
     let inverse = Array.zeroCreate rank
     perm |> Array.iteri (fun i p -> inverse[p] <- i)
-    Prim.Lift1("permute", (fun r -> r.permute (i64 perm)),
+    Prim.Lift1("permute", (fun r -> r.permute (longs perm)),
                (fun _ _ dx -> permute perm dx),
                (fun _ _ g -> permute inverse g), x)
 
@@ -124,7 +122,7 @@ let rec cat (dim: int) (xs: Tensor[]) : Tensor =
 let rec scatterAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
     Prim.Lift1("scatterAdd",
                (fun r ->
-                    use z = torch.zeros (i64 shape, r.dtype, r.device)
+                    use z = torch.zeros (longs shape, r.dtype, r.device)
                     z.scatter_add (int64 dim, index, r)),
                  (fun _ _ d -> scatterAddInto shape dim index d),
                  (fun _ _ g -> gather dim index g), src)
@@ -142,7 +140,7 @@ and gather (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
 let rec indexAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
     Prim.Lift1("indexAdd",
                (fun r ->
-                    use z = torch.zeros (i64 shape, r.dtype, r.device)
+                    use z = torch.zeros (longs shape, r.dtype, r.device)
                     z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
                  (fun _ _ d -> indexAddInto shape dim index d),
                  (fun _ _ g -> indexSelect dim index g), src)

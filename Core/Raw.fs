@@ -157,6 +157,9 @@ module internal Raw =
 
     let private ensure () = Native.ensureLoaded ()
 
+    /// int[] → int64[], the form TorchSharp takes for shapes, dims, strides and paddings.
+    let longs (xs: int[]) = Array.map int64 xs
+
     /// Sums over the leading dimensions and the size-1 dimensions of `target` that `t` stretched:
     /// the inverse of broadcasting `target` to t's shape.
     let sumTo (t: RawTensor) (target: int[]) : RawTensor =
@@ -167,10 +170,10 @@ module internal Raw =
         if dims.Length = 0 then t.alias ()
         else
             let summed = t.sum (dims, true)
-            if lead = 0 then summed else summed.reshape (Array.map int64 target)
+            if lead = 0 then summed else summed.reshape (longs target)
 
     /// Broadcasts to a shape (a view).
-    let expandTo (t: RawTensor) (target: int[]) : RawTensor = t.expand (Array.map int64 target)
+    let expandTo (t: RawTensor) (target: int[]) : RawTensor = t.expand (longs target)
 
     /// The shape two shapes broadcast to (PyTorch's rules), or an error naming the op.
     let broadcastShapes (op: string) (a: int[]) (b: int[]) : int[] =
@@ -187,7 +190,7 @@ module internal Raw =
         if t.dim () = mask.dim () && t.numel () = mask.numel () then t.masked_fill (mask, Scalar.op_Implicit 0.0)
         else
             let s = broadcastShapes "maskedFill" (shape t) (shape mask)
-            use e = t.expand (Array.map int64 s)
+            use e = t.expand (longs s)
             e.masked_fill (mask, Scalar.op_Implicit 0.0)
 
     /// Where a pow's base is 0 and its exponent non-negative: there the exponent's derivative
@@ -200,22 +203,21 @@ module internal Raw =
     let shape64 (shape: int[]) =
         for d in shape do
             if d < 0 then invalidArg "shape" $"A shape cannot have a negative size: {shapeText shape}."
-        Array.map int64 shape
+        longs shape
+
+    /// A new tensor on a device: loads LibTorch first and registers the result (Memory.adopt).
+    let create (device: Device) (make: torch.Device -> RawTensor) : RawTensor =
+        ensure ()
+        Memory.adopt (make (toTorchDevice device))
 
     let zeros (shape: int[]) (dtype: Dtype) (device: Device) =
-        ensure ()
-        let dev = toTorchDevice device
-        Memory.adopt (torch.zeros (shape64 shape, toScalarType dtype, dev))
+        create device (fun d -> torch.zeros (shape64 shape, toScalarType dtype, d))
 
     let ones (shape: int[]) (dtype: Dtype) (device: Device) =
-        ensure ()
-        let dev = toTorchDevice device
-        Memory.adopt (torch.ones (shape64 shape, toScalarType dtype, dev))
+        create device (fun d -> torch.ones (shape64 shape, toScalarType dtype, d))
 
     let full (shape: int[]) (value: float) (dtype: Dtype) (device: Device) =
-        ensure ()
-        let dev = toTorchDevice device
-        Memory.adopt (torch.full (shape64 shape, Scalar.op_Implicit value, toScalarType dtype, dev))
+        create device (fun d -> torch.full (shape64 shape, Scalar.op_Implicit value, toScalarType dtype, d))
 
     let zerosLike (t: RawTensor) = Memory.adopt (torch.zeros_like t)
     let onesLike (t: RawTensor) = Memory.adopt (torch.ones_like t)
@@ -226,9 +228,8 @@ module internal Raw =
         let n = Array.fold (*) 1 shape
         if n <> data.Length then
             invalidArg "data" $"Tensor creation: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
-        let dev = toTorchDevice device
         let shape = shape64 shape
-        let t =
+        create device (fun dev ->
             match box data with
             | :? (float[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float64, dev)
             | :? (float32[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float32, dev)
@@ -241,8 +242,7 @@ module internal Raw =
             | _ ->
                 raise (NotSupportedException(
                         $"Tensor creation: elements of type {typeof<'T>.Name} are not supported; use float, float32, "
-                        + "int, int64, int16, byte, sbyte or bool."))
-        Memory.adopt t
+                        + "int, int64, int16, byte, sbyte or bool.")))
 
     /// The elements as a flat float[] (any dtype, any device).
     let toFloatArray (t: RawTensor) : float[] =

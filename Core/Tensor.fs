@@ -82,39 +82,30 @@ module TensorFactories =
         /// The n×n identity matrix.
         static member Eye(n: int, ?dtype: Dtype, ?device: Device) =
             if n < 0 then invalidArg "n" $"Tensor.eye: the size must be non-negative; got {n}."
-            Native.ensureLoaded ()
-            let d = toTorchDevice (dev device)
-            Const(Memory.adopt (torch.eye (int64 n, int64 n, toScalarType (dflt dtype), d)))
+            Const(Raw.create (dev device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (dflt dtype), d)))
 
         /// Values from `start` (inclusive) to `stop` (exclusive) in steps of `step`.
         static member Arange(start: float, stop: float, ?step: float, ?dtype: Dtype, ?device: Device) =
             let step = defaultArg step 1.0
             if step = 0.0 || (stop - start) * step < 0.0 && stop <> start then
                 invalidArg "step" $"Tensor.arange: the step {step} does not lead from {start} to {stop}."
-            Native.ensureLoaded ()
-            let d = toTorchDevice (dev device)
-            Const(Memory.adopt (torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType (dflt dtype), d)))
+            Const(Raw.create (dev device) (fun d ->
+                torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType (dflt dtype), d)))
 
         /// `steps` values evenly spaced from `start` to `stop`, both included.
         static member Linspace(start: float, stop: float, steps: int, ?dtype: Dtype, ?device: Device) =
             if steps < 0 then invalidArg "steps" $"Tensor.linspace: steps must be non-negative; got {steps}."
-            Native.ensureLoaded ()
-            let d = toTorchDevice (dev device)
-            Const(Memory.adopt (torch.linspace (start, stop, int64 steps, toScalarType (dflt dtype), d)))
+            Const(Raw.create (dev device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (dflt dtype), d)))
 
         /// Uniform random values in [0, 1). Uses the global generator unless one is given.
         static member Rand(shape: int[], ?dtype: Dtype, ?device: Device, ?generator: Generator) =
-            Native.ensureLoaded ()
-            let d = toTorchDevice (dev device)
             let g = match generator with Some g -> g.Torch | None -> null
-            Const(Memory.adopt (torch.rand (shape64 shape, toScalarType (dflt dtype), d, false, g)))
+            Const(Raw.create (dev device) (fun d -> torch.rand (shape64 shape, toScalarType (dflt dtype), d, false, g)))
 
         /// Standard normal random values. Uses the global generator unless one is given.
         static member Randn(shape: int[], ?dtype: Dtype, ?device: Device, ?generator: Generator) =
-            Native.ensureLoaded ()
-            let d = toTorchDevice (dev device)
             let g = match generator with Some g -> g.Torch | None -> null
-            Const(Memory.adopt (torch.randn (shape64 shape, toScalarType (dflt dtype), d, false, g)))
+            Const(Raw.create (dev device) (fun d -> torch.randn (shape64 shape, toScalarType (dflt dtype), d, false, g)))
 
 /// Functions on tensors, tensor last so they compose in pipelines:
 /// `x |> Tensor.reshape [| 2; 3 |] |> Tensor.sum`. Every differentiable function here works under
