@@ -36,6 +36,23 @@ let erf (x: Tensor) =
     let c = 2.0 / sqrt Math.PI
     Prim.Elementwise("erf", (fun r -> r.erf ()), (fun x _ -> Tensor.MulScalar(Tensor.Exp(Tensor.Neg(Tensor.Mul(x, x))), c)), x)
 
+/// log(1 + x), accurate for small x; d/dx = 1 / (1 + x).
+let log1p (x: Tensor) =
+    Prim.Elementwise("log1p", (fun r -> r.log1p ()), (fun x _ -> Tensor.RDivScalar(1.0, Tensor.AddScalar(x, 1.0))), x)
+
+/// eˣ − 1, accurate for small x; d/dx = y + 1.
+let expm1 (x: Tensor) =
+    Prim.Elementwise("expm1", (fun r -> r.expm1 ()), (fun _ y -> Tensor.AddScalar(y, 1.0)), x)
+
+/// The angle of the point (x, y), in (−π, π], with broadcasting. ∂/∂y = x / (x² + y²),
+/// ∂/∂x = −y / (x² + y²).
+let atan2 (y: Tensor) (x: Tensor) =
+    let dy (y: Tensor) (x: Tensor) = Tensor.Div(x, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y)))
+    let dx (y: Tensor) (x: Tensor) = Tensor.Neg(Tensor.Div(y, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y))))
+    Prim.Lift2("atan2", (fun a b -> a.atan2 b),
+               (fun a b _ da -> Tensor.Mul(da, dy a b)), (fun a b _ db -> Tensor.Mul(db, dx a b)),
+               (fun a b _ g -> Tensor.Mul(g, dy a b)), (fun a b _ g -> Tensor.Mul(g, dx a b)), y, x)
+
 /// x·Φ(x) with the exact normal CDF (PyTorch's default gelu). d/dx = Φ(x) + x·φ(x).
 let gelu (x: Tensor) =
     let dydx (x: Tensor) (_: Tensor) =

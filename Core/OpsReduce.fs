@@ -61,6 +61,31 @@ let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor)
 let maxAll (x: Tensor) = extremeAll "max" (fun r -> r.max ()) x
 let minAll (x: Tensor) = extremeAll "min" (fun r -> r.min ()) x
 
+/// Max (or min) over `dims` (all when empty), PyTorch's amax/amin: ties share the cotangent
+/// equally. The shares are a constant computed from the values.
+let extremeDims (op: string) (primal: RawTensor -> int64[] -> bool -> RawTensor) (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    let dims = normDims op shape.Length dims
+    if dims |> Array.exists (fun d -> shape[d] = 0) then invalidArg "x" $"{op}: cannot reduce the empty tensor {shapeText shape}."
+    let kept = keptShape shape dims
+    let share (x: Tensor) (y: Tensor) =
+        let rx = x.Raw()
+        use yk = y.Raw().reshape (longs kept)
+        use hits = rx.eq yk
+        use f = hits.to_type rx.dtype
+        use count = f.sum (longs dims, true)
+        Const(guard1 op rx (fun () -> f.div count))
+    Prim.Lift1(op, (fun r -> primal r (longs dims) keepDim),
+               (fun x y dx -> sumDims dims keepDim (Tensor.Mul(dx, share x y))),
+               (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, share x y)), x)
+
+/// Running sums along a dim. Its transpose sums from the other end: flip, cumsum, flip.
+let rec cumsum (dim: int) (x: Tensor) : Tensor =
+    let dim = OpsShape.normDim "cumsum" x.Dim dim
+    Prim.Lift1("cumsum", (fun r -> r.cumsum (int64 dim)),
+               (fun _ _ dx -> cumsum dim dx),
+               (fun _ _ g -> OpsShape.flip [| dim |] (cumsum dim (OpsShape.flip [| dim |] g))), x)
+
 /// The positions of the max (or min) along a dim (int64, not differentiated).
 let argExtreme (op: string) (isMax: bool) (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
     let r = x.Raw()
@@ -86,6 +111,18 @@ let rec logsumexp (dim: int) (keepDim: bool) (x: Tensor) : Tensor =
     Prim.Lift1("logsumexp", (fun r -> r.logsumexp (int64 dim, keepDim)),
                (fun x y dx -> sumDims [| dim |] keepDim (Tensor.Mul(softmaxOf x y, dx))),
                (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, softmaxOf x y)), x)
+
+/// log Σ exp over several dims (all when empty): shifted by the (constant) max for stability.
+let logsumexpDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
+    let shape = x.Shape
+    match normDims "logsumexp" shape.Length dims with
+    | [| d |] -> logsumexp d keepDim x
+    | dims ->
+        // the max, with infinities replaced by 0 so that a slice of -inf gives -inf, not NaN
+        let rx = x.Raw()
+        let m = Const(guard1 "logsumexp" rx (fun () -> use a = rx.amax (longs dims, true) in a.nan_to_num (0.0, 0.0, 0.0)))
+        let y = Tensor.Add(Tensor.Log(sumDims dims true (Tensor.Exp(Tensor.Sub(x, m)))), m)
+        if keepDim then y else OpsShape.reshape (shape |> Array.indexed |> Array.filter (fun (i, _) -> not (Array.contains i dims)) |> Array.map snd) y
 
 /// softmax along a dim. Both rules are y ⊙ (d − Σ y ⊙ d).
 let rec softmax (dim: int) (x: Tensor) : Tensor =

@@ -71,6 +71,15 @@ let expand (shape: int[]) (x: Tensor) : Tensor =
         invalidArg "shape" $"expand: cannot expand {shapeText xs} to {shapeText shape}: only size-1 dimensions can grow."
     Tensor.ExpandTo(x, target)
 
+/// Reverses the order of the elements along `dims`; its own transpose.
+let rec flip (dims: int[]) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    let dims = dims |> Array.map (normDim "flip" rank) |> Array.distinct
+    if dims.Length = 0 then x else
+    Prim.Lift1("flip", (fun r -> r.flip (longs dims)),
+               (fun _ _ dx -> flip dims dx),
+               (fun _ _ g -> flip dims g), x)
+
 /// Zero padding: `pads` holds (before, after) for each of the last pads.Length dimensions, first
 /// dimension first (note: PyTorch's F.pad lists the last dimension first).
 let rec padZeros (pads: (int * int)[]) (x: Tensor) : Tensor =

@@ -230,6 +230,22 @@ module Tensor =
     /// -1, 0 or 1 by sign (a constant: its derivative is zero).
     let sign (x: Tensor) = Tensor.Sign x
     let erf (x: Tensor) = OpsElementwise.erf x
+    /// x², elementwise.
+    let square (x: Tensor) = x * x
+    /// 1 / x, elementwise.
+    let reciprocal (x: Tensor) = Tensor.RDivScalar(1.0, x)
+    /// 1 / √x, elementwise.
+    let rsqrt (x: Tensor) = Tensor.PowScalar(x, -0.5)
+    /// log(1 + x), accurate for small x.
+    let log1p (x: Tensor) = OpsElementwise.log1p x
+    /// eˣ − 1, accurate for small x.
+    let expm1 (x: Tensor) = OpsElementwise.expm1 x
+    /// Base-2 logarithm.
+    let log2 (x: Tensor) = Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0)
+    /// Base-10 logarithm.
+    let log10 (x: Tensor) = Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 10.0)
+    /// The angle of the point (x, y) in (−π, π], elementwise with broadcasting (torch.atan2(y, x)).
+    let atan2 (y: Tensor) (x: Tensor) = OpsElementwise.atan2 y x
     let sigmoid (x: Tensor) = OpsElementwise.sigmoid x
     let relu (x: Tensor) = OpsElementwise.relu x
     /// x for x > 0, slope·x otherwise.
@@ -238,6 +254,10 @@ module Tensor =
     let gelu (x: Tensor) = OpsElementwise.gelu x
     /// log(1 + eˣ)
     let softplus (x: Tensor) = OpsElementwise.softplus x
+    /// x·sigmoid(x) (also called swish).
+    let silu (x: Tensor) = x * OpsElementwise.sigmoid x
+    /// log(sigmoid(x)), computed stably as −softplus(−x).
+    let logSigmoid (x: Tensor) = -(OpsElementwise.softplus (-x))
     /// x for x > 0, alpha·(eˣ − 1) otherwise.
     let elu (alpha: float) (x: Tensor) = OpsElementwise.elu alpha x
     /// Limits the values to [lo, hi].
@@ -301,6 +321,15 @@ module Tensor =
     let argmin (dim: int) (x: Tensor) = OpsReduce.argExtreme "argmin" false dim false x
     /// log Σ exp along a dimension (removed), computed stably.
     let logsumexp (dim: int) (x: Tensor) = OpsReduce.logsumexp dim false x
+    /// log Σ exp over dimensions (all when empty), keeping them as size 1 if keepDim; stable.
+    let logsumexpDims (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.logsumexpDims dims keepDim x
+    /// Largest values over dimensions (all when empty), keeping them as size 1 if keepDim
+    /// (torch.amax: ties share the derivative equally).
+    let amax (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amax" (fun r ds k -> r.amax (ds, k)) dims keepDim x
+    /// Smallest values over dimensions (all when empty), keeping them as size 1 if keepDim (torch.amin).
+    let amin (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amin" (fun r ds k -> r.amin (ds, k)) dims keepDim x
+    /// Running sums along a dimension.
+    let cumsum (dim: int) (x: Tensor) = OpsReduce.cumsum dim x
     /// Variance over dimensions (all when empty); unbiased divides by n − 1 as torch.var does by default.
     let varDims (dims: int[]) (unbiased: bool) (keepDim: bool) (x: Tensor) =
         let s = x.Shape
@@ -331,6 +360,43 @@ module Tensor =
     let dot (a: Tensor) (b: Tensor) =
         if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"dot: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
         OpsLinalg.matmul a b
+    /// The outer product of two 1-D tensors: [n] and [m] give [n, m].
+    let outer (a: Tensor) (b: Tensor) =
+        if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"outer: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
+        OpsShape.reshape [| -1; 1 |] a * OpsShape.reshape [| 1; -1 |] b
+    /// The identity of x's dtype and device, k×k (a constant).
+    let private eyeLike (k: int) (x: Tensor) = Tensor.Eye(k, dtype = x.Dtype, device = x.Device)
+    /// The main diagonal of a matrix (length min(rows, cols)).
+    let diagonal (m: Tensor) =
+        match m.Shape with
+        | [| rows; cols |] ->
+            let k = Operators.min rows cols
+            let square = m |> OpsShape.narrow 0 0 k |> OpsShape.narrow 1 0 k
+            OpsReduce.sumDims [| 1 |] false (square * eyeLike k m)
+        | s -> invalidArg "m" $"diagonal: the tensor must be 2-D; got shape {shapeText s}."
+    /// torch.diag: a 1-D tensor gives the square matrix with it on the diagonal; a 2-D tensor gives its diagonal.
+    let diag (x: Tensor) =
+        match x.Shape with
+        | [| n |] -> OpsShape.reshape [| n; 1 |] x * eyeLike n x
+        | [| _; _ |] -> diagonal x
+        | s -> invalidArg "x" $"diag: the tensor must be 1-D or 2-D; got shape {shapeText s}."
+    /// The sum of the main diagonal of a matrix.
+    let trace (m: Tensor) =
+        if m.Dim <> 2 then invalidArg "m" $"trace: the tensor must be 2-D; got shape {shapeText m.Shape}."
+        OpsReduce.sum (diagonal m)
+    /// The mask of a lower (or upper) triangle of the last two dims, of x's dtype.
+    let private triangle (op: string) (lower: bool) (k: int) (x: Tensor) =
+        let s = x.Shape
+        if s.Length < 2 then invalidArg "x" $"{op}: the tensor must have at least 2 dimensions; got shape {shapeText s}."
+        let ones = Raw.ones [| s[s.Length - 2]; s[s.Length - 1] |] x.Dtype x.Device
+        let mask = if lower then ones.tril (int64 k) else ones.triu (int64 k)
+        ones.Dispose()
+        x * Const(Memory.adopt mask)
+    /// The lower triangle of the last two dims (on and below diagonal k; 0 is the main diagonal), zeros above.
+    let tril (k: int) (x: Tensor) = triangle "tril" true k x
+    /// The upper triangle of the last two dims (on and above diagonal k), zeros below.
+    let triu (k: int) (x: Tensor) = triangle "triu" false k x
+
     /// x·Wᵀ + b, fused (x: [..., in], W: [out, in], b: [out]).
     let linear (weight: Tensor) (bias: Tensor) (x: Tensor) = OpsLinalg.linear x weight (Some bias)
     /// x·Wᵀ
@@ -364,6 +430,8 @@ module Tensor =
         OpsShape.reshape (Array.insertAt d 1 s) x
     /// Broadcasts size-1 dimensions to a larger shape (-1 keeps a dimension).
     let expand (shape: int[]) (x: Tensor) = OpsShape.expand shape x
+    /// Reverses the order of the elements along the given dimensions.
+    let flip (dims: int[]) (x: Tensor) = OpsShape.flip dims x
     /// Joins tensors along an existing dimension.
     let cat (dim: int) (xs: Tensor seq) = OpsShape.cat dim (Seq.toArray xs)
     /// Joins tensors along a new dimension.

@@ -19,6 +19,7 @@ let closeWith (atol: float) (rtol: float) (what: string) (actual: float[]) (expe
         let a, e = actual[i], expected[i]
         if Double.IsNaN a && Double.IsNaN e then 0.0
         elif Double.IsNaN a || Double.IsNaN e then infinity
+        elif Double.IsInfinity a || Double.IsInfinity e then (if a = e then 0.0 else infinity)
         else abs (a - e) - (atol + rtol * abs e)
     let bad = [ 0 .. actual.Length - 1 ] |> List.filter (fun i -> excess i > 0.0)
     if not bad.IsEmpty then

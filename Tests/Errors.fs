@@ -41,6 +41,15 @@ let tests =
             throwsWith<ArgumentException> [ "cat"; "[2, 3]"; "[2, 4]" ] (fun () -> Tensor.cat 0 [ f64 [| 2; 3 |]; f64 [| 2; 4 |] ] |> ignore)
             throwsWith<ArgumentException> [ "gather"; "int64" ] (fun () -> Tensor.gather 0 (f64 [| 2 |]) (f64 [| 3 |]) |> ignore)
 
+        testCase "outer, diag, trace, tril, flip, amax and cumsum check ranks and dimensions" <| fun () ->
+            throwsWith<ArgumentException> [ "outer"; "1-D"; "[2, 2]" ] (fun () -> Tensor.outer (f64 [| 2; 2 |]) (f64 [| 3 |]) |> ignore)
+            throwsWith<ArgumentException> [ "diag"; "[2, 2, 2]" ] (fun () -> Tensor.diag (f64 [| 2; 2; 2 |]) |> ignore)
+            throwsWith<ArgumentException> [ "trace"; "2-D"; "[3]" ] (fun () -> Tensor.trace (f64 [| 3 |]) |> ignore)
+            throwsWith<ArgumentException> [ "tril"; "at least 2"; "[3]" ] (fun () -> Tensor.tril 0 (f64 [| 3 |]) |> ignore)
+            throwsWith<ArgumentOutOfRangeException> [ "flip"; "rank 2" ] (fun () -> Tensor.flip [| 2 |] (f64 [| 2; 3 |]) |> ignore)
+            throwsWith<ArgumentOutOfRangeException> [ "cumsum"; "rank 1" ] (fun () -> Tensor.cumsum 1 (f64 [| 3 |]) |> ignore)
+            throwsWith<ArgumentException> [ "amax"; "empty"; "[2, 0]" ] (fun () -> Tensor.amax [| 1 |] false (f64 [| 2; 0 |]) |> ignore)
+
         testCase "LibTorch's own errors are wrapped with the op's name and inputs" <| fun () ->
             let idx = Tensor.ofArray [| 7L |]
             throwsWith<ArgumentException> [ "gather"; "LibTorch rejected" ] (fun () -> Tensor.gather 0 idx (f64 [| 3 |]) |> ignore)

@@ -150,4 +150,32 @@ let nestingTests =
             expectClose "Hessian vs numerical Jacobian of the gradient" h (Numerical.jacobian (AD.grad (fun m -> Tensor.sum (Tensor.matmul m m))) x)
     ]
 
-let tests = testList "known values" [ seedTests; analyticTests; nestingTests ]
+let conventionTests =
+    testList "conventions" [
+        testCase "atan2 gives the angle in all four quadrants, as Math.Atan2" <| fun () ->
+            let ys, xs = [| 1.0; 1.0; -1.0; -1.0; 0.0 |], [| 1.0; -1.0; -1.0; 1.0; -2.0 |]
+            let angles = Tensor.atan2 (Tensor.ofArray ys) (Tensor.ofArray xs)
+            closeWith 1e-12 0.0 "atan2" (angles.ToArray()) (Array.map2 (fun y x -> Math.Atan2(y, x)) ys xs)
+
+        testCase "amax shares the derivative among ties, maxDim gives it to one element (as PyTorch)" <| fun () ->
+            let x = Tensor.ofArray [| 1.0; 3.0; 3.0; 2.0 |]
+            closeWith 0.0 0.0 "amax" ((AD.grad (Tensor.amax [||] false) x).ToArray()) [| 0.0; 0.5; 0.5; 0.0 |]
+            Expect.equal ((AD.grad (Tensor.maxDim 0) x).ToArray() |> Array.sum) 1.0 "maxDim"
+
+        testCase "logsumexp over several dims of a slice of -inf is -inf, not NaN" <| fun () ->
+            let x = Tensor.create [ [ [ -infinity; -infinity ] ]; [ [ 0.0; 0.0 ] ] ]
+            let y = Tensor.logsumexpDims [| 1; 2 |] false x
+            closeWith 1e-12 0.0 "logsumexp" (y.ToArray()) [| -infinity; log 2.0 |]
+
+        testCase "cumsum, flip, tril, diag and trace agree with their definitions" <| fun () ->
+            let m = Tensor.create [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ]
+            closeWith 0.0 0.0 "cumsum" ((Tensor.cumsum 1 m).ToArray()) [| 1.0; 3.0; 6.0; 4.0; 9.0; 15.0 |]
+            closeWith 0.0 0.0 "flip" ((Tensor.flip [| 0; 1 |] m).ToArray()) [| 6.0; 5.0; 4.0; 3.0; 2.0; 1.0 |]
+            closeWith 0.0 0.0 "tril" ((Tensor.tril 0 m).ToArray()) [| 1.0; 0.0; 0.0; 4.0; 5.0; 0.0 |]
+            closeWith 0.0 0.0 "triu 1" ((Tensor.triu 1 m).ToArray()) [| 0.0; 2.0; 3.0; 0.0; 0.0; 6.0 |]
+            closeWith 0.0 0.0 "diagonal" ((Tensor.diag m).ToArray()) [| 1.0; 5.0 |]
+            expectScalar "trace" 6.0 (Tensor.trace m)
+            Expect.equal (Tensor.diag (Tensor.ofArray [| 1.0; 2.0 |])).Shape [| 2; 2 |] "diag of a vector"
+    ]
+
+let tests = testList "known values" [ seedTests; analyticTests; nestingTests; conventionTests ]

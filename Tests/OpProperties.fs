@@ -150,6 +150,16 @@ let specs : OpSpec list =
       unary "acos" Unit Tensor.acos
       unary "atan" Any Tensor.atan
       unary "erf" Any Tensor.erf
+      unary "square" Any Tensor.square
+      unary "reciprocal" AwayFromZero Tensor.reciprocal
+      unary "rsqrt" Positive Tensor.rsqrt
+      unary "log1p" Positive Tensor.log1p
+      unary "expm1" Any Tensor.expm1
+      unary "log2" Positive Tensor.log2
+      unary "log10" Positive Tensor.log10
+      binary "atan2" (AwayFromZero, AwayFromZero) Tensor.atan2
+      unary "silu" Any Tensor.silu
+      unary "logSigmoid" Any Tensor.logSigmoid
       unary "sigmoid" Any Tensor.sigmoid
       unary "relu" AwayFromZero Tensor.relu
       unary "leakyRelu" AwayFromZero (Tensor.leakyRelu 0.1)
@@ -172,6 +182,12 @@ let specs : OpSpec list =
       unaryOn "maxDim" (rankFrom 1 3) Distinct (Tensor.maxDim 0)
       unaryOn "minDim" (rankFrom 2 3) Distinct (Tensor.minDim -1)
       unaryOn "logsumexp" (rankFrom 1 3) Any (Tensor.logsumexp -1)
+      unaryOn "logsumexpDims over two dims" (rankFrom 2 3) Any (Tensor.logsumexpDims [| 0; -1 |] false)
+      unaryOn "logsumexpDims over all, keepDim" (rankFrom 1 3) Any (Tensor.logsumexpDims [||] true)
+      unaryOn "amax" (rankFrom 2 3) Distinct (Tensor.amax [| 0; -1 |] true)
+      unaryOn "amin" (rankFrom 1 3) Distinct (Tensor.amin [| 0 |] false)
+      unaryOn "cumsum" (rankFrom 1 3) Any (Tensor.cumsum -1)
+      unaryOn "cumsum over dim 0" (rankFrom 2 3) Any (Tensor.cumsum 0)
       unaryOn "var" (fixedShapes [| [| 4 |] |]) Any Tensor.var
       unaryOn "varDims (biased, keepDim)" (rankFrom 2 3) Any (Tensor.varDims [| 0 |] false true)
       unaryOn "std" (fixedShapes [| [| 2; 3 |] |]) Any Tensor.std
@@ -188,6 +204,12 @@ let specs : OpSpec list =
       unaryOn "permute" (rankFrom 3 3) Any (Tensor.permute [| 2; 0; 1 |])
       unaryOn "squeeze" (fixedShapes [| [| 2; 1; 3 |] |]) Any Tensor.squeeze
       unaryOn "unsqueeze" (rankFrom 0 3) Any (Tensor.unsqueeze 0)
+      unaryOn "flip" (rankFrom 1 3) Any (Tensor.flip [| 0; -1 |])
+      unaryOn "tril" (rankFrom 2 3) Any (Tensor.tril 0)
+      unaryOn "triu above the diagonal" (rankFrom 2 3) Any (Tensor.triu 1)
+      unaryOn "diagonal of a wide matrix" (fixedShapes [| [| 2; 4 |] |]) Any Tensor.diagonal
+      unaryOn "diag of a vector" (rankFrom 1 1) Any Tensor.diag
+      unaryOn "trace" (fixedShapes [| [| 3; 3 |] |]) Any Tensor.trace
       unaryOn "expand" (fixedShapes [| [| 3; 1 |] |]) Any (Tensor.expand [| 2; 3; 4 |])
       { Name = "cat"; Shapes = fixedShapes [| [| 2; 3 |]; [| 4; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.cat 0 xs) }
@@ -211,6 +233,8 @@ let specs : OpSpec list =
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "dot"; Shapes = fixedShapes [| [| 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.dot xs[0] xs[1]) }
+      { Name = "outer"; Shapes = fixedShapes [| [| 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.outer xs[0] xs[1]) }
       { Name = "matmul batched with broadcast"; Shapes = fixedShapes [| [| 2; 1; 2; 3 |]; [| 3; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
       { Name = "linear"; Shapes = fixedShapes [| [| 4; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]

@@ -76,6 +76,26 @@ let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
           let padded = x |> Tensor.reshape [| 2; 2; 3 |] |> Tensor.pad [| (0, 1); (1, 0) |] 0.0 |> Tensor.permute [| 2; 0; 1 |]
           let right = (Tensor.reshape [| 2; 3; 2 |] x).[0..0, *, *]
           Tensor.mean (Tensor.matmul padded right ** 2.0)),
+      x12, v12
+      "log1p_expm1_atan2_cumsum",
+      (fun x -> Tensor.sum (Tensor.log1p (abs x) * Tensor.expm1 (x / 2.0)) + Tensor.sum (Tensor.atan2 x (flip x + 0.3)) + Tensor.sum (Tensor.cumsum 0 x ** 2.0)),
+      x6, v6
+      "silu_logsigmoid_rsqrt_logs",
+      (fun x ->
+          Tensor.sum (Tensor.silu x * Tensor.logSigmoid x) + Tensor.sum (Tensor.rsqrt (x * x + 1.0))
+          + Tensor.sum (Tensor.log2 (abs x + 1.0)) + Tensor.sum (Tensor.log10 (x * x + 2.0))
+          + Tensor.sum (Tensor.square (Tensor.reciprocal (x + 3.0)))),
+      x6, v6
+      "amax_logsumexp_dims_trace_tril_outer",
+      (fun x ->
+          let m = Tensor.reshape [| 3; 4 |] x
+          Tensor.sum (Tensor.amax [| 1 |] false m) + Tensor.sum (Tensor.amin [| 0 |] false m)
+          + Tensor.sum (x |> Tensor.reshape [| 2; 2; 3 |] |> Tensor.logsumexpDims [| 0; 2 |] false)
+          + Tensor.trace (Tensor.matmul m.[*, 0..2] (Tensor.transpose 0 1 m.[*, 1..]))
+          + Tensor.sum (Tensor.tril -1 m ** 2.0) + Tensor.sum (sin (Tensor.triu 0 m))
+          + Tensor.sum (cos (Tensor.outer x.[0..2] x.[9..]))
+          + Tensor.sum (Tensor.diag m) * Tensor.sum (exp (Tensor.diag x.[4..6]))
+          + Tensor.mean (Tensor.cumsum 1 (Tensor.flip [| 1 |] m) ** 2.0)),
       x12, v12 ]
 
 let private reference =

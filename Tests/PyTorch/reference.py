@@ -48,6 +48,9 @@ functions = {
     "conv1d_stride_dilation_groups": (lambda x: (F.conv1d(x.reshape(1, 2, 6), K1, stride=2, dilation=2, groups=2) ** 2).sum(), x12, v12),
     "gather_index_select_where": (lambda x: (x.reshape(4, 3).gather(1, idx) * x.reshape(4, 3).index_select(0, sel)).sum() + torch.where(x > 0, x ** 2, torch.tanh(x)).sum(), x12, v12),
     "pad_permute_batched_matmul": (lambda x: (F.pad(x.reshape(2, 2, 3), (1, 0, 0, 1)).permute(2, 0, 1) @ x.reshape(2, 3, 2)[0:1]).pow(2).mean(), x12, v12),
+    "log1p_expm1_atan2_cumsum": (lambda x: (torch.log1p(x.abs()) * torch.expm1(x / 2)).sum() + torch.atan2(x, flip(x) + 0.3).sum() + (x.cumsum(0) ** 2).sum(), x6, v6),
+    "silu_logsigmoid_rsqrt_logs": (lambda x: (F.silu(x) * F.logsigmoid(x)).sum() + torch.rsqrt(x * x + 1).sum() + torch.log2(x.abs() + 1).sum() + torch.log10(x * x + 2).sum() + torch.reciprocal(x + 3).square().sum(), x6, v6),
+    "amax_logsumexp_dims_trace_tril_outer": (lambda x: torch.amax(x.reshape(3, 4), 1).sum() + torch.amin(x.reshape(3, 4), 0).sum() + torch.logsumexp(x.reshape(2, 2, 3), (0, 2)).sum() + torch.trace(x.reshape(3, 4)[:, :3] @ x.reshape(3, 4)[:, 1:].T) + torch.tril(x.reshape(3, 4), -1).pow(2).sum() + torch.triu(x.reshape(3, 4)).sin().sum() + torch.outer(x[:3], x[9:]).cos().sum() + torch.diag(x.reshape(3, 4)).sum() * torch.diag(x[4:7]).exp().sum() + x.reshape(3, 4).flip(1).cumsum(1).pow(2).mean(), x12, v12),
 }
 
 out = {}
