@@ -206,6 +206,25 @@ type Tensor =
         Prim.Elementwise("atan", (fun r -> r.atan ()), (fun x _ -> Tensor.RDivScalar(1.0, Tensor.AddScalar(Tensor.Mul(x, x), 1.0))), x)
     static member Abs(x: Tensor) : Tensor = Prim.Elementwise("abs", (fun r -> r.abs ()), (fun x _ -> Tensor.Sign x), x)
 
+    /// The angle of the point (x, y) in (−π, π], with broadcasting (F#'s `atan2 y x`).
+    /// ∂/∂y = x / (x² + y²), ∂/∂x = −y / (x² + y²).
+    static member Atan2(y: Tensor, x: Tensor) : Tensor =
+        let dy (y: Tensor) (x: Tensor) = Tensor.Div(x, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y)))
+        let dx (y: Tensor) (x: Tensor) = Tensor.Neg(Tensor.Div(y, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y))))
+        Prim.Lift2("atan2", (fun a b -> a.atan2 b),
+                   (fun a b _ da -> Tensor.Mul(da, dy a b)), (fun a b _ db -> Tensor.Mul(db, dx a b)),
+                   (fun a b _ g -> Tensor.Mul(g, dy a b)), (fun a b _ g -> Tensor.Mul(g, dx a b)), y, x)
+    /// Base-10 logarithm (F#'s `log10`).
+    static member Log10(x: Tensor) : Tensor = Tensor.MulScalar(Tensor.Log x, 1.0 / log 10.0)
+
+    /// Rounding (F#'s floor, ceil, round, truncate): piecewise constant, so the results are
+    /// constants and their derivatives zero, as in PyTorch.
+    static member Floor(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "floor" r (fun () -> r.floor ()))
+    static member Ceiling(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "ceil" r (fun () -> r.ceil ()))
+    /// Rounds half to even, as torch.round and .NET's Math.Round.
+    static member Round(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "round" r (fun () -> r.round ()))
+    static member Truncate(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "trunc" r (fun () -> r.trunc ()))
+
     /// -1, 0 or 1 by sign; its derivative is zero (almost everywhere), so it is a constant.
     static member Sign(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "sign" r (fun () -> r.sign ()))
 

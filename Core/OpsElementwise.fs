@@ -44,15 +44,6 @@ let log1p (x: Tensor) =
 let expm1 (x: Tensor) =
     Prim.Elementwise("expm1", (fun r -> r.expm1 ()), (fun _ y -> Tensor.AddScalar(y, 1.0)), x)
 
-/// The angle of the point (x, y), in (−π, π], with broadcasting. ∂/∂y = x / (x² + y²),
-/// ∂/∂x = −y / (x² + y²).
-let atan2 (y: Tensor) (x: Tensor) =
-    let dy (y: Tensor) (x: Tensor) = Tensor.Div(x, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y)))
-    let dx (y: Tensor) (x: Tensor) = Tensor.Neg(Tensor.Div(y, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y))))
-    Prim.Lift2("atan2", (fun a b -> a.atan2 b),
-               (fun a b _ da -> Tensor.Mul(da, dy a b)), (fun a b _ db -> Tensor.Mul(db, dx a b)),
-               (fun a b _ g -> Tensor.Mul(g, dy a b)), (fun a b _ g -> Tensor.Mul(g, dx a b)), y, x)
-
 /// x·Φ(x) with the exact normal CDF (PyTorch's default gelu). d/dx = Φ(x) + x·φ(x).
 let gelu (x: Tensor) =
     let dydx (x: Tensor) (_: Tensor) =

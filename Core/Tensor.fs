@@ -243,9 +243,17 @@ module Tensor =
     /// Base-2 logarithm.
     let log2 (x: Tensor) = Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0)
     /// Base-10 logarithm.
-    let log10 (x: Tensor) = Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 10.0)
+    let log10 (x: Tensor) = Tensor.Log10 x
     /// The angle of the point (x, y) in (−π, π], elementwise with broadcasting (torch.atan2(y, x)).
-    let atan2 (y: Tensor) (x: Tensor) = OpsElementwise.atan2 y x
+    let atan2 (y: Tensor) (x: Tensor) = Tensor.Atan2(y, x)
+    /// Rounds down (a constant: its derivative is zero, as in PyTorch).
+    let floor (x: Tensor) = Tensor.Floor x
+    /// Rounds up (a constant).
+    let ceil (x: Tensor) = Tensor.Ceiling x
+    /// Rounds to the nearest integer, half to even (a constant).
+    let round (x: Tensor) = Tensor.Round x
+    /// Rounds toward zero (a constant).
+    let trunc (x: Tensor) = Tensor.Truncate x
     let sigmoid (x: Tensor) = OpsElementwise.sigmoid x
     let relu (x: Tensor) = OpsElementwise.relu x
     /// x for x > 0, slope·x otherwise.

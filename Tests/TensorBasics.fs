@@ -129,6 +129,18 @@ let tests =
             Expect.equal ((Tensor.argmin 0 a).Dtype) Dtype.Int64 "argmin dtype"
             Expect.isTrue (Tensor.allClose 1e-5 1e-8 a (a + 1e-9)) "allClose"
 
+        testCase "F#'s atan2, log10, floor, ceil, round and truncate work on tensors" <| fun () ->
+            let x = Tensor.ofArray [| -1.5; -0.5; 0.5; 2.5; 2.7 |]
+            let values (t: Tensor) = t.ToArray()
+            Expect.equal (values (floor x)) (Array.map floor (values x)) "floor"
+            Expect.equal (values (ceil x)) (Array.map ceil (values x)) "ceil"
+            Expect.equal (values (round x)) (Array.map round (values x)) "round, half to even"
+            Expect.equal (values (truncate x)) (Array.map truncate (values x)) "truncate"
+            closeWith 1e-15 0.0 "log10" (values (log10 (abs x))) (Array.map (abs >> log10) (values x))
+            closeWith 1e-15 0.0 "atan2" (values (atan2 x (Tensor.onesLike x * -1.0))) (values x |> Array.map (fun y -> atan2 y -1.0))
+            // rounding is piecewise constant: zero derivative, as in PyTorch
+            Expect.equal (values (AD.grad (fun x -> Tensor.sum (floor x * x)) x)) (Array.map floor (values x)) "d/dx (floor x · x)"
+
         testCase "maxDim's gradient goes to the chosen element; max over all splits ties" <| fun () ->
             let m = Tensor.create [ [ 1.0; 3.0 ]; [ 4.0; 2.0 ] ]
             Expect.equal ((AD.grad (fun x -> Tensor.sum (Tensor.maxDim 1 x)) m).ToArray()) [| 0.0; 1.0; 1.0; 0.0 |] "maxDim"
