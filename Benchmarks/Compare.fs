@@ -1,6 +1,8 @@
 /// The side-by-side runner: Nabla and TorchSharp measured in one process, alternating batch by
-/// batch (the order flips every round), so that drift in the machine's speed (turbo, noisy
+/// batch (the order changes every round), so that drift in the machine's speed (turbo, noisy
 /// neighbours, caches) hits both sides alike. Reports medians and ratios, never a lone time.
+/// With --pytorch, Python's PyTorch joins the rotation from a child process (PyTorchSide) as a
+/// third column.
 module Nabla.Benchmarks.Compare
 
 open System
@@ -8,6 +10,7 @@ open System.Diagnostics
 open System.IO
 open TorchSharp
 open Nabla.Benchmarks.Workloads
+open Nabla.Benchmarks.PyTorchSide
 
 type Options =
     { Rounds: int
@@ -18,15 +21,19 @@ type Options =
       Breakdown: bool
       /// Print every round's times.
       Verbose: bool
+      /// Add Python's PyTorch as a third side (needs a python3 that imports torch).
+      PyTorch: bool
       Workloads: string list }
 
-let defaults = { Rounds = 15; BatchMs = 600.0; Threads = None; Breakdown = false; Verbose = false; Workloads = [ "small"; "large" ] }
+let defaults = { Rounds = 15; BatchMs = 600.0; Threads = None; Breakdown = false; Verbose = false; PyTorch = false; Workloads = [ "small"; "large" ] }
 
 let usage =
-    "compare [--threads N] [--rounds N] [--batch-ms MS] [--breakdown] [--verbose] [--workload small|large|large-fused]...\n"
+    "compare [--threads N] [--rounds N] [--batch-ms MS] [--breakdown] [--verbose] [--pytorch] [--workload small|large|large-fused]...\n"
     + "  Times Nabla's AD.valueAndGradParams against TorchSharp's torch.autograd.grad on the same model,\n"
     + "  data and thread count, alternating batches; default workloads: small, large.\n"
     + "  --verbose prints every round's times.\n"
+    + "  --pytorch adds Python's PyTorch as a third side (python3 with torch, e.g. Debian's python3-torch,\n"
+    + "  or $NABLA_PYTHON), for orientation.\n"
     + "  --breakdown also times the forward pass alone on each side (Nabla on constants, TorchSharp under no_grad)."
 
 let parse (args: string list) =
@@ -38,6 +45,7 @@ let parse (args: string list) =
         | "--batch-ms" :: n :: rest -> go { o with BatchMs = float n } explicit rest
         | "--breakdown" :: rest -> go { o with Breakdown = true } explicit rest
         | "--verbose" :: rest -> go { o with Verbose = true } explicit rest
+        | "--pytorch" :: rest -> go { o with PyTorch = true } explicit rest
         | "--workload" :: w :: rest -> go o (w :: explicit) rest
         | other :: _ -> Error $"compare: unknown argument '{other}'.\n{usage}"
     try go defaults [] args with :? FormatException -> Error usage
@@ -66,20 +74,25 @@ let cpuModel () =
 let loadAverage () =
     try (File.ReadAllText "/proc/loadavg").Split(' ')[0..2] |> String.concat " " with _ -> "unknown"
 
-/// CPU time of the whole machine (busy and total) and of this process, in clock ticks.
+/// CPU time of the whole machine (busy and total) and of this process and its PyTorch child, in clock ticks.
 type CpuSample = { Busy: int64; Total: int64; Own: int64 }
 
-let cpuSample () =
+/// utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in clock ticks.
+let private processTicks (statPath: string) =
+    let stat = File.ReadAllText statPath
+    let afterName = stat.Substring(stat.LastIndexOf ')' + 2).Split ' '
+    int64 afterName[11] + int64 afterName[12]
+
+/// `children`: the pids of the runner's own child processes (the PyTorch side), whose CPU time is
+/// the runner's, not contention.
+let cpuSample (children: int list) =
     try
         let cpuLine = (File.ReadAllLines "/proc/stat")[0]
         let fields = cpuLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..] |> Array.map int64
         // user nice system idle iowait irq softirq steal ...
         let total = Array.sum fields[0..7]
         let idle = fields[3] + fields[4]
-        let own =
-            let stat = File.ReadAllText "/proc/self/stat"
-            let afterName = stat.Substring(stat.LastIndexOf ')' + 2).Split ' '
-            int64 afterName[11] + int64 afterName[12] // utime, stime (fields 14 and 15)
+        let own = processTicks "/proc/self/stat" + (children |> List.sumBy (fun pid -> processTicks $"/proc/{pid}/stat"))
         { Busy = total - idle; Total = total; Own = own }
     with _ -> { Busy = 0L; Total = 0L; Own = 0L }
 
@@ -123,9 +136,9 @@ let perStep (side: Side) (n: int) =
 
 /// Both sides must compute the same loss and gradients before their speed means anything.
 /// The difference of each tensor is measured relative to its largest magnitude.
-let check (w: Workload) =
+let check (w: Workload) (other: string) (computeOther: unit -> float * float[][]) =
     let lossN, gradsN = w.Nabla.Compute()
-    let lossT, gradsT = w.Torch.Compute()
+    let lossT, gradsT = computeOther ()
     let relative (a: float[]) (b: float[]) =
         if a.Length <> b.Length then infinity
         else
@@ -135,11 +148,11 @@ let check (w: Workload) =
     let lossDiff = abs (lossN - lossT) / max 1e-6 (abs lossT)
     let gradDiffs = Array.map2 relative gradsN gradsT
     let worst = Array.fold max lossDiff gradDiffs
-    printfn "  check: loss Nabla %.7f, TorchSharp %.7f (relative difference %.1e)" lossN lossT lossDiff
+    printfn "  check against %s: loss Nabla %.7f, %s %.7f (relative difference %.1e)" other lossN other lossT lossDiff
     let parts = Array.map2 (fun n d -> $"{n} %.1e{d}") w.ParamNames gradDiffs
     printfn "         gradients, max |difference| / max |value|: %s" (String.Join(", ", parts))
     if not (worst <= 1e-4) then
-        failwithf "compare: Nabla and TorchSharp disagree on workload '%s' (worst relative difference %.3e > 1e-4); the timings would not compare the same computation." w.Name worst
+        failwithf "compare: Nabla and %s disagree on workload '%s' (worst relative difference %.3e > 1e-4); the timings would not compare the same computation." other w.Name worst
 
 // ------------------------------------------------------------------ one workload
 
@@ -162,7 +175,9 @@ type Result =
       RssAfter: float
       LiveBefore: int64
       LiveAfter: int64
-      OthersPercent: float }
+      OthersPercent: float
+      /// PyTorch's median µs per gradient, and Nabla/PyTorch (ratio of medians, median of per-round ratios).
+      PyTorch: (float * float * float) option }
 
 /// Warms both steps up (JIT, tiered compilation, LibTorch's allocator and thread pool) for about
 /// `seconds`, and returns how many iterations make a batch of `batchMs` milliseconds.
@@ -178,26 +193,39 @@ let warmUp (a: unit -> unit) (b: unit -> unit) (seconds: float) (batchMs: float)
         n <- min (n * 2) 4096
     max 1 (int (batchMs / 1000.0 / perIter))
 
-/// Seconds per batch of `iterations`, for each side, in `rounds` rounds; even rounds run a first,
-/// odd rounds b first.
-let alternate (a: unit -> unit) (b: unit -> unit) (rounds: int) (iterations: int) =
-    let ta = Array.zeroCreate rounds
-    let tb = Array.zeroCreate rounds
+/// Seconds per batch for each side (a function that runs one batch and returns its seconds), in
+/// `rounds` rounds; round r starts with side r mod k and goes on in order, so every side runs
+/// first, second, ... equally often (with two sides, the order flips every round).
+let rotate (sides: (unit -> float)[]) (rounds: int) : float[][] =
+    let k = sides.Length
+    let times = Array.init k (fun _ -> Array.zeroCreate rounds)
     for r in 0 .. rounds - 1 do
-        if r % 2 = 0 then
-            ta[r] <- timeBatch a iterations
-            tb[r] <- timeBatch b iterations
-        else
-            tb[r] <- timeBatch b iterations
-            ta[r] <- timeBatch a iterations
-    ta, tb
+        for j in 0 .. k - 1 do
+            let i = (r + j) % k
+            times[i][r] <- sides[i] ()
+    times
 
-let run (o: Options) (w: Workload) : Result =
+/// Seconds per batch of `iterations`, for each of two sides, in `rounds` rounds; even rounds run a
+/// first, odd rounds b first.
+let alternate (a: unit -> unit) (b: unit -> unit) (rounds: int) (iterations: int) =
+    let times = rotate [| (fun () -> timeBatch a iterations); (fun () -> timeBatch b iterations) |] rounds
+    times[0], times[1]
+
+let run (o: Options) (py: Session option) (w: Workload) : Result =
     printfn ""
     printfn "== %s: %s" w.Name w.Description
-    check w
+    check w "TorchSharp" w.Torch.Compute
+    let py =
+        match py, w.PyTorch with
+        | Some session, Some spec ->
+            let version, blas = session.Load(spec, torch.get_num_threads ())
+            printfn "  PyTorch %s, BLAS: %s" version blas
+            check w "PyTorch" session.Compute
+            Some session
+        | _ -> None
     let rssStart = residentMB ()
     let iterations = warmUp w.Nabla.Step w.Torch.Step 2.0 o.BatchMs
+    py |> Option.iter (fun session -> session.Time iterations |> ignore; session.Time iterations |> ignore)
     let rssBefore = residentMB ()
     let liveBefore = liveTensors ()
 
@@ -205,16 +233,29 @@ let run (o: Options) (w: Workload) : Result =
     let nablaTensors, nablaBytes = perStep w.Nabla countSteps
     let torchTensors, torchBytes = perStep w.Torch countSteps
 
-    printfn "  %d rounds × %d gradients per side per round (order flips every round)" o.Rounds iterations
-    let cpu0 = cpuSample ()
-    let nabla, torchT = alternate w.Nabla.Step w.Torch.Step o.Rounds iterations
-    let cpu1 = cpuSample ()
+    printfn "  %d rounds × %d gradients per side per round (%s)" o.Rounds iterations
+        (if py.IsSome then "the side that starts rotates every round" else "order flips every round")
+    let children = py |> Option.map (fun session -> session.Pid) |> Option.toList
+    let cpu0 = cpuSample children
+    let sides =
+        [| yield (fun () -> timeBatch w.Nabla.Step iterations)
+           yield (fun () -> timeBatch w.Torch.Step iterations)
+           match py with
+           | Some session ->
+               // a pause after each PyTorch batch lets the child's thread pools go idle before the next side runs
+               yield (fun () -> let seconds = session.Time iterations in Threading.Thread.Sleep 300; seconds)
+           | None -> () |]
+    let times = rotate sides o.Rounds
+    let nabla, torchT = times[0], times[1]
+    let cpu1 = cpuSample children
     let micros (s: float) = s * 1e6 / float iterations
     let ratios = Array.map2 (/) nabla torchT
     if o.Verbose then
         for i in 0 .. o.Rounds - 1 do
-            printfn "    round %2d (%s first): Nabla %9.1f µs, TorchSharp %9.1f µs, ratio %.3f"
-                (i + 1) (if i % 2 = 0 then "Nabla" else "TorchSharp") (micros nabla[i]) (micros torchT[i]) ratios[i]
+            let names = [| "Nabla"; "TorchSharp"; "PyTorch" |]
+            let pyText = if times.Length > 2 then sprintf ", PyTorch %9.1f µs" (micros times[2].[i]) else ""
+            printfn "    round %2d (%s first): Nabla %9.1f µs, TorchSharp %9.1f µs%s, ratio Nabla/TorchSharp %.3f"
+                (i + 1) names[i % times.Length] (micros nabla[i]) (micros torchT[i]) pyText ratios[i]
     let r =
         { Name = w.Name
           Description = w.Description
@@ -234,12 +275,21 @@ let run (o: Options) (w: Workload) : Result =
           RssAfter = residentMB ()
           LiveBefore = liveBefore
           LiveAfter = liveTensors ()
-          OthersPercent = othersPercent cpu0 cpu1 }
+          OthersPercent = othersPercent cpu0 cpu1
+          PyTorch =
+            if times.Length < 3 then None
+            else
+                let pyT = times[2]
+                Some(median (Array.map micros pyT), median nabla / median pyT, median (Array.map2 (/) nabla pyT)) }
     printfn "  %-12s %14s %12s %12s" "" "median µs/grad" "min µs" "max µs"
     printfn "  %-12s %14.1f %12.1f %12.1f" "Nabla" r.NablaMicros (micros (Array.min nabla)) (micros (Array.max nabla))
     printfn "  %-12s %14.1f %12.1f %12.1f" "TorchSharp" r.TorchMicros (micros (Array.min torchT)) (micros (Array.max torchT))
+    if times.Length > 2 then
+        printfn "  %-12s %14.1f %12.1f %12.1f" "PyTorch" (median (Array.map micros times[2])) (micros (Array.min times[2])) (micros (Array.max times[2]))
     printfn "  ratio Nabla/TorchSharp: median of per-round ratios %.3f (range %.3f–%.3f), ratio of medians %.3f"
         r.MedianRatio r.MinRatio r.MaxRatio r.RatioOfMedians
+    r.PyTorch |> Option.iter (fun (_, ofMedians, medianRatio) ->
+        printfn "  ratio Nabla/PyTorch:    median of per-round ratios %.3f, ratio of medians %.3f" medianRatio ofMedians)
     printfn "  LibTorch tensors created per step: Nabla %.1f, TorchSharp %.1f" r.NablaTensors r.TorchTensors
     printfn "  managed bytes allocated per step:  Nabla %.0f, TorchSharp %.0f" r.NablaBytes r.TorchBytes
     printfn "  memory: VmRSS %.1f MB at start, %.1f MB after warm-up, %.1f MB after timing; managed heap %.1f MB"
@@ -280,11 +330,18 @@ let main (args: string list) =
         printfn "  CPU: %s; load average at start: %s" (cpuModel ()) (loadAverage ())
         printfn "  GC: %s, %s" (if Runtime.GCSettings.IsServerGC then "server" else "workstation")
             (if Runtime.GCSettings.LatencyMode = Runtime.GCLatencyMode.Batch then "non-concurrent" else "concurrent")
+        let python = if o.PyTorch then findPython () else None
+        match python with
+        | Some py -> printfn "  PyTorch: %s (a child process running pytorch_side.py; same threads, timed inside Python)" py
+        | None when o.PyTorch -> printfn "  PyTorch: no python3 that imports torch was found (Debian: apt-get install python3-torch libopenblas0-pthread; or set NABLA_PYTHON), so no PyTorch column"
+        | None -> ()
         let results =
             try
+                use session = match python with Some py -> Session.Start(py, torch.get_num_threads ()) | None -> Unchecked.defaultof<_>
+                let session = if isNull (box session) then None else Some session
                 Ok [ for name in o.Workloads do
                         let w = byName name
-                        try run o w
+                        try run o session w
                         finally w.Dispose() ]
             with
             | Failure message -> Error message
@@ -296,11 +353,19 @@ let main (args: string list) =
         | Ok results ->
             printfn ""
             printfn "Summary (threads %d, %d rounds)" (torch.get_num_threads ()) o.Rounds
-            printfn "  %-12s %10s %10s %8s %9s %14s %16s %8s" "workload" "Nabla µs" "Torch µs" "ratio" "(median)" "tensors/step" "bytes/step" "others"
+            let withPyTorch = results |> List.exists (fun r -> r.PyTorch.IsSome)
+            let pyHeader = if withPyTorch then sprintf " %11s %10s" "PyTorch µs" "vs PyTorch" else ""
+            printfn "  %-12s %10s %10s %8s %9s %14s %16s %8s%s" "workload" "Nabla µs" "Torch µs" "ratio" "(median)" "tensors/step" "bytes/step" "others" pyHeader
             for r in results do
-                printfn "  %-12s %10.1f %10.1f %8.3f %9.3f %6.0f vs %-5.0f %7.0f vs %-6.0f %6.1f%%"
-                    r.Name r.NablaMicros r.TorchMicros r.RatioOfMedians r.MedianRatio r.NablaTensors r.TorchTensors r.NablaBytes r.TorchBytes r.OthersPercent
-            printfn "  (ratio = ratio of medians; (median) = median of per-round ratios; pairs are Nabla vs TorchSharp;"
-            printfn "   others = CPU share used by other processes while timing)"
+                let pyColumns =
+                    match r.PyTorch with
+                    | Some(us, ratio, _) -> sprintf " %11.1f %10.3f" us ratio
+                    | None when withPyTorch -> sprintf " %11s %10s" "-" "-"
+                    | None -> ""
+                printfn "  %-12s %10.1f %10.1f %8.3f %9.3f %6.0f vs %-5.0f %7.0f vs %-6.0f %6.1f%%%s"
+                    r.Name r.NablaMicros r.TorchMicros r.RatioOfMedians r.MedianRatio r.NablaTensors r.TorchTensors r.NablaBytes r.TorchBytes r.OthersPercent pyColumns
+            printfn "  (ratio = Nabla/TorchSharp, ratio of medians; (median) = median of per-round ratios; pairs are Nabla vs TorchSharp;"
+            printfn "   others = CPU share used by other processes while timing%s)"
+                (if withPyTorch then "; vs PyTorch = Nabla/PyTorch, ratio of medians" else "")
             printfn "Total time %.0f s; load average at end: %s" started.Elapsed.TotalSeconds (loadAverage ())
             0

@@ -19,12 +19,25 @@ type Side =
       /// Frees the parameters and data (they live outside any scope).
       Dispose: unit -> unit }
 
+/// A float32 or int64 array with its shape, as the PyTorch side receives it.
+type ArraySpec = { Dims: int[]; Data: obj }
+
+/// What PyTorch's side (pytorch_side.py) needs to build the same step: the loss ("mse" or
+/// "cross-entropy"), the parameters' initial values and the data (y: targets for cross-entropy).
+type PyTorchSpec =
+    { Loss: string
+      Params: (string * ArraySpec)[]
+      X: ArraySpec
+      Y: ArraySpec }
+
 type Workload =
     { Name: string
       Description: string
       ParamNames: string[]
       Nabla: Side
-      Torch: Side }
+      Torch: Side
+      /// None when the workload has no PyTorch twin (large-fused).
+      PyTorch: PyTorchSpec option }
     member w.Dispose() =
         w.Nabla.Dispose()
         w.Torch.Dispose()
@@ -51,6 +64,8 @@ type private Gen(seed: int) =
 
 /// A parameter: name, shape, float32 values (PyTorch's default init for nn.Linear: U(±1/√fan_in)).
 type private ParamData = { PName: string; Shape: int[]; Values: float32[] }
+
+let private pyParams (ps: ParamData list) = [| for d in ps -> d.PName, { Dims = d.Shape; Data = box d.Values } |]
 
 let private linearParams (g: Gen) (prefix: string) (input: int) (output: int) =
     let bound = 1.0 / sqrt (float input)
@@ -144,7 +159,10 @@ let small () : Workload =
       Description = "MLP 1→20→1, ReLU, MSE ((pred - y) ** 2 |> mean), 100 points"
       ParamNames = [| for d in ps -> d.PName |]
       Nabla = nablaSide ps nablaData nablaLoss
-      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); yT.Dispose()) }
+      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); yT.Dispose())
+      PyTorch =
+        Some { Loss = "mse"; Params = pyParams ps
+               X = { Dims = [| n; 1 |]; Data = box x32 }; Y = { Dims = [| n; 1 |]; Data = box y32 } } }
 
 /// MLP 784→256→10 with ReLU, cross-entropy on a batch of 512 random inputs and int64 targets.
 let large (crossEntropy: CrossEntropy) : Workload =
@@ -178,7 +196,13 @@ let large (crossEntropy: CrossEntropy) : Workload =
       Description = $"MLP 784→256→10, ReLU, cross-entropy, batch 512 ({how})"
       ParamNames = [| for d in ps -> d.PName |]
       Nabla = nablaSide ps nablaData nablaLoss
-      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); tT.Dispose(); tFlat.Dispose()) }
+      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); tT.Dispose(); tFlat.Dispose())
+      PyTorch =
+        match crossEntropy with
+        | Composed ->
+            Some { Loss = "cross-entropy"; Params = pyParams ps
+                   X = { Dims = [| batch; inputs |]; Data = box x32 }; Y = { Dims = [| batch; 1 |]; Data = box targets } }
+        | Fused -> None }
 
 /// A workload by name: small, large, large-fused.
 let byName (name: string) =
