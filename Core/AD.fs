@@ -157,9 +157,8 @@ module AD =
     /// The Hessian-vector product H·v (forward-over-reverse), without forming H.
     let hvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor = snd (jvp (grad f) x v)
 
-    let private trace (square: Tensor) (n: int) =
-        let m = Tensor.reshape [| n; n |] square
-        Tensor.sum (m * Tensor.Eye(n, m.Dtype, m.Device))
+    /// The trace of a Jacobian or Hessian of shape inShape ++ inShape (n elements in).
+    let private trace (square: Tensor) (n: int) = Tensor.trace (Tensor.reshape [| n; n |] square)
 
     /// The Laplacian Σᵢ ∂²f/∂xᵢ² of a scalar function (the trace of its Hessian).
     let laplacian (f: Tensor -> Tensor) (x: Tensor) : Tensor =

@@ -46,21 +46,6 @@ let rec meanDims (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
                (fun _ _ dx -> meanDims dims keepDim dx),
                (fun _ _ g -> Tensor.ExpandTo(OpsShape.reshape kept (Tensor.DivScalar(g, n)), shape)), x)
 
-/// Max (or min) over all elements; ties share the cotangent equally, as in PyTorch.
-let private extremeAll (op: string) (primal: RawTensor -> RawTensor) (x: Tensor) : Tensor =
-    if x.Numel = 0 then invalidArg "x" $"{op}: the tensor is empty."
-    let share (x: Tensor) (y: Tensor) =
-        use hits = x.Raw().eq (y.Raw())
-        use f = hits.to_type (x.Raw().dtype)
-        use count = f.sum ()
-        Const(guard1 op (x.Raw()) (fun () -> f.div count))
-    Prim.Lift1(op, primal,
-               (fun x y dx -> sum (Tensor.Mul(dx, share x y))),
-               (fun x y g -> Tensor.Mul(g, share x y)), x)
-
-let maxAll (x: Tensor) = extremeAll "max" (fun r -> r.max ()) x
-let minAll (x: Tensor) = extremeAll "min" (fun r -> r.min ()) x
-
 /// Max (or min) over `dims` (all when empty), PyTorch's amax/amin: ties share the cotangent
 /// equally. The shares are a constant computed from the values.
 let extremeDims (op: string) (primal: RawTensor -> int64[] -> bool -> RawTensor) (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
@@ -78,6 +63,10 @@ let extremeDims (op: string) (primal: RawTensor -> int64[] -> bool -> RawTensor)
     Prim.Lift1(op, (fun r -> primal r (longs dims) keepDim),
                (fun x y dx -> sumDims dims keepDim (Tensor.Mul(dx, share x y))),
                (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, share x y)), x)
+
+/// Largest (smallest) element, 0-d; ties share the cotangent equally, as in PyTorch.
+let maxAll (x: Tensor) = extremeDims "max" (fun r dims keepDim -> r.amax (dims, keepDim)) [||] false x
+let minAll (x: Tensor) = extremeDims "min" (fun r dims keepDim -> r.amin (dims, keepDim)) [||] false x
 
 /// Running sums along a dim. Its transpose sums from the other end: flip, cumsum, flip.
 let rec cumsum (dim: int) (x: Tensor) : Tensor =
