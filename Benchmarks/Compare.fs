@@ -337,12 +337,14 @@ let main (args: string list) =
         | None -> ()
         let results =
             try
-                use session = match python with Some py -> Session.Start(py, torch.get_num_threads ()) | None -> Unchecked.defaultof<_>
-                let session = if isNull (box session) then None else Some session
-                Ok [ for name in o.Workloads do
-                        let w = byName name
-                        try run o session w
-                        finally w.Dispose() ]
+                let session = python |> Option.map (fun py -> Session.Start(py, torch.get_num_threads ()))
+                try
+                    Ok [ for name in o.Workloads do
+                            let w = byName name
+                            try run o session w
+                            finally w.Dispose() ]
+                finally
+                    session |> Option.iter (fun s -> (s :> IDisposable).Dispose())
             with
             | Failure message -> Error message
             | :? ArgumentException as e -> Error e.Message
