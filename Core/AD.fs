@@ -106,17 +106,18 @@ module AD =
 
     // ------------------------------------------------------------ Jacobians and Hessians
 
-    /// One-hot tensors of x's shape, dtype and device: the standard basis.
-    let private basis (x: Tensor) (i: int) =
+    /// One-hot tensors of x's shape, dtype and device: the standard basis (also for Numerical).
+    let internal basis (x: Tensor) (i: int) =
         let e = Raw.zeros x.Shape x.Dtype x.Device
         use flat = e.view (-1L)
         use one = flat.narrow (0L, int64 i, 1L)
         one.fill_ (TorchSharp.Scalar.op_Implicit 1.0) |> ignore
         Const e
 
-    /// Columns J·eᵢ (flattened) stacked into [m, n], reshaped to outShape ++ inShape.
-    let private assemble (outShape: int[]) (inShape: int[]) (stackDim: int) (pieces: Tensor[]) =
-        if pieces.Length = 0 then Tensor.Zeros(Array.append outShape inShape)
+    /// Columns J·eᵢ (flattened) stacked into [m, n], reshaped to outShape ++ inShape; with no
+    /// pieces, zeros of that shape and of like's dtype and device (also for Numerical).
+    let internal assemble (like: Tensor) (outShape: int[]) (inShape: int[]) (stackDim: int) (pieces: Tensor[]) =
+        if pieces.Length = 0 then Tensor.Zeros(Array.append outShape inShape, like.Dtype, like.Device)
         else
             pieces
             |> Array.map (Tensor.reshape [| -1 |])
@@ -133,14 +134,14 @@ module AD =
                 Tensor.Zeros(Array.append y.Shape x.Shape, y.Dtype, y.Device)
             else
                 let columns = Array.init n (fun i -> jvp f x (basis x i))
-                assemble (fst columns[0]).Shape x.Shape 1 (Array.map snd columns))
+                assemble x (fst columns[0]).Shape x.Shape 1 (Array.map snd columns))
 
     /// The Jacobian by reverse mode: one forward pass, one VJP per output element.
     let jacrev (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         requireFloat "AD.jacrev" x
         Scope.runKeeping (fun j -> [ j ]) (fun () ->
             let y, pullback = vjp f x
-            assemble y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i))))
+            assemble y y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i))))
 
     /// The Jacobian (output shape ++ input shape), by reverse mode when the output has fewer
     /// elements than the input, by forward mode otherwise.
@@ -148,7 +149,7 @@ module AD =
         requireFloat "AD.jacobian" x
         Scope.runKeeping (fun j -> [ j ]) (fun () ->
             let y, pullback = vjp f x
-            if y.Numel < x.Numel then assemble y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i)))
+            if y.Numel < x.Numel then assemble y y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i)))
             else jacfwd f x)
 
     /// The Hessian of a scalar function (forward-over-reverse); shape: input shape ++ input shape.

@@ -149,7 +149,7 @@ let private load () =
                         + "libtorch_cpu.so and libc10.so are copied to its output folder."))
             let usable =
                 if not (Elf.needsPatch library) then library
-                elif isWritable folder then (Elf.patchInPlace library |> ignore; library)
+                elif isWritable folder then (Elf.writePatchedCopy library library; library)
                 else patchedCopyInCache library
             try NativeLibrary.Load usable |> ignore
             with e ->

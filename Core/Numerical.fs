@@ -24,19 +24,12 @@ module Numerical =
     /// The directional derivative of f at x along v.
     let jvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor = jvpWith (defaultEpsilon x) f x v
 
-    let private unit (x: Tensor) (i: int) =
-        let values = Array.zeroCreate x.Numel
-        values[i] <- 1.0
-        Tensor.ofArray values |> Tensor.reshape x.Shape |> Tensor.toDtype x.Dtype
-
     /// The Jacobian of f at x (output shape ++ input shape), with step eps.
     let jacobianWith (eps: float) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         Scope.run (fun () ->
-            let columns = Array.init x.Numel (fun i -> jvpWith eps f x (unit x i))
-            if columns.Length = 0 then Tensor.Zeros(Array.append (f x).Shape x.Shape, x.Dtype)
-            else
-                let outShape = columns[0].Shape
-                columns |> Array.map Tensor.flatten |> Tensor.stack 1 |> Tensor.reshape (Array.append outShape x.Shape))
+            let columns = Array.init x.Numel (fun i -> jvpWith eps f x (AD.basis x i))
+            let outShape = if columns.Length = 0 then (f x).Shape else columns[0].Shape
+            AD.assemble x outShape x.Shape 1 columns)
 
     /// The Jacobian of f at x (output shape ++ input shape).
     let jacobian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacobianWith (defaultEpsilon x) f x

@@ -58,7 +58,6 @@ and weightGrad (s: ConvSpec) (wShape: int[]) (x: Tensor) (g: Tensor) : Tensor =
                (fun _ g _ dx -> weightGrad s wShape dx g), (fun x _ _ dg -> weightGrad s wShape x dg),
                (fun x g _ h -> inputGrad s x.Shape g h), (fun x _ _ h -> conv s x h), x, g)
 
-/// The output size of a convolution or pooling along one dimension.
 /// The output size of a convolution or pooling along one dimension (0 when the window does not fit).
 let outputSize (input: int) (kernel: int) (stride: int) (padding: int) (dilation: int) =
     let room = input + 2 * padding - dilation * (kernel - 1) - 1

@@ -223,8 +223,7 @@ module internal Raw =
     let onesLike (t: RawTensor) = Memory.adopt (torch.ones_like t)
 
     /// A tensor from a flat array and a shape; the element type follows the array's .NET type.
-    let ofArray<'T> (data: 'T[]) (shape: int[]) (device: Device) : RawTensor =
-        ensure ()
+    let ofArray (data: Array) (shape: int[]) (device: Device) : RawTensor =
         let n = Array.fold (*) 1 shape
         if n <> data.Length then
             invalidArg "data" $"Tensor creation: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
@@ -241,7 +240,7 @@ module internal Raw =
             | :? (sbyte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int8, dev)
             | _ ->
                 raise (NotSupportedException(
-                        $"Tensor creation: elements of type {typeof<'T>.Name} are not supported; use float, float32, "
+                        $"Tensor creation: elements of type {data.GetType().GetElementType().Name} are not supported; use float, float32, "
                         + "int, int64, int16, byte, sbyte or bool.")))
 
     /// The elements as a flat float[] (any dtype, any device).

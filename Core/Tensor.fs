@@ -34,8 +34,6 @@ module TensorFactories =
             invalidArg "data" $"Tensor.create: the nested data is ragged (its first elements suggest shape {shapeText shape}, but it holds {flat.Length} values). Every row must have the same length."
         flat, shape
 
-    let private typed<'T> (flat: obj[]) = flat |> Array.map (fun o -> o :?> 'T)
-
     let private ofObj (data: obj) (device: Device) : RawTensor =
         let flat, shape = flatten data
         if flat.Length = 0 then Raw.zeros shape Dtype.Float32 device
@@ -43,16 +41,10 @@ module TensorFactories =
             let kind = flat[0].GetType()
             if flat |> Array.exists (fun o -> o.GetType() <> kind) then
                 invalidArg "data" $"Tensor.create: all elements must have the same type; found {kind.Name} and others. Convert them first (e.g. float)."
-            match flat[0] with
-            | :? float -> Raw.ofArray (typed<float> flat) shape device
-            | :? float32 -> Raw.ofArray (typed<float32> flat) shape device
-            | :? int -> Raw.ofArray (typed<int> flat) shape device
-            | :? int64 -> Raw.ofArray (typed<int64> flat) shape device
-            | :? bool -> Raw.ofArray (typed<bool> flat) shape device
-            | :? byte -> Raw.ofArray (typed<byte> flat) shape device
-            | :? int16 -> Raw.ofArray (typed<int16> flat) shape device
-            | :? sbyte -> Raw.ofArray (typed<sbyte> flat) shape device
-            | other -> raise (NotSupportedException $"Tensor.create: elements of type {other.GetType().Name} are not supported; use float, float32, int, int64, bool.")
+            // an array of the elements' own type (float[], int64[], ...), which picks the dtype
+            let typed = Array.CreateInstance(kind, flat.Length)
+            Array.Copy(flat, typed, flat.Length)
+            Raw.ofArray typed shape device
 
     let private withDtype (dtype: Dtype option) (r: RawTensor) =
         match dtype with

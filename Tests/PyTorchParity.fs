@@ -28,7 +28,7 @@ let private b3 = Tensor.ofArray [| 0.1; -0.2; 0.3 |]
 let private idx = Tensor.create [ [ 2L; 0L; 1L ]; [ 1L; 1L; 0L ]; [ 0L; 2L; 2L ]; [ 2L; 1L; 0L ] ]
 let private sel = Tensor.ofArray [| 3L; 0L; 2L; 2L |]
 
-let private flip (x: Tensor) = Tensor.indexSelect 0 (Tensor.ofArray [| for i in x.Shape[0] - 1 .. -1 .. 0 -> int64 i |]) x
+let private flip (x: Tensor) = Tensor.flip [| 0 |] x
 
 /// The twins of PyTorch/reference.py's functions: name, function, point, direction.
 let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
