@@ -43,7 +43,7 @@ let private bdn (args: string list) =
 [<EntryPoint>]
 let main argv =
     // Before anything touches `torch`: TorchSharp's native library must be loaded by Nabla.
-    Nabla.Native.ensureLoaded ()
+    Nabla.Torch.ensureLoaded ()
     match List.ofArray argv with
     // A leading "--" is dropped, so that `compare -- args` works as well as `compare args`.
     | "compare" :: "--" :: rest

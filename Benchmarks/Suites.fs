@@ -23,7 +23,7 @@ type Gradient() =
 
     [<GlobalSetup>]
     member this.Setup() =
-        Nabla.Native.ensureLoaded ()
+        Nabla.Torch.ensureLoaded ()
         match Environment.GetEnvironmentVariable "NABLA_BENCH_THREADS" with
         | null | "" -> ()
         | n -> torch.set_num_threads (int n)

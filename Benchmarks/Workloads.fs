@@ -136,7 +136,7 @@ let private torchSide (ps: ParamData list) (loss: torch.Tensor[] -> torch.Tensor
 
 /// MLP 1→20→1 with ReLU, mean squared error on 100 points: y = sin 2x + x/2 + noise, x in [-2, 2].
 let small () : Workload =
-    Native.ensureLoaded ()
+    Torch.ensureLoaded ()
     let g = Gen 20240611
     let n = 100
     let xs = Array.init n (fun i -> -2.0 + 4.0 * float i / float (n - 1))
@@ -166,7 +166,7 @@ let small () : Workload =
 
 /// MLP 784→256→10 with ReLU, cross-entropy on a batch of 512 random inputs and int64 targets.
 let large (crossEntropy: CrossEntropy) : Workload =
-    Native.ensureLoaded ()
+    Torch.ensureLoaded ()
     let g = Gen 784256
     let batch, inputs, hidden, classes = 512, 784, 256, 10
     let x32 = Array.init (batch * inputs) (fun _ -> float32 (g.Normal()))

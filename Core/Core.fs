@@ -2,6 +2,7 @@ namespace Nabla
 
 open System
 open System.Collections.Generic
+open System.Runtime.InteropServices
 open System.Threading
 open TorchSharp
 open Nabla.Raw
@@ -31,9 +32,10 @@ module internal Tags =
 /// different tags, the higher tag is active and lower-tagged operands are constants at that
 /// level, which is what rules out perturbation confusion.
 ///
-/// F# resolves operators only from members written in the type's own file, so the arithmetic
-/// primitives behind `+ - * / **` and F#'s math functions (`exp x`, `sin x`, ...) are defined here,
-/// beside the lifting functions; every other primitive lives in an Ops*.fs file.
+/// Members that C# must see (factories, indexers) and the primitives behind F#'s operators
+/// (`+ - * / **`, `exp x`, `sin x`, ...) are intrinsic: they are written here, in the type's own
+/// file, because F# resolves operators only from such members and C# cannot see F# type
+/// extensions. Every other primitive lives in an Ops*.fs file.
 [<NoEquality; NoComparison; StructuredFormatDisplay("{Display}")>]
 type Tensor =
     internal
@@ -100,6 +102,226 @@ type Tensor =
     [<ComponentModel.EditorBrowsable(ComponentModel.EditorBrowsableState.Never)>]
     member t.Display = t.ToString()
 
+    // ---------------------------------------------------------------- factories (PyTorch style, optional dtype and device)
+
+    /// A tensor from any nested data: a number, an array (of any rank), lists of lists, a sequence.
+    /// The dtype follows the .NET element type (float → float64, float32 → float32, int → int32,
+    /// int64 → int64, bool → bool) unless `dtype` is given. Omitted arguments: as PyTorch.
+    static member Create(data: obj, [<Optional>] dtype: Dtype, [<Optional>] device: Device) : Tensor =
+        let r = ofNested "Tensor.create" data (Prim.DeviceOr device)
+        match box dtype with
+        | null -> Const r
+        | _ when toScalarType dtype = r.dtype -> Const r
+        | _ -> Const(guard1 "Tensor.create" r (fun () -> r.to_type (toScalarType dtype)))
+
+    /// A tensor of the given shape filled with zeros (float32 unless `dtype` is given).
+    static member Zeros(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        Const(Raw.zeros shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+
+    /// A tensor of the given shape filled with ones (float32 unless `dtype` is given).
+    static member Ones(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        Const(Raw.ones shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+
+    /// A tensor of the given shape filled with `value` (float32 unless `dtype` is given).
+    static member Full(shape: int[], value: float, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        Const(Raw.full shape value (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+
+    /// The n×n identity matrix (float32 unless `dtype` is given).
+    static member Eye(n: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        if n < 0 then invalidArg "n" $"Tensor.eye: the size must be non-negative; got {n}."
+        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (Prim.DtypeOr dtype), d)))
+
+    /// Values from `start` (inclusive) to `stop` (exclusive) in steps of `step` (default 1; float32
+    /// unless `dtype` is given).
+    static member Arange(start: float, stop: float, [<Optional; DefaultParameterValue(1.0)>] step: float, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        if step = 0.0 || Double.IsNaN step || (stop - start) * step < 0.0 && stop <> start || not (Double.IsFinite start && Double.IsFinite stop) then
+            invalidArg "step" $"Tensor.arange: the step {step} does not lead from {start} to {stop} (all three must be finite, the step non-zero and pointing from start to stop)."
+        Const(Raw.create (Prim.DeviceOr device) (fun d ->
+            torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType (Prim.DtypeOr dtype), d)))
+
+    /// `steps` values evenly spaced from `start` to `stop`, both included (float32 unless `dtype` is given).
+    static member Linspace(start: float, stop: float, steps: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        if steps < 0 then invalidArg "steps" $"Tensor.linspace: steps must be non-negative; got {steps}."
+        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (Prim.DtypeOr dtype), d)))
+
+    /// Uniform random values in [0, 1) (float32 unless `dtype` is given), from the global
+    /// generator unless one is given.
+    static member Rand(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        let dtype = Prim.RandomDtype("Tensor.rand", dtype)
+        let g = if isNull (box generator) then null else generator.Torch
+        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.rand (shape64 shape, toScalarType dtype, d, false, g)))
+
+    /// Standard normal random values (float32 unless `dtype` is given), from the global generator
+    /// unless one is given.
+    static member Randn(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        let dtype = Prim.RandomDtype("Tensor.randn", dtype)
+        let g = if isNull (box generator) then null else generator.Torch
+        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.randn (shape64 shape, toScalarType dtype, d, false, g)))
+
+    // ---------------------------------------------------------------- indexing (C#'s t[i] and F#'s t.[i], t.[a..b])
+
+    /// The slice at `index` of the first dimension (negative counts from the end), which is removed.
+    member x.Item
+        with get (i: int) = Tensor.SelectChecked("index", x, 0, i)
+
+    /// The element or slice at (i, j).
+    member x.Item
+        with get (i: int, j: int) = Tensor.SelectChecked("index", Tensor.SelectChecked("index", x, 0, i), 0, j)
+
+    /// The element or slice at (i, j, k).
+    member x.Item
+        with get (i: int, j: int, k: int) =
+            let xi = Tensor.SelectChecked("index", x, 0, i)
+            Tensor.SelectChecked("index", Tensor.SelectChecked("index", xi, 0, j), 0, k)
+
+    /// The slices of the first dimension at these positions, in this order (negative counts from
+    /// the end): `t.[[0; 2; 4]]`, or `t.[[0..2..10]]` for every second element (a view when the
+    /// positions are evenly spaced and increasing, else a copy).
+    member x.Item
+        with get (indices: int list) = Tensor.IndexList("index", x, 0, List.toArray indices)
+
+    /// As `Item(int list)`, for C#: `t[new[] { 0, 2, 4 }]`.
+    member x.Item
+        with get (indices: int[]) = Tensor.IndexList("index", x, 0, indices)
+
+    /// Boolean-mask or integer-array indexing, as PyTorch's `t[mask]` and `t[index]`: a bool mask of
+    /// t's leading shape selects those elements (or rows) into a flat tensor; an integer tensor
+    /// picks slices of the first dimension.
+    member x.Item
+        with get (index: Tensor) = Tensor.IndexTensor("index", x, index)
+
+    /// Elements start, start+step, ... below stop along dim (PyTorch's `t[start:stop:step]`; stop
+    /// is exclusive, negative positions count from the end, out-of-range bounds are clamped; a view).
+    member x.Slice(dim: int, start: int, stop: int, [<Optional; DefaultParameterValue(1)>] step: int) =
+        Tensor.SliceChecked("slice", x, dim, Some start, Some stop, step)
+
+    // F# slicing `t.[a..b]` (b included; negative positions count from the end, so `t.[1 .. -2]`
+    // drops the first and the last), one overload per mix of ranges and single indices.
+    member x.GetSlice(s0: int option, e0: int option) = Tensor.Range(x, 0, s0, e0)
+    member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option) =
+        Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1)
+    member x.GetSlice(i0: int, s1: int option, e1: int option) =
+        Tensor.SelectChecked("index", Tensor.Range(x, 1, s1, e1), 0, i0)
+    member x.GetSlice(s0: int option, e0: int option, i1: int) =
+        Tensor.Range(Tensor.SelectChecked("index", x, 1, i1), 0, s0, e0)
+    member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option) =
+        Tensor.Range(Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1), 2, s2, e2)
+    member x.GetSlice(i0: int, s1: int option, e1: int option, s2: int option, e2: int option) =
+        Tensor.SelectChecked("index", Tensor.Range(Tensor.Range(x, 1, s1, e1), 2, s2, e2), 0, i0)
+    member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option, s3: int option, e3: int option) =
+        Tensor.Range(Tensor.Range(Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1), 2, s2, e2), 3, s3, e3)
+
+    /// F#'s inclusive range a..b along a dim as a slice.
+    static member private Range(x: Tensor, dim: int, first: int option, last: int option) =
+        let size = Tensor.SizeAt("slice", x, dim)
+        let stop = last |> Option.map (fun l -> if l < 0 then l + size + 1 else l + 1)
+        Tensor.SliceChecked("slice", x, dim, first, (match stop with Some s when s > size -> None | s -> s), 1)
+
+    static member private SizeAt(op: string, x: Tensor, dim: int) =
+        let r = Prim.RawOf x
+        int (r.size (normDim op (int (r.dim ())) dim))
+
+    /// select with checks: negative indices count from the end; out of range is an error.
+    static member internal SelectChecked(op: string, x: Tensor, dim: int, index: int) =
+        let s = x.Shape
+        let d = normDim op s.Length dim
+        let i = if index < 0 then index + s[d] else index
+        if i < 0 || i >= s[d] then
+            raise (ArgumentOutOfRangeException("index", $"{op}: index {index} is out of range for dimension {d} of size {s[d]} (shape {shapeText s}); valid: {-s[d]} .. {s[d] - 1}."))
+        Tensor.SelectAt(x, d, i)
+
+    /// Python slice semantics: negative bounds count from the end, bounds are clamped to the size,
+    /// None means the start or the end; the step must be positive.
+    static member internal SliceChecked(op: string, x: Tensor, dim: int, start: int option, stop: int option, step: int) =
+        let s = x.Shape
+        let d = normDim op s.Length dim
+        if step < 1 then invalidArg "step" $"{op}: the step must be at least 1; got {step} (to reverse, use Tensor.flip)."
+        let size = s[d]
+        let clampIndex (i: int) = if i < 0 then max 0 (i + size) else min i size
+        let a = start |> Option.map clampIndex |> Option.defaultValue 0
+        let b = stop |> Option.map clampIndex |> Option.defaultValue size |> max a
+        if a = 0 && b = size && step = 1 then x else Tensor.SliceAt(x, d, a, b, step)
+
+    /// Slices of a dimension at positions (negative from the end): a strided view when they are
+    /// evenly spaced and increasing, an index-select (a copy) otherwise.
+    static member internal IndexList(op: string, x: Tensor, dim: int, indices: int[]) =
+        let s = x.Shape
+        let d = normDim op s.Length dim
+        let size = s[d]
+        let idx =
+            indices |> Array.map (fun i ->
+                let j = if i < 0 then i + size else i
+                if j < 0 || j >= size then
+                    raise (ArgumentOutOfRangeException("indices", $"{op}: index {i} is out of range for dimension {d} of size {size} (shape {shapeText s})."))
+                j)
+        let progression =
+            idx.Length >= 1
+            && (idx.Length = 1 || (idx[1] > idx[0] && idx |> Array.pairwise |> Array.forall (fun (p, q) -> q - p = idx[1] - idx[0])))
+        if progression then
+            let step = if idx.Length = 1 then 1 else idx[1] - idx[0]
+            Tensor.SliceAt(x, d, idx[0], idx[idx.Length - 1] + 1, step)
+        else
+            let index = Const(Raw.ofArray (Array.map int64 idx) [| idx.Length |] x.Device)
+            Prim.IndexSelectAt(x, d, Prim.RawOf index)
+
+    /// t[mask] (bool, the leading shape of t) or t[index] (integer tensor, along dim 0).
+    static member internal IndexTensor(op: string, x: Tensor, index: Tensor) =
+        let ri = Prim.RawOf index
+        let xs = x.Shape
+        match ofScalarType ri.dtype with
+        | Dtype.Bool ->
+            let ms = shape ri
+            if ms.Length > xs.Length || ms <> xs[.. ms.Length - 1] then
+                invalidArg "index" $"{op}: a bool mask must have the leading shape of the tensor; got mask {shapeText ms} for tensor {shapeText xs}."
+            Prim.MaskedSelectAt(x, ri)
+        | Dtype.Int64 | Dtype.Int32 | Dtype.Int16 | Dtype.Int8 | Dtype.UInt8 ->
+            if xs.Length = 0 then invalidArg "x" $"{op}: a 0-d tensor cannot be indexed."
+            let flat = (toFloatArray ri) |> Array.map int
+            let picked = Tensor.IndexList(op, x, 0, flat)
+            // the index's own shape replaces the first dimension, as in PyTorch
+            let target = Array.append (shape ri) xs[1..]
+            if picked.Shape = target then picked else Tensor.Reshape(picked, target)
+        | other -> invalidArg "index" $"{op}: an index must be a bool mask or an integer tensor; got {other}."
+
+    // ---------------------------------------------------------------- indexing primitives (views and their transposes)
+
+    /// The slice at `index` along `dim` (both already normalised), the dim removed; a view.
+    static member internal SelectAt(x: Tensor, dim: int, index: int) : Tensor =
+        Prim.Lift1("select", (fun r -> r.select (int64 dim, int64 index)),
+                   (fun _ _ dx -> Tensor.SelectAt(dx, dim, index)),
+                   (fun x _ g -> Tensor.SelectScatter(g, x.Shape, dim, index)), x)
+
+    /// Zeros of `shape` with `src` at `index` along `dim`: the transpose of SelectAt.
+    static member internal SelectScatter(src: Tensor, shape: int[], dim: int, index: int) : Tensor =
+        Prim.Lift1("select",
+                   (fun r ->
+                        use z = torch.zeros (longs shape, r.dtype, r.device)
+                        torch.select_scatter (z, r, int64 dim, int64 index)),
+                   (fun _ _ d -> Tensor.SelectScatter(d, shape, dim, index)),
+                   (fun _ _ g -> Tensor.SelectAt(g, dim, index)), src)
+
+    /// Elements start, start+step, ... below stop along `dim` (all normalised, 0 ≤ start ≤ stop ≤
+    /// size, step ≥ 1); a view.
+    static member internal SliceAt(x: Tensor, dim: int, start: int, stop: int, step: int) : Tensor =
+        Prim.Lift1("slice", (fun r -> r.slice (int64 dim, int64 start, int64 stop, int64 step)),
+                   (fun _ _ dx -> Tensor.SliceAt(dx, dim, start, stop, step)),
+                   (fun x _ g -> Tensor.SliceScatter(g, x.Shape, dim, start, stop, step)), x)
+
+    /// Zeros of `shape` with `src` at the strided positions: the transpose of SliceAt.
+    static member internal SliceScatter(src: Tensor, shape: int[], dim: int, start: int, stop: int, step: int) : Tensor =
+        Prim.Lift1("slice",
+                   (fun r ->
+                        use z = torch.zeros (longs shape, r.dtype, r.device)
+                        torch.slice_scatter (z, r, int64 dim, Nullable(int64 start), Nullable(int64 stop), int64 step)),
+                   (fun _ _ d -> Tensor.SliceScatter(d, shape, dim, start, stop, step)),
+                   (fun _ _ g -> Tensor.SliceAt(g, dim, start, stop, step)), src)
+
+    /// A new shape with the same elements (the target already checked); its transpose reshapes back.
+    static member internal Reshape(x: Tensor, shape: int[]) : Tensor =
+        Prim.Lift1("reshape", (fun r -> r.reshape (longs shape)),
+                   (fun _ _ dx -> Tensor.Reshape(dx, shape)),
+                   (fun x _ g -> Tensor.Reshape(g, x.Shape)), x)
+
     // ---------------------------------------------------------------- broadcasting primitives
 
     /// Sums over the dimensions that broadcasting to this tensor's shape added or stretched.
@@ -124,35 +346,35 @@ type Tensor =
                        (fun x _ g -> Tensor.Cast(g, x.Dtype)), x)
 
     // ---------------------------------------------------------------- arithmetic primitives
+    // Each partial derivative is written once: `wrtA p d` is d·∂out/∂a, the tangent's share
+    // (forward mode) and the cotangent's (reverse mode) alike, since elementwise Jacobians are diagonal.
 
     static member internal Add(a: Tensor, b: Tensor) : Tensor =
-        Prim.Lift2("add", (fun a b -> a.add b),
-                   (fun _ _ _ da -> da), (fun _ _ _ db -> db),
-                   (fun _ _ _ g -> g), (fun _ _ _ g -> g), a, b)
+        Prim.Elementwise2("add", (fun a b -> a.add b), (fun _ d -> d), (fun _ d -> d), a, b)
 
     static member internal Sub(a: Tensor, b: Tensor) : Tensor =
-        Prim.Lift2("sub", (fun a b -> a.sub b),
-                   (fun _ _ _ da -> da), (fun _ _ _ db -> Tensor.Neg db),
-                   (fun _ _ _ g -> g), (fun _ _ _ g -> Tensor.Neg g), a, b)
+        Prim.Elementwise2("sub", (fun a b -> a.sub b), (fun _ d -> d), (fun _ d -> Tensor.Neg d), a, b)
 
     static member internal Mul(a: Tensor, b: Tensor) : Tensor =
-        Prim.Lift2("mul", (fun a b -> a.mul b),
-                   (fun _ b _ da -> Tensor.Mul(da, b)), (fun a _ _ db -> Tensor.Mul(a, db)),
-                   (fun _ b _ g -> Tensor.Mul(g, b)), (fun a _ _ g -> Tensor.Mul(g, a)), a, b)
+        Prim.Elementwise2("mul", (fun a b -> a.mul b), (fun p d -> Tensor.Mul(d, p.B)), (fun p d -> Tensor.Mul(d, p.A)), a, b)
 
+    /// ∂/∂a = 1/b, ∂/∂b = −out/b.
     static member internal Div(a: Tensor, b: Tensor) : Tensor =
-        Prim.Lift2("div", (fun a b -> a.div b),
-                   (fun _ b _ da -> Tensor.Div(da, b)), (fun _ b y db -> Tensor.Neg(Tensor.Div(Tensor.Mul(db, y), b))),
-                   (fun _ b _ g -> Tensor.Div(g, b)), (fun _ b y g -> Tensor.Neg(Tensor.Div(Tensor.Mul(g, y), b))), a, b)
+        Prim.Elementwise2("div", (fun a b -> a.div b),
+                          (fun p d -> Tensor.Div(d, p.B)),
+                          (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.Out), p.B))), a, b)
 
-    /// a ** b with a tensor exponent. The derivative for the exponent is y·log a; where a = 0 and
-    /// b ≥ 0 it is taken as 0 (as PyTorch does), not NaN.
+    /// a ** b with a tensor exponent: ∂/∂a = b·a^(b−1), ∂/∂b = out·log a. As in PyTorch, the base's
+    /// derivative is 0 where b = 0 (not 0·a⁻¹, NaN at a = 0) and the exponent's is 0 where a = 0 and
+    /// b ≥ 0 (not 0·log 0). Selected, not multiplied by a mask, so infinities stay out.
     static member internal PowTensor(a: Tensor, b: Tensor) : Tensor =
-        let dExponent (a: Tensor) (b: Tensor) (y: Tensor) (d: Tensor) =
-            Prim.MaskedZero(Tensor.Mul(Tensor.Mul(d, y), Tensor.Log a), Raw.zeroBaseMask (Prim.RawOf a) (Prim.RawOf b))
-        let dBase (a: Tensor) (b: Tensor) (_: Tensor) (d: Tensor) =
-            Tensor.Mul(Tensor.Mul(d, b), Tensor.PowTensor(a, Tensor.AddScalar(b, -1.0)))
-        Prim.Lift2("pow", (fun a b -> a.pow b), dBase, dExponent, dBase, dExponent, a, b)
+        let wrtBase (p: Primals2) (d: Tensor) =
+            let rb = Prim.RawOf p.B
+            let zeroExponent = guard1 "pow" rb (fun () -> rb.eq (Scalar.op_Implicit 0.0))
+            Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.B), Tensor.PowTensor(p.A, Tensor.AddScalar(p.B, -1.0))), zeroExponent)
+        let wrtExponent (p: Primals2) (d: Tensor) =
+            Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.Out), Tensor.Log p.A), Raw.zeroBaseMask (Prim.RawOf p.A) (Prim.RawOf p.B))
+        Prim.Elementwise2("pow", (fun a b -> a.pow b), wrtBase, wrtExponent, a, b)
 
     static member internal Neg(x: Tensor) : Tensor =
         Prim.Lift1("neg", (fun r -> r.neg ()), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
@@ -177,14 +399,18 @@ type Tensor =
         let d (x: Tensor) (y: Tensor) (dx: Tensor) = Tensor.Neg(Tensor.Div(Tensor.Mul(dx, y), x))
         Prim.Lift1("div", (fun r -> r.reciprocal().mul_ (Scalar.op_Implicit c)), d, d, x)
 
-    /// x ** c with a constant exponent.
+    /// x ** c with a constant exponent. For c = 0 the derivative is exactly 0 (as PyTorch), also
+    /// where x⁻¹ would be infinite.
     static member internal PowScalar(x: Tensor, c: float) : Tensor =
         let d (x: Tensor) (_: Tensor) (dx: Tensor) =
-            if c = 0.0 then Tensor.MulScalar(dx, 0.0)
+            if c = 0.0 then Tensor.ZerosOf dx
             elif c = 1.0 then dx
             elif c = 2.0 then Tensor.Mul(dx, Tensor.MulScalar(x, 2.0))
             else Tensor.Mul(dx, Tensor.MulScalar(Tensor.PowScalar(x, c - 1.0), c))
         Prim.Lift1("pow", (fun r -> r.pow (Scalar.op_Implicit c)), d, d, x)
+
+    /// Zeros of x's shape, dtype and device (a constant).
+    static member internal ZerosOf(x: Tensor) : Tensor = Const(Raw.zerosLike (Prim.RawOf x))
 
     static member Exp(x: Tensor) : Tensor = Prim.Elementwise("exp", (fun r -> r.exp ()), (fun _ y -> y), x)
     static member Log(x: Tensor) : Tensor =
@@ -209,24 +435,24 @@ type Tensor =
     /// The angle of the point (x, y) in (−π, π], with broadcasting (F#'s `atan2 y x`).
     /// ∂/∂y = x / (x² + y²), ∂/∂x = −y / (x² + y²).
     static member Atan2(y: Tensor, x: Tensor) : Tensor =
-        let dy (y: Tensor) (x: Tensor) = Tensor.Div(x, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y)))
-        let dx (y: Tensor) (x: Tensor) = Tensor.Neg(Tensor.Div(y, Tensor.Add(Tensor.Mul(x, x), Tensor.Mul(y, y))))
-        Prim.Lift2("atan2", (fun a b -> a.atan2 b),
-                   (fun a b _ da -> Tensor.Mul(da, dy a b)), (fun a b _ db -> Tensor.Mul(db, dx a b)),
-                   (fun a b _ g -> Tensor.Mul(g, dy a b)), (fun a b _ g -> Tensor.Mul(g, dx a b)), y, x)
+        let radius2 (p: Primals2) = Tensor.Add(Tensor.Mul(p.A, p.A), Tensor.Mul(p.B, p.B))
+        Prim.Elementwise2("atan2", (fun a b -> a.atan2 b),
+                          (fun p d -> Tensor.Div(Tensor.Mul(d, p.B), radius2 p)),
+                          (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.A), radius2 p))), y, x)
+
     /// Base-10 logarithm (F#'s `log10`).
     static member Log10(x: Tensor) : Tensor = Tensor.MulScalar(Tensor.Log x, 1.0 / log 10.0)
 
     /// Rounding (F#'s floor, ceil, round, truncate): piecewise constant, so the results are
     /// constants and their derivatives zero, as in PyTorch.
-    static member Floor(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "floor" r (fun () -> r.floor ()))
-    static member Ceiling(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "ceil" r (fun () -> r.ceil ()))
+    static member Floor(x: Tensor) : Tensor = Prim.Constant("floor", (fun r -> r.floor ()), x)
+    static member Ceiling(x: Tensor) : Tensor = Prim.Constant("ceil", (fun r -> r.ceil ()), x)
     /// Rounds half to even, as torch.round and .NET's Math.Round.
-    static member Round(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "round" r (fun () -> r.round ()))
-    static member Truncate(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "trunc" r (fun () -> r.trunc ()))
+    static member Round(x: Tensor) : Tensor = Prim.Constant("round", (fun r -> r.round ()), x)
+    static member Truncate(x: Tensor) : Tensor = Prim.Constant("trunc", (fun r -> r.trunc ()), x)
 
     /// -1, 0 or 1 by sign; its derivative is zero (almost everywhere), so it is a constant.
-    static member Sign(x: Tensor) : Tensor = let r = Prim.RawOf x in Const(guard1 "sign" r (fun () -> r.sign ()))
+    static member Sign(x: Tensor) : Tensor = Prim.Constant("sign", (fun r -> r.sign ()), x)
 
     // ---------------------------------------------------------------- operators
 
@@ -265,12 +491,15 @@ and [<Sealed; AllowNullLiteral>] internal GraphNode(inputs: Tensor[], pullback: 
     member _.IsLeaf = isNull (box pullback)
     static member Leaf() = GraphNode([||], Unchecked.defaultof<_>)
 
+/// What the rules of a two-input op see: the primals of both inputs and of the output.
+and [<Struct; NoEquality; NoComparison>] internal Primals2 = { A: Tensor; B: Tensor; Out: Tensor }
 
 /// The lifting functions and the primitives whose signatures mention LibTorch types. They live
 /// outside Tensor so that using Tensor from a script does not require a reference to TorchSharp.
 and [<AbstractClass; Sealed>] internal Prim =
     /// The innermost LibTorch tensor (the value with every level of differentiation removed).
     static member Innermost(t: Tensor) : RawTensor =
+        if isNull (box t) then nullArg "tensor"
         let mutable x = t
         let mutable r = null
         while isNull r do
@@ -284,6 +513,17 @@ and [<AbstractClass; Sealed>] internal Prim =
         let r = Prim.Innermost t
         if r.IsInvalid then raise (useAfterFree "Tensor")
         r
+
+    /// An omitted (null) optional dtype or device argument: PyTorch's defaults.
+    static member DtypeOr(d: Dtype) = if isNull (box d) then Dtype.Float32 else d
+    static member DeviceOr(d: Device) = if isNull (box d) then Device.Cpu else d
+
+    /// The dtype of a random float factory: float32 when omitted; integer dtypes are refused.
+    static member RandomDtype(op: string, d: Dtype) =
+        let d = Prim.DtypeOr d
+        if not d.IsFloatingPoint then
+            invalidArg "dtype" $"{op}: draws floating-point values; dtype {d} is not a floating-point type. Use Tensor.randint for integers."
+        d
 
     // ---------------------------------------------------------------- lifting: the one place with tag logic
 
@@ -303,13 +543,14 @@ and [<AbstractClass; Sealed>] internal Prim =
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Node(y, GraphNode([| x |], fun g -> [| vjp xp y g |]), tag)
 
-    /// Applies a two-input primitive with broadcasting. The rules receive both input primals and
-    /// the output primal; broadcasting and dtype promotion are undone here, once for every op:
-    /// tangents are expanded to the output, cotangents reduced to each input's shape and dtype.
+    /// Applies a two-input primitive with broadcasting. Each rule receives the primals (both inputs
+    /// and the output) and a tangent or cotangent; broadcasting and dtype promotion are undone here,
+    /// once for every op: tangents are expanded to the output, cotangents reduced to each input's
+    /// shape and dtype.
     static member internal Lift2
         (op: string, primal: RawTensor -> RawTensor -> RawTensor,
-         jvpA: Tensor -> Tensor -> Tensor -> Tensor -> Tensor, jvpB: Tensor -> Tensor -> Tensor -> Tensor -> Tensor,
-         vjpA: Tensor -> Tensor -> Tensor -> Tensor -> Tensor, vjpB: Tensor -> Tensor -> Tensor -> Tensor -> Tensor,
+         jvpA: Primals2 -> Tensor -> Tensor, jvpB: Primals2 -> Tensor -> Tensor,
+         vjpA: Primals2 -> Tensor -> Tensor, vjpB: Primals2 -> Tensor -> Tensor,
          a: Tensor, b: Tensor) : Tensor =
         match a, b with
         | Const ra, Const rb -> Const(guard2 op ra rb (fun () -> primal ra rb))
@@ -321,25 +562,30 @@ and [<AbstractClass; Sealed>] internal Prim =
             let ap = if aActive then a.PrimalOneLevel else a
             let bp = if bActive then b.PrimalOneLevel else b
             let y = Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, ap, bp)
-            let active = if aActive then a else b
-            match active with
-            | Dual _ ->
+            let p = { A = ap; B = bp; Out = y }
+            let isDual (t: Tensor) = match t with Dual _ -> true | _ -> false
+            if (aActive && isDual a) || (bActive && isDual b) then
                 let tangentOf (t: Tensor) =
                     match t with
                     | Dual(_, dt, _) -> dt
                     | _ -> raise (Prim.MixedModes op)
-                let ta = if aActive then jvpA ap bp y (tangentOf a) |> Prim.MatchOutput y else Unchecked.defaultof<_>
-                let tb = if bActive then jvpB ap bp y (tangentOf b) |> Prim.MatchOutput y else Unchecked.defaultof<_>
+                let ta = if aActive then jvpA p (tangentOf a) |> Prim.MatchOutput y else Unchecked.defaultof<_>
+                let tb = if bActive then jvpB p (tangentOf b) |> Prim.MatchOutput y else Unchecked.defaultof<_>
                 let t = if aActive && bActive then Tensor.Add(ta, tb) elif aActive then ta else tb
                 Dual(y, t, tag)
-            | _ ->
-                if (aActive && (match a with Dual _ -> true | _ -> false)) || (bActive && (match b with Dual _ -> true | _ -> false)) then
-                    raise (Prim.MixedModes op)
+            else
                 if aActive && bActive then
-                    Node(y, GraphNode([| a; b |], fun g ->
-                        [| vjpA ap bp y g |> Prim.MatchInput ap; vjpB ap bp y g |> Prim.MatchInput bp |]), tag)
-                elif aActive then Node(y, GraphNode([| a |], fun g -> [| vjpA ap bp y g |> Prim.MatchInput ap |]), tag)
-                else Node(y, GraphNode([| b |], fun g -> [| vjpB ap bp y g |> Prim.MatchInput bp |]), tag)
+                    Node(y, GraphNode([| a; b |], fun g -> [| vjpA p g |> Prim.MatchInput ap; vjpB p g |> Prim.MatchInput bp |]), tag)
+                elif aActive then Node(y, GraphNode([| a |], fun g -> [| vjpA p g |> Prim.MatchInput ap |]), tag)
+                else Node(y, GraphNode([| b |], fun g -> [| vjpB p g |> Prim.MatchInput bp |]), tag)
+
+    /// A two-input elementwise primitive: `wrtA p d` is d·∂out/∂a (and `wrtB` likewise), which is
+    /// the JVP's share and the VJP alike, because an elementwise Jacobian is diagonal. Each partial
+    /// derivative is written once.
+    static member internal Elementwise2
+        (op: string, primal: RawTensor -> RawTensor -> RawTensor,
+         wrtA: Primals2 -> Tensor -> Tensor, wrtB: Primals2 -> Tensor -> Tensor, a: Tensor, b: Tensor) : Tensor =
+        Prim.Lift2(op, primal, wrtA, wrtB, wrtA, wrtB, a, b)
 
     /// Applies a primitive of any number of inputs (cat, stack, ...). `jvp xs y dxs` receives null
     /// for the tangents of inactive inputs; `vjp i xs y g` is the cotangent of input i.
@@ -376,23 +622,89 @@ and [<AbstractClass; Sealed>] internal Prim =
 
     /// Makes a tangent match the output's shape and dtype (an op's rule may leave it un-broadcast).
     static member internal MatchOutput (y: Tensor) (t: Tensor) : Tensor =
-        let yr, tr = Prim.RawOf y, Prim.RawOf t
-        let t = if tr.dim () = yr.dim () && tr.numel () = yr.numel () then t else Tensor.ExpandTo(t, y.Shape)
+        let yr = Prim.RawOf y
+        let t = if sameShape (Prim.RawOf t) yr then t else Tensor.ExpandTo(t, y.Shape)
         if (Prim.RawOf t).dtype = yr.dtype then t else Tensor.Cast(t, ofScalarType yr.dtype)
 
     /// Makes a cotangent match an input's shape and dtype (undoes broadcasting and type promotion).
-    /// Since the output's shape is a broadcast of the input's, equal rank and size mean equal shape.
     static member internal MatchInput (x: Tensor) (g: Tensor) : Tensor =
-        let xr, gr = Prim.RawOf x, Prim.RawOf g
-        let g = if gr.dim () = xr.dim () && gr.numel () = xr.numel () then g else Tensor.SumTo(g, x.Shape)
+        let xr = Prim.RawOf x
+        let g = if sameShape (Prim.RawOf g) xr then g else Tensor.SumTo(g, x.Shape)
         if (Prim.RawOf g).dtype = xr.dtype then g else Tensor.Cast(g, ofScalarType xr.dtype)
 
-    /// Zero where the constant boolean mask is true (a linear map of x). The mask may be larger
-    /// than x: the result then has the broadcast shape.
-    static member internal MaskedZero(x: Tensor, mask: RawTensor) : Tensor =
-        Prim.Lift1("maskedFill", (fun r -> Raw.maskedZero r mask),
-                   (fun _ _ dx -> Prim.MaskedZero(dx, mask)),
-                   (fun x _ g -> Prim.MaskedZero(g, mask) |> Prim.MatchInput x), x)
+    /// Zero where the constant boolean mask is true (a linear map of x, and a select: infinities
+    /// elsewhere stay, and never turn into NaN as inf·0 would). The mask may be larger than x: the
+    /// result then has the broadcast shape.
+    static member internal MaskedZero(op: string, x: Tensor, mask: RawTensor) : Tensor =
+        Prim.Lift1(op, (fun r -> Raw.maskedZero op r mask),
+                   (fun _ _ dx -> Prim.MaskedZero(op, dx, mask)),
+                   (fun x _ g -> Prim.MaskedZero(op, g, mask) |> Prim.MatchInput x), x)
+
+    /// x·factor for a constant factor (a 0/1 mask, or shares such as 0, ½, 1), except that where
+    /// the factor is 0 the result is 0 even if x is infinite or NaN: a select, as PyTorch's rules
+    /// are (relu's gradient at a zero output is 0, not inf·0 = NaN). A multiplication is many times
+    /// faster than LibTorch's masked_fill on CPU, so it is used whenever x is finite everywhere,
+    /// which one reduction tells. Linear in x, so its rules are itself.
+    static member internal Scale(op: string, x: Tensor, factor: RawTensor) : Tensor =
+        let primal (r: RawTensor) =
+            let product = r.mul factor
+            let finite = (use s = r.sum () in Double.IsFinite(s.ToDouble()))
+            if finite then product
+            else
+                use zero = factor.eq (Scalar.op_Implicit 0.0)
+                use p = product
+                p.masked_fill (zero, Scalar.op_Implicit 0.0)
+        Prim.Lift1(op, primal, (fun _ _ dx -> Prim.Scale(op, dx, factor)), (fun x _ g -> Prim.Scale(op, g, factor) |> Prim.MatchInput x), x)
+
+    /// A result that is not differentiated (rounding, sign, comparisons): a constant computed from
+    /// the raw values, at every nesting level.
+    static member internal Constant(op: string, f: RawTensor -> RawTensor, x: Tensor) : Tensor =
+        let r = Prim.RawOf x
+        Const(guard1 op r (fun () -> f r))
+
+    /// Inputs of an op that needs one dtype and one device (matmul, cat, where, ...): the devices
+    /// must agree, and the dtypes are promoted as PyTorch's binary ops promote them (a
+    /// differentiable cast), so float32 with float64 gives float64 everywhere in Nabla.
+    static member internal Promote(op: string, xs: Tensor[]) : Tensor[] =
+        if xs.Length = 0 then xs
+        else
+            let raws = xs |> Array.map Prim.RawOf
+            let device = raws[0].device
+            for r in raws do
+                if r.device.``type`` <> device.``type`` || r.device.index <> device.index then
+                    let all = String.Join(", ", raws |> Array.map (fun r -> $"{describe r} on {ofTorchDevice r.device}"))
+                    invalidArg "xs" $"{op}: the tensors are on different devices ({all}). Move them to one device with Tensor.toDevice first."
+            let dtype = raws |> Array.map (fun r -> ofScalarType r.dtype) |> Array.reduce promoteTypes
+            xs |> Array.map (fun x -> Tensor.Cast(x, dtype))
+
+    // ---------------------------------------------------------------- indexing primitives whose signatures mention LibTorch tensors
+
+    /// Whole slices along `dim` at the positions of a 1-D integer index (may repeat); a copy.
+    static member internal IndexSelectAt(x: Tensor, dim: int, index: RawTensor) : Tensor =
+        Prim.Lift1("indexSelect", (fun r -> r.index_select (int64 dim, index)),
+                   (fun _ _ dx -> Prim.IndexSelectAt(dx, dim, index)),
+                   (fun x _ g -> Prim.IndexAddInto(g, x.Shape, dim, index)), x)
+
+    /// Zeros of `shape` plus the slices of `src` summed in at `index` along `dim`: the transpose of IndexSelectAt.
+    static member internal IndexAddInto(src: Tensor, shape: int[], dim: int, index: RawTensor) : Tensor =
+        Prim.Lift1("indexAdd",
+                   (fun r ->
+                        use z = torch.zeros (longs shape, r.dtype, r.device)
+                        z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
+                   (fun _ _ d -> Prim.IndexAddInto(d, shape, dim, index)),
+                   (fun _ _ g -> Prim.IndexSelectAt(g, dim, index)), src)
+
+    /// The elements (or trailing slices) where a bool mask of x's leading shape is true, in
+    /// row-major order along a new first dimension: an index-select of the positions; a copy.
+    static member internal MaskedSelectAt(x: Tensor, mask: RawTensor) : Tensor =
+        let xs = x.Shape
+        let rows = Array.append [| int (mask.numel ()) |] xs[int (mask.dim ()) ..]
+        let positions =
+            guard1 "index" mask (fun () ->
+                use flat = mask.reshape (-1L)
+                use nonzero = flat.nonzero ()
+                nonzero.reshape (-1L))
+        Prim.IndexSelectAt(Tensor.Reshape(x, rows), 0, positions)
 
     // ---------------------------------------------------------------- elementwise math (F#'s exp, log, sin, ... use these)
 
@@ -414,11 +726,13 @@ module internal Reverse =
     /// Runs the reverse sweep from `y` (seeded with cotangent `seed`) and returns the adjoint of each
     /// leaf, or null for a leaf that `y` does not depend on. The topological order comes from an
     /// iterative depth-first search, so a 100,000-op chain needs no deep stack; adjoints live in a
-    /// table local to this call, so the graph stays pure and can be swept again.
+    /// table local to this call, so the graph stays pure and can be swept again. As in PyTorch, the
+    /// seed is cast to y's dtype and each adjoint has its leaf's dtype.
     let sweep (y: Tensor) (seed: Tensor) (tag: int64) (leaves: Tensor[]) : Tensor[] =
         let root = nodeAt tag y
         if isNull root then Array.zeroCreate leaves.Length
         else
+            let seed = if seed.Dtype = y.Dtype then seed else Tensor.Cast(seed, y.Dtype)
             let order = List<GraphNode>()
             let visited = HashSet<GraphNode>(HashIdentity.Reference)
             let stack = Stack<struct (GraphNode * bool)>()
@@ -448,7 +762,7 @@ module internal Reverse =
                     | _ -> ()
             leaves |> Array.map (fun l ->
                 match adjoints.TryGetValue(nodeAt tag l) with
-                | true, g -> g
+                | true, g -> if g.Dtype = l.Dtype then g else Tensor.Cast(g, l.Dtype)
                 | _ -> Unchecked.defaultof<_>)
 
 /// `t.Raw()` for the rest of the library: the innermost LibTorch tensor. An extension rather than

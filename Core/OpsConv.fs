@@ -45,18 +45,20 @@ let private weightGradRaw (s: ConvSpec) (wShape: int[]) (x: RawTensor) (g: RawTe
 
 let rec conv (s: ConvSpec) (x: Tensor) (w: Tensor) : Tensor =
     Prim.Lift2("conv2d", convRaw s,
-               (fun _ w _ dx -> conv s dx w), (fun x _ _ dw -> conv s x dw),
-               (fun x w _ g -> inputGrad s x.Shape g w), (fun x w _ g -> weightGrad s w.Shape x g), x, w)
+               (fun p dx -> conv s dx p.B), (fun p dw -> conv s p.A dw),
+               (fun p g -> inputGrad s p.A.Shape g p.B), (fun p g -> weightGrad s p.B.Shape p.A g), x, w)
 
+/// (g, W) ↦ ∂T/∂x
 and inputGrad (s: ConvSpec) (xShape: int[]) (g: Tensor) (w: Tensor) : Tensor =
     Prim.Lift2("conv2dInputGrad", inputGradRaw s xShape,
-               (fun _ w _ dg -> inputGrad s xShape dg w), (fun g _ _ dw -> inputGrad s xShape g dw),
-               (fun _ w _ h -> conv s h w), (fun g w _ h -> weightGrad s w.Shape h g), g, w)
+               (fun p dg -> inputGrad s xShape dg p.B), (fun p dw -> inputGrad s xShape p.A dw),
+               (fun p h -> conv s h p.B), (fun p h -> weightGrad s p.B.Shape h p.A), g, w)
 
+/// (x, g) ↦ ∂T/∂W
 and weightGrad (s: ConvSpec) (wShape: int[]) (x: Tensor) (g: Tensor) : Tensor =
     Prim.Lift2("conv2dWeightGrad", weightGradRaw s wShape,
-               (fun _ g _ dx -> weightGrad s wShape dx g), (fun x _ _ dg -> weightGrad s wShape x dg),
-               (fun x g _ h -> inputGrad s x.Shape g h), (fun x _ _ h -> conv s x h), x, g)
+               (fun p dx -> weightGrad s wShape dx p.B), (fun p dg -> weightGrad s wShape p.A dg),
+               (fun p h -> inputGrad s p.A.Shape p.B h), (fun p h -> conv s p.A h), x, g)
 
 /// The output size of a convolution or pooling along one dimension (0 when the window does not fit).
 let outputSize (input: int) (kernel: int) (stride: int) (padding: int) (dilation: int) =
@@ -72,6 +74,8 @@ let private checkSpec (op: string) (s: ConvSpec) =
 /// 2-D convolution of x (N, C, H, W) with W (O, C/groups, kh, kw) and an optional bias (O).
 let conv2d (s: ConvSpec) (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
     checkSpec "conv2d" s
+    let xw = Prim.Promote("conv2d", [| yield x; yield w; match bias with Some b -> yield b | None -> () |])
+    let x, w, bias = xw[0], xw[1], (if xw.Length = 3 then Some xw[2] else None)
     let xs, ws = x.Shape, w.Shape
     let fail why = invalidArg "x" $"conv2d: input {shapeText xs} and weight {shapeText ws}: {why}."
     if xs.Length <> 4 then fail "the input must be 4-D (batch, channels, height, width)"

@@ -16,21 +16,25 @@ let constant (r: RawTensor) = Const r
 let sigmoid (x: Tensor) =
     Prim.Elementwise("sigmoid", (fun r -> r.sigmoid ()), (fun _ y -> Tensor.Mul(y, Tensor.RSubScalar(1.0, y))), x)
 
-/// max(x, 0). Its derivative is 1 where x > 0, else 0: the sign of the output, a float mask that
-/// multiplies (LibTorch's masked_fill with a bool mask is several times slower on CPU).
+/// max(x, 0). Its derivative is 1 where x > 0, else 0: the sign of the output, a float mask
+/// (Prim.Scale: a product where that is exact, a select where the cotangent is not finite).
 let relu (x: Tensor) =
     let rule (_: Tensor) (y: Tensor) (d: Tensor) =
         let r = y.Raw()
-        Tensor.Mul(d, Const(guard1 "relu" r (fun () -> r.sign ())))
+        Prim.Scale("relu", d, guard1 "relu" r (fun () -> r.sign ()))
     Prim.Lift1("relu", (fun r -> r.relu ()), rule, rule, x)
 
+/// x for x > 0, slope·x otherwise.
 let leakyRelu (slope: float) (x: Tensor) =
-    let factor (x: Tensor) =
+    let rule (x: Tensor) (_: Tensor) (d: Tensor) =
         // 1 where x > 0, else slope
         let r = x.Raw()
-        use positive = r.gt (sc 0.0)
-        Const(guard1 "leakyRelu" r (fun () -> positive.to_type(r.dtype).mul_(sc (1.0 - slope)).add_ (sc slope)))
-    Prim.Elementwise("leakyRelu", (fun r -> torch.nn.functional.leaky_relu (r, slope)), (fun x _ -> factor x), x)
+        let factor =
+            guard1 "leakyRelu" r (fun () ->
+                use positive = r.gt (sc 0.0)
+                positive.to_type(r.dtype).mul_(sc (1.0 - slope)).add_ (sc slope))
+        Prim.Scale("leakyRelu", d, factor)
+    Prim.Lift1("leakyRelu", (fun r -> torch.nn.functional.leaky_relu (r, slope)), rule, rule, x)
 
 let erf (x: Tensor) =
     let c = 2.0 / sqrt Math.PI
@@ -62,7 +66,7 @@ let elu (alpha: float) (x: Tensor) =
         let positive = guard1 "elu" (x.Raw()) (fun () -> x.Raw().gt (sc 0.0))
         // (y + alpha) where x <= 0, plus 1 where x > 0
         let ones = Const(guard1 "elu" (x.Raw()) (fun () -> positive.to_type (x.Raw().dtype)))
-        Tensor.Add(Prim.MaskedZero(Tensor.AddScalar(y, alpha), positive), ones)
+        Tensor.Add(Prim.MaskedZero("elu", Tensor.AddScalar(y, alpha), positive), ones)
     Prim.Elementwise("elu", (fun r -> torch.nn.functional.elu (r, alpha)), dydx, x)
 
 /// Limits values to [lo, hi] (either bound optional). The derivative is 1 inside (bounds included), 0 outside.
@@ -78,7 +82,7 @@ let clamp (lo: float option) (hi: float option) (x: Tensor) =
             | Some l, None -> r.lt (sc l)
             | None, Some h -> r.gt (sc h)
             | None, None -> invalidArg "lo" "clamp: give at least one bound."
-        Prim.MaskedZero(d, Memory.adopt outside)
+        Prim.MaskedZero("clamp", d, Memory.adopt outside)
     let primal (r: RawTensor) =
         match lo, hi with
         | Some l, Some h -> r.clamp (sc l, sc h)
@@ -90,32 +94,43 @@ let clamp (lo: float option) (hi: float option) (x: Tensor) =
 /// Elementwise maximum (or minimum); on ties each input gets half the cotangent, as in PyTorch.
 let private extremum (op: string) (primal: RawTensor -> RawTensor -> RawTensor) (wins: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
     // Shares of the cotangent, computed once from the values (the same at every nesting level), and
-    // only when something is differentiated: a gets 1 where it wins, 0.5 on ties, 0 where b wins;
-    // b gets the rest. They are constants.
+    // only when something is differentiated: a gets 1 where it wins, ½ on ties, 0 where b wins; b
+    // gets the rest. Constants, applied by Prim.Scale (a select where the cotangent is not finite).
+    // Created now, not lazily inside a rule: a rule may run inside a pullback's scope, which would
+    // free a tensor first made there.
     let shareA, shareB =
-        if not (a.IsDifferentiated || b.IsDifferentiated) then Unchecked.defaultof<Tensor>, Unchecked.defaultof<Tensor>
+        if not (a.IsDifferentiated || b.IsDifferentiated) then null, null
         else
             let ra, rb = a.Raw(), b.Raw()
-            use w = wins ra rb
-            use tie = ra.eq rb
-            use wf = w.to_type ra.dtype
-            use tf = tie.to_type ra.dtype
-            let share = Const(guard2 op ra rb (fun () -> wf.add (tf, sc 0.5)))
-            share, Tensor.RSubScalar(1.0, share)
-    Prim.Lift2(op, primal,
-               (fun _ _ _ da -> Tensor.Mul(da, shareA)), (fun _ _ _ db -> Tensor.Mul(db, shareB)),
-               (fun _ _ _ g -> Tensor.Mul(g, shareA)), (fun _ _ _ g -> Tensor.Mul(g, shareB)), a, b)
+            guardAny op [| ra; rb |] (fun () ->
+                use w = wins ra rb
+                use tie = ra.eq rb
+                let dtype = torch.promote_types (ra.dtype, rb.dtype)
+                use wf = w.to_type dtype
+                use tf = tie.to_type dtype
+                let shareA = Memory.adopt (wf.add (tf, sc 0.5))
+                let shareB = Memory.adopt (shareA.neg().add_ (sc 1.0))
+                shareA, shareB)
+    Prim.Elementwise2(op, primal,
+                      (fun _ d -> Prim.Scale(op, d, shareA)),
+                      (fun _ d -> Prim.Scale(op, d, shareB)), a, b)
 
 let maximum a b = extremum "maximum" (fun a b -> a.maximum b) (fun a b -> a.gt b) a b
 let minimum a b = extremum "minimum" (fun a b -> a.minimum b) (fun a b -> a.lt b) a b
 
-/// a where cond is true, b elsewhere (cond is a bool tensor; all three broadcast).
+/// a where cond is true, b elsewhere (cond is a bool tensor; all three broadcast; a and b are
+/// promoted to one dtype). Each input's derivative is a select by the condition.
 let where (cond: Tensor) (a: Tensor) (b: Tensor) =
     let c = cond.Raw()
     if c.dtype <> torch.ScalarType.Bool then
         invalidArg "cond" $"where: the condition must be a bool tensor; got {describe c}. Build it with a comparison such as Tensor.gt."
-    let notC = guard1 "where" c (fun () -> c.logical_not ())
-    Tensor.Add(Prim.MaskedZero(a, notC), Prim.MaskedZero(b, c))
+    let ab = Prim.Promote("where", [| a; b |])
+    let sa, sb = shape (ab[0].Raw()), shape (ab[1].Raw())
+    broadcastShapes "where" (broadcastShapes "where" (shape c) sa) sb |> ignore
+    let notC = if a.IsDifferentiated || b.IsDifferentiated then guard1 "where" c (fun () -> c.logical_not ()) else null
+    Prim.Elementwise2("where", (fun ra rb -> torch.where (c, ra, rb)),
+                      (fun _ d -> Prim.MaskedZero("where", d, notC)),
+                      (fun _ d -> Prim.MaskedZero("where", d, c)), ab[0], ab[1])
 
 /// Drops each element with probability p and scales the rest by 1/(1-p) (inverted dropout).
 let dropout (p: float) (generator: torch.Generator) (x: Tensor) =
@@ -128,7 +143,7 @@ let dropout (p: float) (generator: torch.Generator) (x: Tensor) =
             guard1 "dropout" r (fun () ->
                 let m = torch.empty_like r
                 m.bernoulli_(1.0 - p, generator).div_ (sc (1.0 - p)))
-        Tensor.Mul(x, Const mask)
+        Prim.Scale("dropout", x, mask)
 
 /// Comparisons give bool tensors and are not differentiated.
 let compare (op: string) (f: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =

@@ -9,18 +9,34 @@ open Nabla.Raw
 /// Swaps the last two dims.
 let transposeLast (x: Tensor) = OpsShape.transpose -2 -1 x
 
-/// Product of tensors of rank ≥ 2 with broadcast batch dims: (…, n, k) @ (…, k, m).
+/// Product of matrices or batches of matrices, (…, n, k) @ (…, k, m), batch dims broadcast (the
+/// caller has checked the shapes, dtypes and devices). Computed with mm or bmm: TorchSharp's own
+/// matmul wrapper does not catch LibTorch's errors and would terminate the process on bad input.
 /// Cotangents: g @ bᵀ and aᵀ @ g, reduced over broadcast batch dims by the lifting.
 let rec private matmulNd (a: Tensor) (b: Tensor) : Tensor =
-    let two = a.Dim = 2 && b.Dim = 2
-    let primal (ra: RawTensor) (rb: RawTensor) = if two then ra.mm rb else ra.matmul rb
-    Prim.Lift2("matmul", primal,
-               (fun _ b _ da -> matmulNd da b), (fun a _ _ db -> matmulNd a db),
-               (fun _ b _ g -> matmulNd g (transposeLast b)), (fun a _ _ g -> matmulNd (transposeLast a) g), a, b)
+    Prim.Lift2("matmul", matmulRaw,
+               (fun p da -> matmulNd da p.B), (fun p db -> matmulNd p.A db),
+               (fun p g -> matmulNd g (transposeLast p.B)), (fun p g -> matmulNd (transposeLast p.A) g), a, b)
+
+and private matmulRaw (a: RawTensor) (b: RawTensor) : RawTensor =
+    if a.dim () = 2L && b.dim () = 2L then a.mm b
+    else
+        let sa, sb = shape a, shape b
+        let batch = broadcastShapes "matmul (batch dimensions)" sa[.. sa.Length - 3] sb[.. sb.Length - 3]
+        let n, k, m = sa[sa.Length - 2], sa[sa.Length - 1], sb[sb.Length - 1]
+        let count = Array.fold (*) 1 batch
+        use ea = a.expand (longs (Array.append batch [| n; k |]))
+        use eb = b.expand (longs (Array.append batch [| k; m |]))
+        use ra = ea.reshape (longs [| count; n; k |])
+        use rb = eb.reshape (longs [| count; k; m |])
+        use product = ra.bmm rb
+        product.reshape (longs (Array.append batch [| n; m |]))
 
 /// Matrix product with PyTorch's rules for 1-D operands (a vector is promoted to a matrix, and the
 /// added dimension removed from the result) and broadcast batch dimensions.
 let matmul (a: Tensor) (b: Tensor) : Tensor =
+    let ab = Prim.Promote("matmul", [| a; b |])
+    let a, b = ab[0], ab[1]
     let sa, sb = a.Shape, b.Shape
     let fail why =
         invalidArg "b" $"matmul: cannot multiply shapes {shapeText sa} and {shapeText sb}: {why}."
@@ -44,6 +60,8 @@ let matmul (a: Tensor) (b: Tensor) : Tensor =
 
 /// x·Wᵀ + b in one LibTorch call (addmm for matrices). x: (…, in), W: (out, in), b: (out).
 let rec linear (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
+    let promoted = Prim.Promote("linear", [| yield x; yield w; match bias with Some b -> yield b | None -> () |])
+    let x, w, bias = promoted[0], promoted[1], (if promoted.Length = 3 then Some promoted[2] else None)
     let sx, sw = x.Shape, w.Shape
     if sw.Length <> 2 || sx.Length = 0 || sx[sx.Length - 1] <> sw[1] then
         invalidArg "w" $"linear: the input {shapeText sx} needs a weight of shape [out, {(if sx.Length = 0 then 0 else sx[sx.Length - 1])}]; got {shapeText sw}."

@@ -59,10 +59,10 @@ let extremeDims (op: string) (primal: RawTensor -> int64[] -> bool -> RawTensor)
         use hits = rx.eq yk
         use f = hits.to_type rx.dtype
         use count = f.sum (longs dims, true)
-        Const(guard1 op rx (fun () -> f.div count))
+        guard1 op rx (fun () -> f.div count)
     Prim.Lift1(op, (fun r -> primal r (longs dims) keepDim),
-               (fun x y dx -> sumDims dims keepDim (Tensor.Mul(dx, share x y))),
-               (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, share x y)), x)
+               (fun x y dx -> sumDims dims keepDim (Prim.Scale(op, dx, share x y))),
+               (fun x y g -> Prim.Scale(op, OpsShape.reshape kept g, share x y)), x)
 
 /// Largest (smallest) element, 0-d; ties share the cotangent equally, as in PyTorch.
 let maxAll (x: Tensor) = extremeDims "max" (fun r dims keepDim -> r.amax (dims, keepDim)) [||] false x
@@ -137,7 +137,7 @@ let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     let direction (x: Tensor) (y: Tensor) =
         let yk = OpsShape.reshape kept y
         let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (Scalar.op_Implicit 0.0))
-        Prim.MaskedZero(Tensor.Div(x, yk), zero)
+        Prim.MaskedZero("norm", Tensor.Div(x, yk), zero)
     Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, longs dims, keepDim)),
                (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),
                (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, direction x y)), x)

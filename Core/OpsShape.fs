@@ -1,6 +1,7 @@
 /// Differentiable shape and indexing primitives. All are linear, so each rule is the op itself
-/// (JVP) and its transpose (VJP): reshape ↔ reshape back, narrow ↔ pad, gather ↔ scatter-add,
-/// indexSelect ↔ indexAdd, cat ↔ narrow.
+/// (JVP) and its transpose (VJP): reshape ↔ reshape back, slice ↔ slice-scatter, pad ↔ narrow,
+/// gather ↔ scatter-add, indexSelect ↔ indexAdd, cat ↔ narrow. The indexing views themselves
+/// (select, slice, index-select) are in Core.fs, because the indexers need them.
 module internal Nabla.OpsShape
 
 open System
@@ -8,11 +9,7 @@ open TorchSharp
 open Nabla.Raw
 
 /// Resolves a negative dimension index against a rank, or fails naming the op.
-let normDim (op: string) (rank: int) (dim: int) =
-    let d = if dim < 0 then dim + rank else dim
-    if d < 0 || d >= max rank 1 then
-        raise (ArgumentOutOfRangeException("dim", $"{op}: dimension {dim} is out of range for a tensor of rank {rank} (valid: {-rank} .. {rank - 1})."))
-    d
+let normDim (op: string) (rank: int) (dim: int) = Raw.normDim op rank dim
 
 /// The target shape with one -1 resolved, checked against the number of elements.
 let resolveShape (op: string) (from: int[]) (target: int[]) =
@@ -28,20 +25,17 @@ let resolveShape (op: string) (from: int[]) (target: int[]) =
         if known <> n then bad ()
         target
 
-let rec reshape (shape: int[]) (x: Tensor) : Tensor =
+let reshape (shape: int[]) (x: Tensor) : Tensor =
     let from = x.Shape
     let shape = resolveShape "reshape" from shape
-    if shape = from then x else
-    Prim.Lift1("reshape", (fun r -> r.reshape (longs shape)),
-               (fun _ _ dx -> reshape shape dx),
-               (fun x _ g -> reshape x.Shape g), x)
+    if shape = from then x else Tensor.Reshape(x, shape)
 
 /// Like reshape, but fails instead of copying when the memory layout does not allow a view.
 let rec view (shape: int[]) (x: Tensor) : Tensor =
     let shape = resolveShape "view" x.Shape shape
     Prim.Lift1("view", (fun r -> r.view (longs shape)),
-               (fun _ _ dx -> reshape shape dx),
-               (fun x _ g -> reshape x.Shape g), x)
+               (fun _ _ dx -> Tensor.Reshape(dx, shape)),
+               (fun x _ g -> Tensor.Reshape(g, x.Shape)), x)
 
 let rec transpose (dim0: int) (dim1: int) (x: Tensor) : Tensor =
     let rank = x.Dim
@@ -80,16 +74,17 @@ let rec flip (dims: int[]) (x: Tensor) : Tensor =
                (fun _ _ dx -> flip dims dx),
                (fun _ _ g -> flip dims g), x)
 
-/// Zero padding: `pads` holds (before, after) for each of the last pads.Length dimensions, first
-/// dimension first (note: PyTorch's F.pad lists the last dimension first).
-let rec padZeros (pads: (int * int)[]) (x: Tensor) : Tensor =
+/// Constant padding: `pads` holds (before, after) for each of the last pads.Length dimensions,
+/// first dimension first (note: PyTorch's F.pad lists the last dimension first), filled with
+/// `value` (which may be infinite: the padding is written, not added).
+let rec padConstant (pads: (int * int)[]) (value: float) (x: Tensor) : Tensor =
     let rank = x.Dim
-    if pads.Length > rank then invalidArg "pads" $"pad: {pads.Length} (before, after) pairs for a tensor of rank {rank}."
-    if pads |> Array.exists (fun (a, b) -> a < 0 || b < 0) then invalidArg "pads" "pad: padding sizes must be non-negative."
+    if pads.Length > rank then invalidArg "pads" $"pad: {pads.Length} (before, after) pairs for a tensor of rank {rank} ({shapeText x.Shape}); give at most one pair per dimension."
+    if pads |> Array.exists (fun (a, b) -> a < 0 || b < 0) then invalidArg "pads" $"pad: padding sizes must be non-negative; got {pads}."
     // LibTorch wants the last dimension first.
     let torchPads = pads |> Array.rev |> Array.collect (fun (a, b) -> [| int64 a; int64 b |])
-    Prim.Lift1("pad", (fun r -> torch.nn.functional.pad (r, torchPads, PaddingModes.Constant, 0.0)),
-               (fun _ _ dx -> padZeros pads dx),
+    Prim.Lift1("pad", (fun r -> torch.nn.functional.pad (r, torchPads, PaddingModes.Constant, value)),
+               (fun _ _ dx -> padConstant pads 0.0 dx),
                (fun x _ g ->
                     let s = x.Shape
                     let mutable g = g
@@ -103,16 +98,12 @@ and narrow (dim: int) (start: int) (length: int) (x: Tensor) : Tensor =
     let dim = normDim "narrow" s.Length dim
     if start < 0 || length < 0 || start + length > s[dim] then
         raise (ArgumentOutOfRangeException("start", $"narrow: elements {start} .. {start + length - 1} of dimension {dim} are outside the shape {shapeText s}."))
-    if start = 0 && length = s[dim] then x
-    else
-        let pads = Array.init (s.Length - dim) (fun i -> if i = 0 then (start, s[dim] - start - length) else (0, 0))
-        Prim.Lift1("narrow", (fun r -> r.narrow (int64 dim, int64 start, int64 length)),
-                   (fun _ _ dx -> narrow dim start length dx),
-                   (fun _ _ g -> padZeros pads g), x)
+    if start = 0 && length = s[dim] then x else Tensor.SliceAt(x, dim, start, start + length, 1)
 
 /// Joins tensors along an existing dimension.
 let rec cat (dim: int) (xs: Tensor[]) : Tensor =
     if xs.Length = 0 then invalidArg "xs" "cat: needs at least one tensor."
+    let xs = Prim.Promote("cat", xs)
     let shapes = xs |> Array.map (fun x -> x.Shape)
     let rank = shapes[0].Length
     let dim = normDim "cat" rank dim
@@ -145,21 +136,43 @@ and gather (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
                (fun _ _ dx -> gather dim index dx),
                (fun x _ g -> scatterAddInto x.Shape dim index g), x)
 
-/// Sums slices of `src` into a zero tensor of `shape` at positions `index` along `dim`.
-let rec indexAddInto (shape: int[]) (dim: int) (index: RawTensor) (src: Tensor) : Tensor =
-    Prim.Lift1("indexAdd",
-               (fun r ->
-                    use z = torch.zeros (longs shape, r.dtype, r.device)
-                    z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
-                 (fun _ _ d -> indexAddInto shape dim index d),
-                 (fun _ _ g -> indexSelect dim index g), src)
-
-/// Selects whole slices along `dim` at the positions in the 1-D int64 `index`.
-and indexSelect (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
+/// Selects whole slices along `dim` at the positions in the 1-D integer `index`.
+let indexSelect (dim: int) (index: RawTensor) (x: Tensor) : Tensor =
     let dim = normDim "indexSelect" x.Dim dim
     if index.dtype <> torch.ScalarType.Int64 && index.dtype <> torch.ScalarType.Int32 then
         invalidArg "index" $"indexSelect: the index must be an int64 or int32 tensor; got {describe index}."
     if index.dim () > 1L then invalidArg "index" $"indexSelect: the index must be 1-D; got {describe index}."
-    Prim.Lift1("indexSelect", (fun r -> r.index_select (int64 dim, index)),
-               (fun _ _ dx -> indexSelect dim index dx),
-               (fun x _ g -> indexAddInto x.Shape dim index g), x)
+    Prim.IndexSelectAt(x, dim, index)
+
+/// The diagonal `offset` of the last two dims (0 the main one, > 0 above it), the two dims
+/// replaced by one at the end; a view. Its transpose writes a vector onto a diagonal of zeros.
+let rec diagonal (offset: int) (x: Tensor) : Tensor =
+    let rank = x.Dim
+    if rank < 2 then invalidArg "x" $"diagonal: the tensor must have at least 2 dimensions; got shape {shapeText x.Shape}."
+    Prim.Lift1("diagonal", (fun r -> r.diagonal (int64 offset, int64 (rank - 2), int64 (rank - 1))),
+               (fun _ _ dx -> diagonal offset dx),
+               (fun x _ g -> diagonalScatter offset x.Shape g), x)
+
+/// Zeros of `shape` with `src` on the diagonal `offset` of the last two dims.
+and diagonalScatter (offset: int) (shape: int[]) (src: Tensor) : Tensor =
+    let rank = shape.Length
+    Prim.Lift1("diagonal",
+               (fun r ->
+                    use z = torch.zeros (longs shape, r.dtype, r.device)
+                    torch.diagonal_scatter (z, r, int64 offset, int64 (rank - 2), int64 (rank - 1))),
+               (fun _ _ d -> diagonalScatter offset shape d),
+               (fun _ _ g -> diagonal offset g), src)
+
+/// Square matrices with the last dim of x on their diagonal `offset` (torch.diag_embed).
+let diagEmbed (offset: int) (x: Tensor) : Tensor =
+    let s = x.Shape
+    if s.Length < 1 then invalidArg "x" $"diagEmbed: the tensor must have at least 1 dimension; got shape {shapeText s}."
+    let m = s[s.Length - 1] + abs offset
+    diagonalScatter offset (Array.append s[.. s.Length - 2] [| m; m |]) x
+
+/// The lower (or upper) triangle of the last two dims from diagonal k, zeros elsewhere. A
+/// projection, so it is its own JVP and VJP; zeros are written, so infinities stay where they are.
+let rec triangle (op: string) (lower: bool) (k: int) (x: Tensor) : Tensor =
+    if x.Dim < 2 then invalidArg "x" $"{op}: the tensor must have at least 2 dimensions; got shape {shapeText x.Shape}."
+    let rule (_: Tensor) (_: Tensor) (d: Tensor) = triangle op lower k d
+    Prim.Lift1(op, (fun r -> if lower then r.tril (int64 k) else r.triu (int64 k)), rule, rule, x)

@@ -51,6 +51,18 @@ type Device =
         | s when s.StartsWith "cuda:" && fst (Int32.TryParse(s.Substring 5)) -> Cuda(int (s.Substring 5))
         | _ -> invalidArg "text" $"Device.Parse: '{text}' is not a device; use \"cpu\", \"cuda\" or \"cuda:N\"."
 
+/// A random-number generator of its own, for reproducible randomness that does not depend on
+/// (or disturb) the global one: dropout masks, initialisations, sampling.
+[<Sealed>]
+type Generator internal (generator: torch.Generator) =
+    member internal _.Torch = generator
+    /// Restarts the sequence from a seed.
+    member this.Seed(seed: int64) =
+        generator.manual_seed seed |> ignore
+        this
+    interface IDisposable with
+        member _.Dispose() = generator.Dispose()
+
 /// Non-differentiable tensors: thin, total wrappers over TorchSharp. Tensors made here never
 /// require grad; autodiff lives in Core.fs, not in LibTorch.
 module internal Raw =
@@ -131,29 +143,81 @@ module internal Raw =
         elif t.IsInvalid then "<freed tensor>"
         else (ofScalarType t.dtype).Name + shapeText (shape t)
 
-    /// Turns LibTorch's errors into .NET exceptions that name the op and its inputs.
+    /// LibTorch's error text without its C++ context: the first line, with the "Exception raised
+    /// from ..." tail LibTorch appends removed.
+    let libTorchMessage (message: string) =
+        let first = (message.Split('\n')[0]).Trim()
+        match first.IndexOf "Exception raised from" with
+        | i when i > 0 -> first.Substring(0, i).Trim()
+        | _ -> first
+
+    /// LibTorch's errors as .NET exceptions that name the op and its inputs; null when `e` is to
+    /// be rethrown as it is (it is already ours, or not LibTorch's).
     let translate (op: string) (inputs: RawTensor[]) (e: exn) : exn =
         match e with
         | :? InvalidOperationException when inputs |> Array.exists (fun t -> not (isNull t) && t.IsInvalid) -> useAfterFree op
         | :? ExternalException as e ->
-            let lines = e.Message.Split '\n'
-            let firstLine = lines[0].Trim()
             let args = String.Join(", ", inputs |> Array.map describe)
-            ArgumentException($"{op}: LibTorch rejected the inputs ({args}): {firstLine}", e)
-        | e -> e
+            ArgumentException($"{op}: LibTorch rejected the inputs ({args}): {libTorchMessage e.Message}", e)
+        | _ -> null
 
-    /// Runs a LibTorch call, translating its errors. Inlined, so no closure is allocated.
+    /// Runs a LibTorch call, translating its errors (an exception that is not LibTorch's keeps
+    /// its stack trace). Inlined, so no closure is allocated.
     let inline guard (op: string) (inputs: RawTensor[]) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
         try Memory.adopt (f ())
-        with e -> raise (translate op inputs e)
+        with e ->
+            match translate op inputs e with
+            | null -> reraise ()
+            | translated -> raise translated
 
     let inline guard1 (op: string) (a: RawTensor) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
         try Memory.adopt (f ())
-        with e -> raise (translate op [| a |] e)
+        with e ->
+            match translate op [| a |] e with
+            | null -> reraise ()
+            | translated -> raise translated
 
     let inline guard2 (op: string) (a: RawTensor) (b: RawTensor) ([<InlineIfLambda>] f: unit -> RawTensor) : RawTensor =
         try Memory.adopt (f ())
-        with e -> raise (translate op [| a; b |] e)
+        with e ->
+            match translate op [| a; b |] e with
+            | null -> reraise ()
+            | translated -> raise translated
+
+    /// Like guard, for calls that return something other than one tensor (several tensors, a
+    /// number); the caller adopts any tensors it keeps.
+    let inline guardAny (op: string) (inputs: RawTensor[]) ([<InlineIfLambda>] f: unit -> 'T) : 'T =
+        try f ()
+        with e ->
+            match translate op inputs e with
+            | null -> reraise ()
+            | translated -> raise translated
+
+    /// Resolves a negative dimension index against a rank, or fails naming the op. A 0-d tensor
+    /// has no dimension to name.
+    let normDim (op: string) (rank: int) (dim: int) =
+        let d = if dim < 0 then dim + rank else dim
+        if d < 0 || d >= rank then
+            let valid = if rank = 0 then "a 0-d tensor has no dimensions; reshape it to [1] first" else $"valid: {-rank} .. {rank - 1}"
+            raise (ArgumentOutOfRangeException("dim", $"{op}: dimension {dim} is out of range for a tensor of rank {rank} ({valid})."))
+        d
+
+    /// True when two tensors have exactly the same shape (no allocation).
+    let sameShape (a: RawTensor) (b: RawTensor) =
+        let n = int (a.dim ())
+        if n <> int (b.dim ()) then false
+        else
+            let mutable same = true
+            let mutable i = 0
+            while same && i < n do
+                same <- a.size i = b.size i
+                i <- i + 1
+            same
+
+    /// The dtype PyTorch's type promotion gives two dtypes (float beats integer beats bool; the
+    /// wider of two floats; float16 with bfloat16 is float32).
+    let promoteTypes (a: Dtype) (b: Dtype) : Dtype =
+        if a = b then a else ofScalarType (torch.promote_types (toScalarType a, toScalarType b))
 
     let private ensure () = Native.ensureLoaded ()
 
@@ -185,11 +249,12 @@ module internal Raw =
             elif da = 1 then db
             else invalidArg "shape" $"{op}: shapes {shapeText a} and {shapeText b} do not broadcast (dimension {i}: {da} vs {db}). Reshape one of them so that each dimension matches or is 1.")
 
-    /// t with zeros where mask is true; the result has the broadcast shape of t and mask.
-    let maskedZero (t: RawTensor) (mask: RawTensor) : RawTensor =
-        if t.dim () = mask.dim () && t.numel () = mask.numel () then t.masked_fill (mask, Scalar.op_Implicit 0.0)
+    /// t with zeros where mask is true (a select, never a product: inf·0 would be NaN); the
+    /// result has the broadcast shape of t and mask.
+    let maskedZero (op: string) (t: RawTensor) (mask: RawTensor) : RawTensor =
+        if sameShape t mask then t.masked_fill (mask, Scalar.op_Implicit 0.0)
         else
-            let s = broadcastShapes "maskedFill" (shape t) (shape mask)
+            let s = broadcastShapes op (shape t) (shape mask)
             use e = t.expand (longs s)
             e.masked_fill (mask, Scalar.op_Implicit 0.0)
 
@@ -253,3 +318,42 @@ module internal Raw =
     let seed (s: int64) =
         ensure ()
         torch.manual_seed s |> ignore
+
+    /// Flattens nested data (arrays of any rank, lists, sequences, scalars) into values and a shape.
+    let private flattenNested (op: string) (data: obj) : obj[] * int[] =
+        let rec shapeOf (o: obj) : int list =
+            match o with
+            | :? string -> []
+            | :? Array as a when a.Rank > 1 -> [ for d in 0 .. a.Rank - 1 -> a.GetLength d ]
+            | :? Collections.IEnumerable as e ->
+                let items = [ for x in e -> x ]
+                match items with
+                | [] -> [ 0 ]
+                | first :: _ -> items.Length :: shapeOf first
+            | _ -> []
+        let shape = shapeOf data |> List.toArray
+        let rec values (o: obj) : obj seq =
+            match o with
+            | :? string as s -> Seq.singleton (box s)
+            | :? Collections.IEnumerable as e -> seq { for x in e do yield! values x }
+            | _ -> Seq.singleton o
+        let flat = values data |> Seq.toArray
+        let expected = Array.fold (*) 1 shape
+        if flat.Length <> expected then
+            invalidArg "data" $"{op}: the nested data is ragged (its first elements suggest shape {shapeText shape}, but it holds {flat.Length} values). Every row must have the same length."
+        flat, shape
+
+    /// A tensor from nested data: a number, an array of any rank, lists of lists, sequences. The
+    /// dtype follows the .NET element type (see ofArray); empty data gives float32.
+    let ofNested (op: string) (data: obj) (device: Device) : RawTensor =
+        if isNull data then nullArg "data"
+        let flat, shape = flattenNested op data
+        if flat.Length = 0 then zeros shape Dtype.Float32 device
+        else
+            let kind = flat[0].GetType()
+            if flat |> Array.exists (fun o -> isNull o || o.GetType() <> kind) then
+                invalidArg "data" $"{op}: all elements must have the same type; found {kind.Name} and others. Convert them first (e.g. to float)."
+            // an array of the elements' own type (float[], int64[], ...), which picks the dtype
+            let typed = Array.CreateInstance(kind, flat.Length)
+            Array.Copy(flat, typed, flat.Length)
+            ofArray typed shape device

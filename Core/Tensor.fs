@@ -1,103 +1,10 @@
 namespace Nabla
 
 open System
-open System.Collections
+open System.Runtime.CompilerServices
+open System.Runtime.InteropServices
 open TorchSharp
 open Nabla.Raw
-
-/// Factories with optional dtype and device, PyTorch style:
-/// `Tensor.Zeros([| 2; 3 |], dtype = Dtype.Float64, device = Device.Cpu)`.
-[<AutoOpen>]
-module TensorFactories =
-
-    /// Flattens nested data (arrays of any rank, lists, sequences, scalars) into values and a shape.
-    let private flatten (data: obj) : obj[] * int[] =
-        let rec shapeOf (o: obj) : int list =
-            match o with
-            | :? string -> []
-            | :? Array as a when a.Rank > 1 -> [ for d in 0 .. a.Rank - 1 -> a.GetLength d ]
-            | :? IEnumerable as e ->
-                let items = [ for x in e -> x ]
-                match items with
-                | [] -> [ 0 ]
-                | first :: _ -> items.Length :: shapeOf first
-            | _ -> []
-        let shape = shapeOf data |> List.toArray
-        let rec values (o: obj) : obj seq =
-            match o with
-            | :? string as s -> Seq.singleton (box s)
-            | :? IEnumerable as e -> seq { for x in e do yield! values x }
-            | _ -> Seq.singleton o
-        let flat = values data |> Seq.toArray
-        let expected = Array.fold (*) 1 shape
-        if flat.Length <> expected then
-            invalidArg "data" $"Tensor.create: the nested data is ragged (its first elements suggest shape {shapeText shape}, but it holds {flat.Length} values). Every row must have the same length."
-        flat, shape
-
-    let private ofObj (data: obj) (device: Device) : RawTensor =
-        let flat, shape = flatten data
-        if flat.Length = 0 then Raw.zeros shape Dtype.Float32 device
-        else
-            let kind = flat[0].GetType()
-            if flat |> Array.exists (fun o -> o.GetType() <> kind) then
-                invalidArg "data" $"Tensor.create: all elements must have the same type; found {kind.Name} and others. Convert them first (e.g. float)."
-            // an array of the elements' own type (float[], int64[], ...), which picks the dtype
-            let typed = Array.CreateInstance(kind, flat.Length)
-            Array.Copy(flat, typed, flat.Length)
-            Raw.ofArray typed shape device
-
-    let private withDtype (dtype: Dtype option) (r: RawTensor) =
-        match dtype with
-        | Some d when toScalarType d <> r.dtype -> Memory.adopt (r.to_type (toScalarType d))
-        | _ -> r
-
-    let private dflt (d: Dtype option) = defaultArg d Dtype.Float32
-    let private dev (d: Device option) = defaultArg d Device.Cpu
-
-    type Tensor with
-        /// A tensor from any nested data: a number, an array (1-D to 4-D), a list of lists, a sequence.
-        /// The dtype follows the .NET element type (float → float64, float32 → float32, int → int32,
-        /// int64 → int64, bool → bool) unless `dtype` is given.
-        static member Create(data: obj, ?dtype: Dtype, ?device: Device) : Tensor =
-            Const(ofObj data (dev device) |> withDtype dtype)
-
-        /// A tensor of the given shape filled with zeros (float32 unless `dtype` is given).
-        static member Zeros(shape: int[], ?dtype: Dtype, ?device: Device) = Const(Raw.zeros shape (dflt dtype) (dev device))
-
-        /// A tensor of the given shape filled with ones (float32 unless `dtype` is given).
-        static member Ones(shape: int[], ?dtype: Dtype, ?device: Device) = Const(Raw.ones shape (dflt dtype) (dev device))
-
-        /// A tensor of the given shape filled with `value` (float32 unless `dtype` is given).
-        static member Full(shape: int[], value: float, ?dtype: Dtype, ?device: Device) =
-            Const(Raw.full shape value (dflt dtype) (dev device))
-
-        /// The n×n identity matrix.
-        static member Eye(n: int, ?dtype: Dtype, ?device: Device) =
-            if n < 0 then invalidArg "n" $"Tensor.eye: the size must be non-negative; got {n}."
-            Const(Raw.create (dev device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (dflt dtype), d)))
-
-        /// Values from `start` (inclusive) to `stop` (exclusive) in steps of `step`.
-        static member Arange(start: float, stop: float, ?step: float, ?dtype: Dtype, ?device: Device) =
-            let step = defaultArg step 1.0
-            if step = 0.0 || (stop - start) * step < 0.0 && stop <> start then
-                invalidArg "step" $"Tensor.arange: the step {step} does not lead from {start} to {stop}."
-            Const(Raw.create (dev device) (fun d ->
-                torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType (dflt dtype), d)))
-
-        /// `steps` values evenly spaced from `start` to `stop`, both included.
-        static member Linspace(start: float, stop: float, steps: int, ?dtype: Dtype, ?device: Device) =
-            if steps < 0 then invalidArg "steps" $"Tensor.linspace: steps must be non-negative; got {steps}."
-            Const(Raw.create (dev device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (dflt dtype), d)))
-
-        /// Uniform random values in [0, 1). Uses the global generator unless one is given.
-        static member Rand(shape: int[], ?dtype: Dtype, ?device: Device, ?generator: Generator) =
-            let g = match generator with Some g -> g.Torch | None -> null
-            Const(Raw.create (dev device) (fun d -> torch.rand (shape64 shape, toScalarType (dflt dtype), d, false, g)))
-
-        /// Standard normal random values. Uses the global generator unless one is given.
-        static member Randn(shape: int[], ?dtype: Dtype, ?device: Device, ?generator: Generator) =
-            let g = match generator with Some g -> g.Torch | None -> null
-            Const(Raw.create (dev device) (fun d -> torch.randn (shape64 shape, toScalarType (dflt dtype), d, false, g)))
 
 /// Functions on tensors, tensor last so they compose in pipelines:
 /// `x |> Tensor.reshape [| 2; 3 |] |> Tensor.sum`. Every differentiable function here works under
@@ -364,38 +271,25 @@ module Tensor =
     let outer (a: Tensor) (b: Tensor) =
         if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"outer: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
         OpsShape.reshape [| -1; 1 |] a * OpsShape.reshape [| 1; -1 |] b
-    /// The identity of x's dtype and device, k×k (a constant).
-    let private eyeLike (k: int) (x: Tensor) = Tensor.Eye(k, dtype = x.Dtype, device = x.Device)
     /// The main diagonal of a matrix (length min(rows, cols)).
     let diagonal (m: Tensor) =
         match m.Shape with
-        | [| rows; cols |] ->
-            let k = Operators.min rows cols
-            let square = m |> OpsShape.narrow 0 0 k |> OpsShape.narrow 1 0 k
-            OpsReduce.sumDims [| 1 |] false (square * eyeLike k m)
+        | [| _; _ |] -> OpsShape.diagonal 0 m
         | s -> invalidArg "m" $"diagonal: the tensor must be 2-D; got shape {shapeText s}."
     /// torch.diag: a 1-D tensor gives the square matrix with it on the diagonal; a 2-D tensor gives its diagonal.
     let diag (x: Tensor) =
         match x.Shape with
-        | [| n |] -> OpsShape.reshape [| n; 1 |] x * eyeLike n x
-        | [| _; _ |] -> diagonal x
+        | [| _ |] -> OpsShape.diagEmbed 0 x
+        | [| _; _ |] -> OpsShape.diagonal 0 x
         | s -> invalidArg "x" $"diag: the tensor must be 1-D or 2-D; got shape {shapeText s}."
     /// The sum of the main diagonal of a matrix.
     let trace (m: Tensor) =
         if m.Dim <> 2 then invalidArg "m" $"trace: the tensor must be 2-D; got shape {shapeText m.Shape}."
-        OpsReduce.sum (diagonal m)
-    /// The mask of a lower (or upper) triangle of the last two dims, of x's dtype.
-    let private triangle (op: string) (lower: bool) (k: int) (x: Tensor) =
-        let s = x.Shape
-        if s.Length < 2 then invalidArg "x" $"{op}: the tensor must have at least 2 dimensions; got shape {shapeText s}."
-        let ones = Raw.ones [| s[s.Length - 2]; s[s.Length - 1] |] x.Dtype x.Device
-        let mask = if lower then ones.tril (int64 k) else ones.triu (int64 k)
-        ones.Dispose()
-        x * Const(Memory.adopt mask)
+        OpsReduce.sum (OpsShape.diagonal 0 m)
     /// The lower triangle of the last two dims (on and below diagonal k; 0 is the main diagonal), zeros above.
-    let tril (k: int) (x: Tensor) = triangle "tril" true k x
+    let tril (k: int) (x: Tensor) = OpsShape.triangle "tril" true k x
     /// The upper triangle of the last two dims (on and above diagonal k), zeros below.
-    let triu (k: int) (x: Tensor) = triangle "triu" false k x
+    let triu (k: int) (x: Tensor) = OpsShape.triangle "triu" false k x
 
     /// x·Wᵀ + b, fused (x: [..., in], W: [out, in], b: [out]).
     let linear (weight: Tensor) (bias: Tensor) (x: Tensor) = OpsLinalg.linear x weight (Some bias)
@@ -443,7 +337,7 @@ module Tensor =
             if x.Shape <> s0 then
                 let all = String.Join(", ", xs |> Array.map (fun x -> shapeText x.Shape))
                 invalidArg "xs" $"stack: all tensors must have the same shape; got {all}."
-        let d = if dim < 0 then dim + s0.Length + 1 else dim
+        let d = normDim "stack" (s0.Length + 1) dim
         OpsShape.cat d (xs |> Array.map (fun x -> OpsShape.reshape (Array.insertAt d 1 s0) x))
     /// The elements start .. start+length-1 along a dimension.
     let narrow (dim: int) (start: int) (length: int) (x: Tensor) = OpsShape.narrow dim start length x
@@ -464,26 +358,18 @@ module Tensor =
         if size = 0 then [| x |]
         else split [| for start in 0 .. size .. s[d] - 1 -> Operators.min size (s[d] - start) |] d x
     /// The slice at `index` along a dimension, which is removed (negative indices count from the end).
-    let select (dim: int) (index: int) (x: Tensor) =
-        let s = x.Shape
-        let d = OpsShape.normDim "select" s.Length dim
-        let i = if index < 0 then index + s[d] else index
-        if i < 0 || i >= s[d] then
-            raise (IndexOutOfRangeException($"select: index {index} is out of range for dimension {d} of size {s[d]} (shape {shapeText s})."))
-        OpsShape.narrow d i 1 x |> OpsShape.reshape (Array.removeAt d s)
+    let select (dim: int) (index: int) (x: Tensor) = Tensor.SelectChecked("select", x, dim, index)
+    /// Elements start, start+step, ... below stop along a dimension: PyTorch's `t[start:stop:step]`
+    /// (stop exclusive, negative positions from the end, bounds clamped; a view). F# has no stepped
+    /// slice syntax; `t.[[0..2..10]]` selects the same positions (inclusive end) as a view.
+    let slice (dim: int) (start: int) (stop: int) (step: int) (x: Tensor) = Tensor.SliceChecked("slice", x, dim, Some start, Some stop, step)
     /// Values along a dimension at the positions in an int64 index tensor (torch.gather).
     let gather (dim: int) (index: Tensor) (x: Tensor) = OpsShape.gather dim (index.Raw()) x
     /// Whole slices along a dimension at the positions in a 1-D integer index tensor.
     let indexSelect (dim: int) (index: Tensor) (x: Tensor) = OpsShape.indexSelect dim (index.Raw()) x
     /// Constant padding: (before, after) for each of the last pads.Length dimensions, in
     /// dimension order (outermost first), filled with `value`.
-    let pad (pads: (int * int)[]) (value: float) (x: Tensor) =
-        let padded = OpsShape.padZeros pads x
-        if value = 0.0 then padded
-        else
-            // 1 where the padding is, 0 inside: a constant of x's dtype
-            let border = 1.0 - OpsShape.padZeros pads (Const(Raw.onesLike (x.Raw())))
-            padded + border * value
+    let pad (pads: (int * int)[]) (value: float) (x: Tensor) = OpsShape.padConstant pads value x
 
     // ------------------------------------------------------------ convolution, pooling, dropout
 
@@ -501,59 +387,45 @@ module Tensor =
     /// Inverted dropout with probability p, from the given generator (reproducible).
     let dropoutWith (generator: Generator) (p: float) (x: Tensor) = OpsElementwise.dropout p generator.Torch x
 
-/// Convolution and pooling with all their options, and indexing/slicing syntax:
-/// `t[0]`, `t[1, 2]`, `t[0..2, *]` (F# ranges include their end).
-[<AutoOpen>]
-module TensorMembers =
+/// Convolution and pooling with all their options, as methods: `x.Conv2d(weight, padding = [| 1 |])`
+/// in F#, `x.Conv2d(weight, padding: new[] { 1 })` in C# (extension methods, which both languages
+/// see). Omitted arguments take PyTorch's defaults; a size given as one value applies to both
+/// spatial dimensions.
+[<Extension; AbstractClass; Sealed>]
+type TensorExtensions =
 
-    let private slice (dim: int) (start: int option) (finish: int option) (x: Tensor) =
-        let size = x.Shape[dim]
-        let norm i = if i < 0 then i + size else i
-        let s = start |> Option.map norm |> Option.defaultValue 0 |> max 0
-        let e = finish |> Option.map norm |> Option.defaultValue (size - 1) |> min (size - 1)
-        OpsShape.narrow dim s (max 0 (e - s + 1)) x
-
-    let private pair (name: string) (v: int[] option) (fallback: int[]) =
+    static member private Pair(name: string, v: int[], fallback: int[]) =
         match v with
-        | None -> fallback
-        | Some [| a |] -> [| a; a |]
-        | Some [| a; b |] -> [| a; b |]
-        | Some other -> invalidArg name $"{name} must have one or two values (height, width); got {shapeText other}."
+        | null -> fallback
+        | [| a |] -> [| a; a |]
+        | [| a; b |] -> [| a; b |]
+        | other -> invalidArg name $"{name} must have one or two values (height, width); got {shapeText other}."
 
-    type Tensor with
-        /// 2-D convolution with bias, stride, padding, dilation and groups (one value or [height; width]).
-        static member Conv2d(x: Tensor, weight: Tensor, ?bias: Tensor, ?stride: int[], ?padding: int[], ?dilation: int[], ?groups: int) =
-            let spec : OpsConv.ConvSpec =
-                { Stride = pair "stride" stride [| 1; 1 |]; Padding = pair "padding" padding [| 0; 0 |]
-                  Dilation = pair "dilation" dilation [| 1; 1 |]; Groups = defaultArg groups 1 }
-            OpsConv.conv2d spec x weight bias
+    /// 2-D convolution of x [N, C, H, W] with weight [O, C/groups, kh, kw], an optional bias [O],
+    /// stride, padding, dilation (one value or [height; width]) and groups.
+    [<Extension>]
+    static member Conv2d(x: Tensor, weight: Tensor, [<Optional>] bias: Tensor, [<Optional>] stride: int[],
+                         [<Optional>] padding: int[], [<Optional>] dilation: int[], [<Optional; DefaultParameterValue(1)>] groups: int) =
+        let spec : OpsConv.ConvSpec =
+            { Stride = TensorExtensions.Pair("stride", stride, [| 1; 1 |]); Padding = TensorExtensions.Pair("padding", padding, [| 0; 0 |])
+              Dilation = TensorExtensions.Pair("dilation", dilation, [| 1; 1 |]); Groups = groups }
+        OpsConv.conv2d spec x weight (Option.ofObj bias)
 
-        /// 1-D convolution with bias, stride, padding, dilation and groups.
-        static member Conv1d(x: Tensor, weight: Tensor, ?bias: Tensor, ?stride: int, ?padding: int, ?dilation: int, ?groups: int) =
-            OpsConv.conv1d (defaultArg stride 1) (defaultArg padding 0) (defaultArg dilation 1) (defaultArg groups 1) x weight bias
+    /// 1-D convolution of x [N, C, L] with weight [O, C/groups, k], an optional bias [O], stride,
+    /// padding, dilation and groups.
+    [<Extension>]
+    static member Conv1d(x: Tensor, weight: Tensor, [<Optional>] bias: Tensor, [<Optional; DefaultParameterValue(1)>] stride: int,
+                         [<Optional>] padding: int, [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int) =
+        OpsConv.conv1d stride padding dilation groups x weight (Option.ofObj bias)
 
-        /// Max pooling; stride defaults to the kernel size.
-        static member MaxPool2d(x: Tensor, kernel: int[], ?stride: int[], ?padding: int[]) =
-            let k = pair "kernel" (Some kernel) [||]
-            OpsConv.maxPool2d k (pair "stride" stride k) (pair "padding" padding [| 0; 0 |]) x
+    /// Max pooling; the stride defaults to the kernel size.
+    [<Extension>]
+    static member MaxPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
+        let k = TensorExtensions.Pair("kernel", (if isNull kernel then [||] else kernel), [||])
+        OpsConv.maxPool2d k (TensorExtensions.Pair("stride", stride, k)) (TensorExtensions.Pair("padding", padding, [| 0; 0 |])) x
 
-        /// Average pooling (padding counted); stride defaults to the kernel size.
-        static member AvgPool2d(x: Tensor, kernel: int[], ?stride: int[], ?padding: int[]) =
-            let k = pair "kernel" (Some kernel) [||]
-            OpsConv.avgPool2d k (pair "stride" stride k) (pair "padding" padding [| 0; 0 |]) x
-
-        /// The slice at index i of the first dimension.
-        member x.Item with get (i: int) = Tensor.select 0 i x
-        /// The element or slice at (i, j).
-        member x.Item with get (i: int, j: int) = x |> Tensor.select 0 i |> Tensor.select 0 j
-        /// The element or slice at (i, j, k).
-        member x.Item with get (i: int, j: int, k: int) = x |> Tensor.select 0 i |> Tensor.select 0 j |> Tensor.select 0 k
-
-        member x.GetSlice(s0: int option, e0: int option) = slice 0 s0 e0 x
-        member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option) = x |> slice 0 s0 e0 |> slice 1 s1 e1
-        member x.GetSlice(i0: int, s1: int option, e1: int option) = x |> slice 1 s1 e1 |> Tensor.select 0 i0
-        member x.GetSlice(s0: int option, e0: int option, i1: int) = x |> Tensor.select 1 i1 |> slice 0 s0 e0
-        member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option) =
-            x |> slice 0 s0 e0 |> slice 1 s1 e1 |> slice 2 s2 e2
-        member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option, s3: int option, e3: int option) =
-            x |> slice 0 s0 e0 |> slice 1 s1 e1 |> slice 2 s2 e2 |> slice 3 s3 e3
+    /// Average pooling (padding counted in the average, PyTorch's default); the stride defaults to the kernel size.
+    [<Extension>]
+    static member AvgPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
+        let k = TensorExtensions.Pair("kernel", (if isNull kernel then [||] else kernel), [||])
+        OpsConv.avgPool2d k (TensorExtensions.Pair("stride", stride, k)) (TensorExtensions.Pair("padding", padding, [| 0; 0 |])) x

@@ -13,6 +13,9 @@ let allTests =
         PyTorchParity.tests
         Transforms.tests
         Errors.tests
+        Defects.tests
+        Casts.tests
+        UserOps.tests
         MemoryTests.tests
         Documentation.tests
     ]
@@ -24,7 +27,7 @@ let main argv =
     if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
     else
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
-        Nabla.Native.ensureLoaded ()
+        Nabla.Torch.ensureLoaded ()
         TorchSharp.torch.set_num_threads 1
         let mutable summary : TestRunSummary option = None
         let handler = SummaryHandler(fun s -> summary <- Some s)

@@ -17,7 +17,10 @@ type OpSpec =
       Shapes: Gen<int[][]>
       Domains: Domain[]
       Wrt: int list
-      Fn: Tensor[] -> Tensor }
+      Fn: Tensor[] -> Tensor
+      /// Shapes with a zero dimension on which the op must also work (value, JVP and gradient of
+      /// the right shapes), for ops that take any shape.
+      ZeroSize: Gen<int[][]> option }
 
 type Case =
     { Shapes: int[][]
@@ -58,7 +61,7 @@ let private scalarized (spec: OpSpec) (case: Case) (i: int) =
     let w = randomLike rng (f x).Shape
     (fun (x: Tensor) -> Tensor.sum (f x * w)), x, v
 
-let private properties (spec: OpSpec) (i: int) : Test list =
+let properties (spec: OpSpec) (i: int) : Test list =
     let label = if spec.Wrt.Length > 1 then $"{spec.Name} (input {i})" else spec.Name
     let prop name (check: Case -> unit) = testPropertyWithConfig propertyConfig $"{label}: {name}" (forAll (genCase spec) check)
     [ prop "JVP matches central differences" (fun case ->
@@ -92,27 +95,55 @@ let private properties (spec: OpSpec) (i: int) : Test list =
 
 // ---------------------------------------------------------------- shape generators
 
-let private shapesOf (g: Gen<int[]>) = g |> Gen.map (fun s -> [| s |])
-let private anyShape = Gen.choose (0, 3) |> Gen.bind genShape |> shapesOf
-let private rankFrom (lo: int) (hi: int) = Gen.choose (lo, hi) |> Gen.bind genShape |> shapesOf
-let private fixedShapes (shapes: int[][]) = Gen.constant shapes
-let private broadcastPair = genBroadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
+let shapesOf (g: Gen<int[]>) = g |> Gen.map (fun s -> [| s |])
+let anyShape = Gen.choose (0, 3) |> Gen.bind genShape |> shapesOf
+let rankFrom (lo: int) (hi: int) = Gen.choose (lo, hi) |> Gen.bind genShape |> shapesOf
+let fixedShapes (shapes: int[][]) = Gen.constant shapes
+let broadcastPair = genBroadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
 
-let private unary name domain (f: Tensor -> Tensor) =
-    { Name = name; Shapes = anyShape; Domains = [| domain |]; Wrt = [ 0 ]; Fn = (fun xs -> f xs[0]) }
+/// A shape of rank 1..3 with dims in 0..3, at least one of them 0.
+let private genZeroShape =
+    gen {
+        let! rank = Gen.choose (1, 3)
+        let! s = genShape rank
+        let! zero = Gen.choose (0, rank - 1)
+        return Array.updateAt zero 0 s
+    }
 
-let private unaryOn name shapes domain (f: Tensor -> Tensor) =
-    { unary name domain f with Shapes = shapes }
+/// Two shapes that broadcast to a shape with a zero dimension.
+let private genZeroBroadcastPair =
+    gen {
+        let! a, b = genBroadcastPair |> Gen.filter (fun (a, b) -> max a.Length b.Length > 0)
+        let n = max a.Length b.Length
+        let! i = Gen.choose (0, n - 1)
+        // position i of the broadcast shape, in each operand's own indexing (absent when negative)
+        let ia, ib = i - (n - a.Length), i - (n - b.Length)
+        let hasA, hasB = ia >= 0 && a[ia] <> 1, ib >= 0 && b[ib] <> 1
+        let a' = if hasA || (not hasB && ia >= 0) then Array.updateAt ia 0 a else a
+        let b' = if hasB then Array.updateAt ib 0 b else b
+        return [| a'; b' |]
+    }
 
-let private binary name (da, db) (f: Tensor -> Tensor -> Tensor) =
-    { Name = name; Shapes = broadcastPair; Domains = [| da; db |]; Wrt = [ 0; 1 ]; Fn = (fun xs -> f xs[0] xs[1]) }
+/// An op of one tensor of any shape (zero-size ones included).
+let unary name domain (f: Tensor -> Tensor) =
+    { Name = name; Shapes = anyShape; Domains = [| domain |]; Wrt = [ 0 ]; Fn = (fun xs -> f xs[0])
+      ZeroSize = Some(genZeroShape |> Gen.map (fun s -> [| s |])) }
+
+/// An op of one tensor of the shapes drawn from `shapes`.
+let unaryOn name shapes domain (f: Tensor -> Tensor) =
+    { unary name domain f with Shapes = shapes; ZeroSize = None }
+
+/// An op of two tensors that broadcast (zero-size ones included).
+let binary name (da, db) (f: Tensor -> Tensor -> Tensor) =
+    { Name = name; Shapes = broadcastPair; Domains = [| da; db |]; Wrt = [ 0; 1 ]; Fn = (fun xs -> f xs[0] xs[1])
+      ZeroSize = Some genZeroBroadcastPair }
 
 /// An int64 index tensor of a shape with entries in [0, bound), deterministic.
-let private indexTensor (shape: int[]) (bound: int) =
+let indexTensor (shape: int[]) (bound: int) =
     Tensor.ofArray (Array.init (numel shape) (fun k -> int64 ((k * 7 + 3) % bound))) |> Tensor.reshape shape
 
 /// A bool tensor of a shape, alternating.
-let private maskTensor (shape: int[]) =
+let maskTensor (shape: int[]) =
     Tensor.ofArray (Array.init (numel shape) (fun k -> k % 3 <> 1)) |> Tensor.reshape shape
 
 let specs : OpSpec list =
@@ -211,9 +242,9 @@ let specs : OpSpec list =
       unaryOn "diag of a vector" (rankFrom 1 1) Any Tensor.diag
       unaryOn "trace" (fixedShapes [| [| 3; 3 |] |]) Any Tensor.trace
       unaryOn "expand" (fixedShapes [| [| 3; 1 |] |]) Any (Tensor.expand [| 2; 3; 4 |])
-      { Name = "cat"; Shapes = fixedShapes [| [| 2; 3 |]; [| 4; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "cat"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3 |]; [| 4; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.cat 0 xs) }
-      { Name = "stack"; Shapes = fixedShapes [| [| 2; 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "stack"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.stack 1 xs) }
       unaryOn "split" (fixedShapes [| [| 5; 2 |] |]) Any (fun x -> let parts = Tensor.split [| 2; 3 |] 0 x in parts[0] * parts[1].[1..2, *])
       unaryOn "chunk" (fixedShapes [| [| 3; 5 |] |]) Any (fun x -> let parts = Tensor.chunk 2 1 x in parts[0] * 2.0 + (parts[1] |> Tensor.sum))
@@ -225,41 +256,95 @@ let specs : OpSpec list =
       unaryOn "pad" (rankFrom 2 3) Any (Tensor.pad [| (1, 2); (0, 1) |] 0.0)
       unaryOn "pad with a value" (rankFrom 1 2) Any (Tensor.pad [| (2, 1) |] 1.5)
       // products
-      { Name = "matmul 2-D"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3; 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "matmul 2-D"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3 |]; [| 3; 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
-      { Name = "matmul vector-matrix"; Shapes = fixedShapes [| [| 3 |]; [| 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "matmul vector-matrix"; ZeroSize = None; Shapes = fixedShapes [| [| 3 |]; [| 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
-      { Name = "matmul matrix-vector"; Shapes = fixedShapes [| [| 2; 3 |]; [| 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "matmul matrix-vector"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3 |]; [| 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
-      { Name = "dot"; Shapes = fixedShapes [| [| 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "dot"; ZeroSize = None; Shapes = fixedShapes [| [| 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.dot xs[0] xs[1]) }
-      { Name = "outer"; Shapes = fixedShapes [| [| 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "outer"; ZeroSize = None; Shapes = fixedShapes [| [| 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.outer xs[0] xs[1]) }
-      { Name = "matmul batched with broadcast"; Shapes = fixedShapes [| [| 2; 1; 2; 3 |]; [| 3; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "matmul batched with broadcast"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 1; 2; 3 |]; [| 3; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
-      { Name = "linear"; Shapes = fixedShapes [| [| 4; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
+      { Name = "linear"; ZeroSize = None; Shapes = fixedShapes [| [| 4; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
         Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]) }
-      { Name = "linear on a batch of sequences"; Shapes = fixedShapes [| [| 2; 3; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
+      { Name = "linear on a batch of sequences"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3; 3 |]; [| 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
         Fn = (fun xs -> Tensor.linear xs[1] xs[2] xs[0]) }
-      { Name = "linear without bias on a vector"; Shapes = fixedShapes [| [| 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "linear without bias on a vector"; ZeroSize = None; Shapes = fixedShapes [| [| 3 |]; [| 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.linearNoBias xs[1] xs[0]) }
       // convolution, pooling, dropout
-      { Name = "conv2d"; Shapes = fixedShapes [| [| 2; 2; 5; 4 |]; [| 3; 2; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+      { Name = "conv2d"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 2; 5; 4 |]; [| 3; 2; 3; 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
         Fn = (fun xs -> Tensor.conv2d xs[1] xs[0]) }
-      { Name = "conv2d with stride, padding, dilation, groups and bias"
+      { Name = "conv2d with stride, padding, dilation, groups and bias"; ZeroSize = None
         Shapes = fixedShapes [| [| 1; 4; 6; 5 |]; [| 2; 2; 2; 3 |]; [| 2 |] |]; Domains = [| Any |]; Wrt = [ 0; 1; 2 ]
-        Fn = (fun xs -> Tensor.Conv2d(xs[0], xs[1], bias = xs[2], stride = [| 2; 1 |], padding = [| 1 |], dilation = [| 1; 2 |], groups = 2)) }
-      { Name = "conv1d with stride and padding"; Shapes = fixedShapes [| [| 2; 2; 7 |]; [| 3; 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
-        Fn = (fun xs -> Tensor.Conv1d(xs[0], xs[1], stride = 2, padding = 1)) }
+        Fn = (fun xs -> xs[0].Conv2d(xs[1], bias = xs[2], stride = [| 2; 1 |], padding = [| 1 |], dilation = [| 1; 2 |], groups = 2)) }
+      { Name = "conv1d with stride and padding"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 2; 7 |]; [| 3; 2; 3 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> xs[0].Conv1d(xs[1], stride = 2, padding = 1)) }
       unaryOn "maxPool2d" (fixedShapes [| [| 1; 2; 4; 4 |] |]) Distinct (Tensor.maxPool2d 2)
       unaryOn "maxPool2d with stride and padding" (fixedShapes [| [| 1; 1; 5; 5 |] |]) Distinct
-          (fun x -> Tensor.MaxPool2d(x, [| 3 |], stride = [| 2 |], padding = [| 1 |]))
+          (fun x -> x.MaxPool2d([| 3 |], stride = [| 2 |], padding = [| 1 |]))
       unaryOn "avgPool2d" (fixedShapes [| [| 2; 1; 4; 6 |] |]) Any (Tensor.avgPool2d 2)
       unaryOn "dropout (fixed generator)" (rankFrom 1 2) Any (fun x -> Tensor.dropoutWith (Random.generator 7) 0.4 x)
-      unaryOn "toDtype float64 to float64" anyShape Any (Tensor.toDtype Dtype.Float64) ]
+      unaryOn "toDtype float64 to float64" anyShape Any (Tensor.toDtype Dtype.Float64)
+      // ops that had no property tests in the first pass
+      unaryOn "squeeze on random shapes with size-1 dims" (Gen.choose (0, 4) |> Gen.bind (fun r -> Gen.arrayOfLength r (Gen.choose (1, 2))) |> shapesOf) Any Tensor.squeeze
+      unary "sign (zero derivative)" AwayFromZero (fun x -> Tensor.sign x * x)
+      unary "floor (zero derivative)" (AwayFrom [ -2.0; -1.0; 0.0; 1.0; 2.0 ]) (fun x -> Tensor.floor x + x * x)
+      unary "ceil (zero derivative)" (AwayFrom [ -2.0; -1.0; 0.0; 1.0; 2.0 ]) (fun x -> Tensor.ceil x * x)
+      unary "round (zero derivative)" (AwayFrom [ -1.5; -0.5; 0.5; 1.5 ]) (fun x -> Tensor.round x * sin x)
+      unary "trunc (zero derivative)" (AwayFrom [ -2.0; -1.0; 0.0; 1.0; 2.0 ]) (fun x -> Tensor.trunc x + x)
+      unary "pow 0" Any (fun x -> x ** 0.0 + x)
+      unary "pow 1" Any (fun x -> x ** 1.0)
+      binary "pow with a zero exponent tensor" (Positive, Any) (fun a b -> a ** (b * 0.0))
+      unary "checkpoint" Any (fun x -> AD.checkpoint (fun y -> sin y * y) x)
+      unaryOn "avgPool2d with stride unlike the kernel, and padding" (fixedShapes [| [| 1; 2; 5; 6 |] |]) Any
+          (fun x -> x.AvgPool2d([| 3; 2 |], stride = [| 2; 1 |], padding = [| 1 |]))
+      { Name = "matmul rank 3 with a vector"; ZeroSize = None; Shapes = fixedShapes [| [| 2; 3; 4 |]; [| 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
+      { Name = "matmul vector with rank 3"; ZeroSize = None; Shapes = fixedShapes [| [| 3 |]; [| 2; 3; 4 |] |]; Domains = [| Any |]; Wrt = [ 0; 1 ]
+        Fn = (fun xs -> Tensor.matmul xs[0] xs[1]) }
+      // indexing and slicing
+      unaryOn "stepped slice" (fixedShapes [| [| 7; 2 |] |]) Any (Tensor.slice 0 1 7 2)
+      unaryOn "slice with negative bounds" (fixedShapes [| [| 3; 5 |] |]) Any (fun x -> x.Slice(1, -4, -1))
+      unaryOn "indexing with an evenly spaced list" (fixedShapes [| [| 6; 2 |] |]) Any (fun x -> x.[[ 0 .. 2 .. 5 ]])
+      unaryOn "indexing with a list (repeats, any order)" (fixedShapes [| [| 4; 2 |] |]) Any (fun x -> x.[[ 3; 0; 3; -1 ]])
+      unaryOn "indexing with a bool mask" (fixedShapes [| [| 3; 4 |] |]) Any (fun x -> x.[maskTensor [| 3; 4 |]])
+      unaryOn "indexing rows with a bool mask" (fixedShapes [| [| 3; 2 |] |]) Any (fun x -> x.[maskTensor [| 3 |]])
+      unaryOn "indexing with an int64 tensor" (fixedShapes [| [| 4; 3 |] |]) Any (fun x -> x.[indexTensor [| 2; 2 |] 4])
+      unaryOn "F# slicing with negative indices" (fixedShapes [| [| 5 |] |]) Any (fun x -> x.[1 .. -2])
+      // user-defined ops (Op.define1 / Op.define2)
+      unary "user-defined softplus" Any Nabla.Tests.UserOps.softplus
+      binary "user-defined logaddexp" (Any, Any) Nabla.Tests.UserOps.logaddexp ]
 
-let tests =
-    testList "op rules" [
+/// On shapes with a zero dimension: the value, the JVP and the gradient exist, with the right
+/// shapes and dtypes.
+let zeroSizeProperty (spec: OpSpec) (zeroShapes: Gen<int[][]>) : Test =
+    let case = gen {
+        let! shapes = zeroShapes
+        let! values = shapes |> Array.map (fun s -> genValues Any (numel s)) |> Array.toList |> Gen.sequenceToList
+        return shapes, List.toArray values }
+    testPropertyWithConfig propertyConfig $"{spec.Name}: works on shapes with a zero dimension" (forAll case (fun (shapes, values) ->
+        let inputs = Array.map2 tensor shapes values
+        let y = spec.Fn inputs
+        for i in spec.Wrt do
+            let f (x: Tensor) = spec.Fn(Array.updateAt i x inputs)
+            let g = AD.grad (fun x -> Tensor.sum (f x)) inputs[i]
+            Expect.equal (g.Shape, g.Dtype) (inputs[i].Shape, inputs[i].Dtype) $"gradient of input {i}"
+            let y2, t = AD.jvp f inputs[i] (Tensor.zerosLike inputs[i])
+            Expect.equal (y2.Shape, t.Shape) (y.Shape, y.Shape) $"value and tangent (input {i})"))
+
+/// The property tests of a list of op specs, under one name.
+let testsOf (name: string) (specs: OpSpec list) =
+    testList name [
         for spec in specs do
-            testList spec.Name [ for i in spec.Wrt do yield! properties spec i ]
+            testList spec.Name [
+                for i in spec.Wrt do yield! properties spec i
+                match spec.ZeroSize with
+                | Some shapes -> zeroSizeProperty spec shapes
+                | None -> ()
+            ]
     ]
+
+let tests = testsOf "op rules" specs

@@ -48,7 +48,7 @@ let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
       "conv2d_pools",
       (fun x ->
           let image = Tensor.reshape [| 1; 1; 4; 4 |] x
-          Tensor.sum (Tensor.Conv2d(image, K, padding = [| 1 |]) ** 2.0)
+          Tensor.sum (image.Conv2d(K, padding = [| 1 |]) ** 2.0)
           + Tensor.sum (Tensor.avgPool2d 2 image) * 3.0
           + Tensor.sum (Tensor.maxPool2d 2 image ** 3.0)),
       x16, v16
@@ -62,7 +62,7 @@ let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
       (fun x -> Tensor.reshape [| 3; 4 |] x + 0.2 |> Tensor.relu |> Tensor.linear L b3 |> Tensor.logsumexp 1 |> Tensor.sum),
       x12, v12
       "conv1d_stride_dilation_groups",
-      (fun x -> Tensor.sum (Tensor.Conv1d(Tensor.reshape [| 1; 2; 6 |] x, K1, stride = 2, dilation = 2, groups = 2) ** 2.0)),
+      (fun x -> Tensor.sum ((Tensor.reshape [| 1; 2; 6 |] x).Conv1d(K1, stride = 2, dilation = 2, groups = 2) ** 2.0)),
       x12, v12
       "gather_index_select_where",
       (fun x ->
