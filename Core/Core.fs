@@ -459,18 +459,19 @@ type Tensor =
     static member (+)(a: Tensor, b: Tensor) = Tensor.Add(a, b)
     static member (+)(a: Tensor, b: float) = Tensor.AddScalar(a, b)
     static member (+)(a: float, b: Tensor) = Tensor.AddScalar(b, a)
-    static member (+)(a: Tensor, b: int) = Tensor.AddScalar(a, float b)
-    static member (+)(a: int, b: Tensor) = Tensor.AddScalar(b, float a)
+    static member (+)(a: Tensor, b: int) = Prim.IntScalar("add", a, b, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float b)))
+    static member (+)(a: int, b: Tensor) = Prim.IntScalar("add", b, a, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float a)))
     static member (-)(a: Tensor, b: Tensor) = Tensor.Sub(a, b)
     static member (-)(a: Tensor, b: float) = Tensor.AddScalar(a, -b)
     static member (-)(a: float, b: Tensor) = Tensor.RSubScalar(a, b)
-    static member (-)(a: Tensor, b: int) = Tensor.AddScalar(a, -(float b))
-    static member (-)(a: int, b: Tensor) = Tensor.RSubScalar(float a, b)
+    static member (-)(a: Tensor, b: int) = Prim.IntScalar("sub", a, b, (fun r c -> r.sub c), (fun x -> Tensor.AddScalar(x, -(float b))))
+    static member (-)(a: int, b: Tensor) = Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_ c), (fun x -> Tensor.RSubScalar(float a, x)))
     static member (*)(a: Tensor, b: Tensor) = Tensor.Mul(a, b)
     static member (*)(a: Tensor, b: float) = Tensor.MulScalar(a, b)
     static member (*)(a: float, b: Tensor) = Tensor.MulScalar(b, a)
-    static member (*)(a: Tensor, b: int) = Tensor.MulScalar(a, float b)
-    static member (*)(a: int, b: Tensor) = Tensor.MulScalar(b, float a)
+    static member (*)(a: Tensor, b: int) = Prim.IntScalar("mul", a, b, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float b)))
+    static member (*)(a: int, b: Tensor) = Prim.IntScalar("mul", b, a, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float a)))
+    /// True division, as PyTorch's `/`: integer tensors give floating-point results (see Tensor.floorDivide).
     static member (/)(a: Tensor, b: Tensor) = Tensor.Div(a, b)
     static member (/)(a: Tensor, b: float) = Tensor.DivScalar(a, b)
     static member (/)(a: float, b: Tensor) = Tensor.RDivScalar(a, b)
@@ -480,7 +481,7 @@ type Tensor =
     static member (~+)(x: Tensor) = x
     static member Pow(a: Tensor, b: Tensor) = Tensor.PowTensor(a, b)
     static member Pow(a: Tensor, b: float) = Tensor.PowScalar(a, b)
-    static member Pow(a: Tensor, b: int) = Tensor.PowScalar(a, float b)
+    static member Pow(a: Tensor, b: int) = Prim.IntScalar("pow", a, b, (fun r c -> r.pow c), (fun x -> Tensor.PowScalar(x, float b)))
 
 /// A node of a reverse-mode graph: the inputs being differentiated (all at this node's tag) and
 /// the pullback that maps the output's cotangent to theirs, in the same order. A leaf (a transform's
@@ -524,6 +525,15 @@ and [<AbstractClass; Sealed>] internal Prim =
         if not d.IsFloatingPoint then
             invalidArg "dtype" $"{op}: draws floating-point values; dtype {d} is not a floating-point type. Use Tensor.randint for integers."
         d
+
+    /// An integer scalar with a tensor: integer tensors stay integer (as in PyTorch, where
+    /// `t * 2` keeps t's integer dtype but `t * 2.0` does not); floating-point ones take the
+    /// differentiable float path.
+    static member internal IntScalar(op: string, x: Tensor, c: int, integral: RawTensor -> Scalar -> RawTensor, floating: Tensor -> Tensor) =
+        match x with
+        | Const r when not (ofScalarType r.dtype).IsFloatingPoint ->
+            Const(guard1 op r (fun () -> integral r (Scalar.op_Implicit (int64 c))))
+        | _ -> floating x
 
     // ---------------------------------------------------------------- lifting: the one place with tag logic
 

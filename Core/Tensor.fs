@@ -63,6 +63,8 @@ module Tensor =
     /// Normal random values with the shape, dtype and device of x.
     let randnLike (x: Tensor) = Tensor.Randn(x.Shape, x.Dtype, x.Device)
 
+    // ------------------------------------------------------------ integers and randomness
+
     // ------------------------------------------------------------ conversion and properties
 
     /// The values, flattened in row-major order, as float (any dtype).
@@ -200,6 +202,8 @@ module Tensor =
         a.Shape = b.Shape
         && (let ra, rb = a.Raw(), b.Raw() in ra.allclose (rb, rtol, atol, false))
 
+    // ------------------------------------------------------------ logic and special values
+
     // ------------------------------------------------------------ reductions
 
     /// Sum of all elements (0-d).
@@ -259,6 +263,8 @@ module Tensor =
     /// log softmax along a dimension, computed stably.
     let logSoftmax (dim: int) (x: Tensor) = OpsReduce.logSoftmax dim x
 
+    // ------------------------------------------------------------ sorting, searching, more reductions
+
     // ------------------------------------------------------------ linear algebra
 
     /// Matrix product with PyTorch's rules (1-D operands, broadcast batch dims).
@@ -295,6 +301,8 @@ module Tensor =
     let linear (weight: Tensor) (bias: Tensor) (x: Tensor) = OpsLinalg.linear x weight (Some bias)
     /// x·Wᵀ
     let linearNoBias (weight: Tensor) (x: Tensor) = OpsLinalg.linear x weight None
+
+    // ------------------------------------------------------------ products (bmm, einsum, tensordot, kron, cross)
 
     // ------------------------------------------------------------ shape
 
@@ -370,6 +378,8 @@ module Tensor =
     /// Constant padding: (before, after) for each of the last pads.Length dimensions, in
     /// dimension order (outermost first), filled with `value`.
     let pad (pads: (int * int)[]) (value: float) (x: Tensor) = OpsShape.padConstant pads value x
+
+    // ------------------------------------------------------------ indexing, scattering, more shape ops
 
     // ------------------------------------------------------------ convolution, pooling, dropout
 

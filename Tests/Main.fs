@@ -11,6 +11,10 @@ let allTests =
         OpProperties.tests
         KnownValues.tests
         PyTorchParity.tests
+        SearchTests.tests
+        IndexingTests.tests
+        LinalgTests.tests
+        IntegerRandomTests.tests
         Transforms.tests
         Errors.tests
         Defects.tests

@@ -98,32 +98,39 @@ let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
           + Tensor.mean (Tensor.cumsum 1 (Tensor.flip [| 1 |] m) ** 2.0)),
       x12, v12 ]
 
-let private reference =
-    lazy (JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PyTorch", "reference.json"))).RootElement)
+/// The values PyTorch computed for one reference file (PyTorch/<file>), read once.
+let private references = Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonElement>>()
 
-let private expected (name: string) (field: string) : float[] =
-    let e = reference.Value.GetProperty(name).GetProperty(field)
+let private reference (file: string) =
+    references.GetOrAdd(file, fun f -> lazy (JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PyTorch", f))).RootElement)).Value
+
+let private expected (file: string) (name: string) (field: string) : float[] =
+    let e = (reference file).GetProperty(name).GetProperty(field)
     if e.ValueKind = JsonValueKind.Array then [| for v in e.EnumerateArray() -> v.GetDouble() |] else [| e.GetDouble() |]
 
 /// Agreement to rounding: both sides compute the same formulas in float64.
 let private matches (what: string) (actual: Tensor) (reference: float[]) = closeWith 1e-12 1e-9 what (actual.ToArray()) reference
 
-let tests =
-    testList "PyTorch parity" [
+/// The parity tests of functions (name, function, point, direction) whose twins are in the
+/// Python script that wrote PyTorch/<file>: value, gradient, JVP and Hessian both ways.
+let suite (title: string) (file: string) (functions: (string * (Tensor -> Tensor) * Tensor * Tensor) list) =
+    testList title [
         testCase "the reference covers exactly these functions" <| fun () ->
-            let names = [ for p in reference.Value.EnumerateObject() do if not (p.Name.StartsWith "_") then p.Name ]
+            let names = [ for p in (reference file).EnumerateObject() do if not (p.Name.StartsWith "_") then p.Name ]
             Expect.equal (List.sort names) (functions |> List.map (fun (n, _, _, _) -> n) |> List.sort) "function names"
         for name, f, x, v in functions do
             testList name [
                 testCase "value and gradient match PyTorch" <| fun () ->
                     let value, g = AD.valueAndGrad f x
-                    matches "value" value (expected name "value")
-                    matches "gradient" g (expected name "grad")
+                    matches "value" value (expected file name "value")
+                    matches "gradient" g (expected file name "grad")
                 testCase "JVP matches PyTorch" <| fun () ->
-                    matches "J·v" (snd (AD.jvp f x v)) (expected name "jvp")
+                    matches "J·v" (snd (AD.jvp f x v)) (expected file name "jvp")
                 testCase "Hessian (forward-over-reverse) matches PyTorch" <| fun () ->
-                    matches "Hessian" (AD.hessian f x |> Tensor.flatten) (expected name "hessian")
+                    matches "Hessian" (AD.hessian f x |> Tensor.flatten) (expected file name "hessian")
                 testCase "Hessian (reverse-over-reverse) matches PyTorch" <| fun () ->
-                    matches "Hessian" (AD.jacrev (AD.grad f) x |> Tensor.flatten) (expected name "hessian")
+                    matches "Hessian" (AD.jacrev (AD.grad f) x |> Tensor.flatten) (expected file name "hessian")
             ]
     ]
+
+let tests = suite "PyTorch parity" "reference.json" functions

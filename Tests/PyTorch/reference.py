@@ -6,11 +6,11 @@ product along v (torch.autograd.functional.jvp) and the Hessian (torch.autograd.
 
 Regenerate with Debian's PyTorch (apt-get install python3-torch; 1.13 when this was written):
     /usr/bin/python3 Tests/PyTorch/reference.py > Tests/PyTorch/reference.json
+The other reference_*.py files do the same for their areas (see common.py).
 """
-import json
 import torch
 import torch.nn.functional as F
-from torch.autograd.functional import hessian, jvp
+from common import emit
 
 torch.set_default_dtype(torch.float64)
 
@@ -53,13 +53,5 @@ functions = {
     "amax_logsumexp_dims_trace_tril_outer": (lambda x: torch.amax(x.reshape(3, 4), 1).sum() + torch.amin(x.reshape(3, 4), 0).sum() + torch.logsumexp(x.reshape(2, 2, 3), (0, 2)).sum() + torch.trace(x.reshape(3, 4)[:, :3] @ x.reshape(3, 4)[:, 1:].T) + torch.tril(x.reshape(3, 4), -1).pow(2).sum() + torch.triu(x.reshape(3, 4)).sin().sum() + torch.outer(x[:3], x[9:]).cos().sum() + torch.diag(x.reshape(3, 4)).sum() * torch.diag(x[4:7]).exp().sum() + x.reshape(3, 4).flip(1).cumsum(1).pow(2).mean(), x12, v12),
 }
 
-out = {}
-for name, (f, x, v) in functions.items():
-    xr = x.clone().requires_grad_()
-    y = f(xr)
-    (g,) = torch.autograd.grad(y, xr)
-    _, jv = jvp(f, x, v)
-    h = hessian(f, x)
-    out[name] = {"value": y.item(), "grad": g.tolist(), "jvp": jv.item(), "hessian": h.reshape(-1).tolist()}
-out["_generator"] = f"PyTorch {torch.__version__}, float64"
-print(json.dumps(out, indent=1))
+if __name__ == "__main__":
+    emit(functions)

@@ -1,0 +1,2 @@
+/// Differentiable products beyond matmul: bmm, einsum, tensordot, kron, cross.
+module internal Nabla.OpsProducts
