@@ -27,12 +27,16 @@ let private fsi (root: string) (script: string) =
 
 let tests =
     testList "documentation" [
-        testCase "the README's F# example runs in F# Interactive and prints 4, 27 and 6" <| fun () ->
+        testCase "the README's F# examples run in F# Interactive, as one script, and print 4, 27 and 6" <| fun () ->
             let root = repositoryRoot ()
             let lines = File.ReadAllLines(Path.Combine(root, "README.md"))
-            let start = lines |> Array.findIndex (fun l -> l.Trim() = "```fsharp")
-            let length = lines |> Array.skip (start + 1) |> Array.findIndex (fun l -> l.Trim() = "```")
-            let code = lines[start + 1 .. start + length]
+            // every ```fsharp block, in order (the first one has the #r and the open)
+            let code =
+                [| let mutable inside = false
+                   for l in lines do
+                       if l.Trim() = "```fsharp" then inside <- true
+                       elif inside && l.Trim() = "```" then inside <- false
+                       elif inside then yield l |]
             // The example's #r is relative to the repository root, so the script must sit there.
             let script = Path.Combine(root, $".readme-example-{Guid.NewGuid():N}.fsx")
             File.WriteAllLines(script, code)
@@ -42,6 +46,7 @@ let tests =
                 Expect.stringContains output "dz/dx = 4, dz/dy = 27" "the seed's derivatives"
                 Expect.stringContains output "grad x*x at 3 = tensor(6., dtype=float64)" "d(x²)/dx at 3"
                 Expect.stringContains output "Passed = true" "GradCheck"
+                Expect.stringContains output "softplus'' = tensor([[0.2500, 0.0000]," "the user-defined op's Hessian"
             finally
                 File.Delete script
 
