@@ -34,7 +34,7 @@ module Settings =
         | s -> int s
 
     /// Random cases per function (each case is one call, plus a gradient or JVP where it applies).
-    let cases () = env "NABLA_FUZZ_CASES" 250
+    let cases () = env "NABLA_FUZZ_CASES" 200
     /// The seed every case's random numbers derive from.
     let seed () = env "NABLA_FUZZ_SEED" 1
     /// Functions per child process (and per test).
@@ -237,8 +237,9 @@ module Classify =
     /// such as c10::Half may appear in LibTorch's one-line explanation, which Nabla passes on.)
     let rawMarkers = [ "Exception raised from"; "c10::Error"; ".cpp:"; "frame #"; "(most recent call first)" ]
 
-    /// Variant suffixes of a function's name: `sumDim` may report as `sum`, `ofArray2D` as `ofArray`.
-    let variantSuffixes = [ "dim"; "dims"; "like"; "with"; "nobias"; "tensor"; "2d"; "all" ]
+    /// Variant suffixes of a function's name: `sumDim` may report as `sum`, `ofArray2D` as
+    /// `ofArray`, `clampMin` as `clamp`.
+    let variantSuffixes = [ "dim"; "dims"; "like"; "with"; "nobias"; "tensor"; "2d"; "all"; "min"; "max" ]
 
     /// The names an error of this op may use, lower case: the op, without a `get_` prefix, its
     /// aliases, and the transform's own name (`grad`, `jvp`) when the call ran under one.
@@ -286,6 +287,7 @@ module Classify =
     let signature (message: string) =
         let s = Regex.Replace(message, @"\([^()]*\)", "")
         let s = Regex.Replace(s, @"'[^']*'|""[^""]*""", "'…'")
+        let s = Regex.Replace(s, @"\b(Double|Float|Half|BFloat16|Char|Byte|Short|Int|Long|Bool)\b", "T") // LibTorch's dtype names
         let s = Regex.Replace(s, @"-?\d+(\.\d+)?(e[-+]?\d+)?", "#")
         let s = Regex.Replace(s, @"\[[#, ]*\]", "[…]")
         if s.Length > 60 then s.Substring(0, 60) else s
@@ -384,13 +386,16 @@ module Generate =
                 if notes.IsEmpty then "" else "{" + String.Join(",", notes) + "}"
         $"""{dtype.Name}[{String.Join(",", shape)}]{body}"""
 
+    /// A parameter that holds positions (gather's and indexSelect's `index`).
+    let isIndexName (name: string) = let n = name.ToLowerInvariant() in n.Contains "index" || n.Contains "indices"
+    /// A parameter that holds a condition (where's `cond`).
+    let isMaskName (name: string) = let n = name.ToLowerInvariant() in n.StartsWith "cond" || n.Contains "mask"
+
     /// The shape and dtype of a tensor for a parameter: index tensors are mostly int64, conditions
     /// mostly bool, others mostly the case's base shape and dtype.
     let tensorKind (c: Case) (name: string) : int[] * Dtype =
         let rng = c.Rng
-        let lname = name.ToLowerInvariant()
-        let isIndex = lname.Contains "index" || lname.Contains "indices"
-        let isMask = lname = "cond" || lname.Contains "mask" || lname = "condition"
+        let isIndex, isMask = isIndexName name, isMaskName name
         let fitting = c.Fitting.TryFind name
         let shape =
             match fitting with
@@ -408,10 +413,9 @@ module Generate =
     /// name the op).
     let tensorWith (c: Case) (name: string) (shape: int[]) (dtype: Dtype) : Arg =
         let rng = c.Rng
-        let lname = name.ToLowerInvariant()
         let n = Array.fold (*) 1 shape
         let values =
-            if lname.Contains "index" || lname.Contains "indices" then Array.init n (fun _ -> float (rng.Next(-2, 5)))
+            if isIndexName name then Array.init n (fun _ -> float (rng.Next(-2, 5))) // in range and out, negative too
             else tensorValues rng dtype n
         let t = tensorOf values shape dtype
         if chance rng 0.02 then
