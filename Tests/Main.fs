@@ -24,7 +24,7 @@ let allTests =
 [<EntryPoint>]
 let main argv =
     if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
-    elif argv.Length > 0 && argv[0] = "--child-fuzz" then Fuzz.Child.run argv[1..]
+    elif argv.Length > 0 && argv[0] = "--child-fuzz" then Fuzzing.Child.run argv[1..]
     else
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
         Nabla.Native.ensureLoaded ()
