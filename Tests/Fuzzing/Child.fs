@@ -93,15 +93,15 @@ module Child =
     let attempt (tally: Tally) (target: Target) (mode: string) (argsText: string) (transform: string option) (f: unit -> obj) =
         tally.Calls <- tally.Calls + 1
         let verdict =
-            try touch (f ()); Ok
+            try touch (f ()); Succeeded
             with e -> Classify.verdict target.Op transform e
         let key = $"{target.Name} | {mode}"
         if not (tally.PerMode.ContainsKey key) then tally.PerMode[key] <- Array.zeroCreate 3
         let counts = tally.PerMode[key]
-        let slot = match verdict with Ok -> 0 | Ours -> 1 | Bad _ -> 2
+        let slot = match verdict with Succeeded -> 0 | Ours -> 1 | Bad _ -> 2
         counts[slot] <- counts[slot] + 1
         match verdict with
-        | Ok -> tally.Ok <- tally.Ok + 1
+        | Succeeded -> tally.Ok <- tally.Ok + 1
         | Ours -> tally.Ours <- tally.Ours + 1
         | Bad(reason, exnType, message) ->
             tally.Bad <- tally.Bad + 1
@@ -122,17 +122,20 @@ module Child =
 
     /// One case: the call, then (for a tensor-valued function) the gradient with respect to one
     /// floating-point tensor argument, and every third case a JVP.
-    let runCase (tally: Tally) (seed: int) (index: int) (target: Target) (case: int) =
+    /// Returns false when the function cannot be fuzzed at all (a parameter type without a
+    /// generator: reported once as a harness gap, then the function's other cases are skipped).
+    let runCase (tally: Tally) (seed: int) (index: int) (target: Target) (case: int) : bool =
         let rng = System.Random(stableHash $"{seed}/{target.Name}/{case}")
         Nabla.Random.seed case // rand, randn and dropout draw from the global generator
         Scope.run (fun () ->
             let generated =
-                try Generate.call (Generate.newCase rng target.Op) target
-                with e -> Error $"argument generation threw {e.GetType().Name}: {Classify.firstLine e.Message}"
+                try Generate.call (Generate.newCase rng target.Op) target |> Result.mapError (fun gap -> gap, false)
+                with e -> Error($"argument generation threw {e.GetType().Name}: {Classify.firstLine e.Message}", true)
             match generated with
-            | Error reason ->
+            | Error(reason, goOn) ->
                 tally.Harness <- tally.Harness + 1
                 out $"HARNESS {target.Name} | case {case} | {reason}"
+                goOn
             | Result.Ok call ->
                 let args = call.Args |> Array.map (fun a -> a.Value)
                 let argsText = String.Join(" ", call.Args |> Array.map (fun a -> a.Text))
@@ -149,7 +152,8 @@ module Child =
                     if case % 3 = 0 then
                         trace $"jvp wrt {slotText slot}"
                         attempt tally target "jvp" $"{argsText} (jvp wrt {slotText slot})" (Some "jvp") (fun () ->
-                            box (snd (AD.jvp f x (Tensor.onesLike x)))))
+                            box (snd (AD.jvp f x (Tensor.onesLike x))))
+                true)
 
     /// `--child-fuzz <seed> <first> <count> <cases> [<startIndex> <startCase>]`: fuzzes the functions
     /// first .. first+count-1 of Discovery.targets, `cases` cases each, beginning at function
@@ -172,8 +176,9 @@ module Child =
                 tally.Skipped <- tally.Skipped + 1
                 out $"SKIP {target.Name} | {reason}"
             | None ->
-                for case in (if index = startIndex then startCase else 0) .. cases - 1 do
-                    runCase tally seed index target case
+                let mutable case = if index = startIndex then startCase else 0
+                while case < cases && runCase tally seed index target case do
+                    case <- case + 1
         for KeyValue(key, counts) in tally.PerMode do
             out $"STATS {key} | ok={counts[0]} ours={counts[1]} bad={counts[2]}"
         for KeyValue(signature, (id, n)) in tally.Kinds do

@@ -205,7 +205,7 @@ module Discovery =
 
 /// What one call did.
 type Verdict =
-    | Ok
+    | Succeeded
     /// a clean error of ours
     | Ours
     /// anything else: the reason, the exception type and the first line of its message
