@@ -22,13 +22,16 @@ let allTests =
         UserOps.tests
         MemoryTests.tests
         Documentation.tests
+        Fuzz.tests
     ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
-/// with the line "N passed, M failed"; the exit code is non-zero on any failure.
+/// with the line "N passed, M failed"; the exit code is non-zero on any failure. With
+/// `--child-gradient` or `--child-fuzz ...` it is instead a child process of one of the tests.
 [<EntryPoint>]
 let main argv =
     if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
+    elif argv.Length > 0 && argv[0] = "--child-fuzz" then Fuzzing.Child.run argv[1..]
     else
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
         Nabla.Torch.ensureLoaded ()
