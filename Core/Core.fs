@@ -108,55 +108,61 @@ type Tensor =
     /// The dtype follows the .NET element type (float → float64, float32 → float32, int → int32,
     /// int64 → int64, bool → bool) unless `dtype` is given. Omitted arguments: as PyTorch.
     static member Create(data: obj, [<Optional>] dtype: Dtype, [<Optional>] device: Device) : Tensor =
-        let r = ofNested "Tensor.create" data (Prim.DeviceOr device)
+        let r = ofNested "create" data (Prim.DeviceOr device)
         match box dtype with
         | null -> Const r
         | _ when toScalarType dtype = r.dtype -> Const r
-        | _ -> Const(guard1 "Tensor.create" r (fun () -> r.to_type (toScalarType dtype)))
+        | _ -> Const(guard1 "create" r (fun () -> r.to_type (toScalarType dtype)))
 
     /// A tensor of the given shape filled with zeros (float32 unless `dtype` is given).
     static member Zeros(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        Const(Raw.zeros shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+        Const(Raw.zerosFor "zeros" shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
 
     /// A tensor of the given shape filled with ones (float32 unless `dtype` is given).
     static member Ones(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        Const(Raw.ones shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+        Const(Raw.onesFor "ones" shape (Prim.DtypeOr dtype) (Prim.DeviceOr device))
 
     /// A tensor of the given shape filled with `value` (float32 unless `dtype` is given).
     static member Full(shape: int[], value: float, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        Const(Raw.full shape value (Prim.DtypeOr dtype) (Prim.DeviceOr device))
+        Const(Raw.fullFor "full" shape value (Prim.DtypeOr dtype) (Prim.DeviceOr device))
 
     /// The n×n identity matrix (float32 unless `dtype` is given).
     static member Eye(n: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        if n < 0 then invalidArg "n" $"Tensor.eye: the size must be non-negative; got {n}."
-        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (Prim.DtypeOr dtype), d)))
+        if n < 0 then invalidArg "n" $"eye: the size must be non-negative; got {n}."
+        Const(Raw.createFor "eye" (Prim.DeviceOr device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (Prim.DtypeOr dtype), d)))
 
     /// Values from `start` (inclusive) to `stop` (exclusive) in steps of `step` (default 1; float32
     /// unless `dtype` is given).
     static member Arange(start: float, stop: float, [<Optional; DefaultParameterValue(1.0)>] step: float, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+        let dtype = Prim.DtypeOr dtype
         if step = 0.0 || Double.IsNaN step || (stop - start) * step < 0.0 && stop <> start || not (Double.IsFinite start && Double.IsFinite stop) then
-            invalidArg "step" $"Tensor.arange: the step {step} does not lead from {start} to {stop} (all three must be finite, the step non-zero and pointing from start to stop)."
-        Const(Raw.create (Prim.DeviceOr device) (fun d ->
-            torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType (Prim.DtypeOr dtype), d)))
+            invalidArg "step" $"arange: the step {step} does not lead from {start} to {stop} (all three must be finite, the step non-zero and pointing from start to stop)."
+        // LibTorch steps integer ranges by the step converted to the dtype: 0.5 becomes 0, which
+        // it would divide by (a hardware exception that ends the process).
+        if not dtype.IsFloatingPoint && truncate step = 0.0 then
+            invalidArg "step" $"arange: the step {step} is 0 in dtype {dtype}; give an integer step, or a floating-point dtype."
+        Const(Raw.createFor "arange" (Prim.DeviceOr device) (fun d ->
+            torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType dtype, d)))
 
     /// `steps` values evenly spaced from `start` to `stop`, both included (float32 unless `dtype` is given).
     static member Linspace(start: float, stop: float, steps: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        if steps < 0 then invalidArg "steps" $"Tensor.linspace: steps must be non-negative; got {steps}."
-        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (Prim.DtypeOr dtype), d)))
+        if steps < 0 then invalidArg "steps" $"linspace: steps must be non-negative; got {steps}."
+        if not (Double.IsFinite start && Double.IsFinite stop) then invalidArg "start" $"linspace: start and stop must be finite; got {start} and {stop}."
+        Const(Raw.createFor "linspace" (Prim.DeviceOr device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (Prim.DtypeOr dtype), d)))
 
     /// Uniform random values in [0, 1) (float32 unless `dtype` is given), from the global
     /// generator unless one is given.
     static member Rand(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
-        let dtype = Prim.RandomDtype("Tensor.rand", dtype)
+        let dtype = Prim.RandomDtype("rand", dtype)
         let g = if isNull (box generator) then null else generator.Torch
-        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.rand (shape64 shape, toScalarType dtype, d, false, g)))
+        Const(Raw.createFor "rand" (Prim.DeviceOr device) (fun d -> torch.rand (shape64For "rand" shape, toScalarType dtype, d, false, g)))
 
     /// Standard normal random values (float32 unless `dtype` is given), from the global generator
     /// unless one is given.
     static member Randn(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
-        let dtype = Prim.RandomDtype("Tensor.randn", dtype)
+        let dtype = Prim.RandomDtype("randn", dtype)
         let g = if isNull (box generator) then null else generator.Torch
-        Const(Raw.create (Prim.DeviceOr device) (fun d -> torch.randn (shape64 shape, toScalarType dtype, d, false, g)))
+        Const(Raw.createFor "randn" (Prim.DeviceOr device) (fun d -> torch.randn (shape64For "randn" shape, toScalarType dtype, d, false, g)))
 
     // ---------------------------------------------------------------- indexing (C#'s t[i] and F#'s t.[i], t.[a..b])
 
@@ -531,7 +537,7 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// differentiable float path.
     static member internal IntScalar(op: string, x: Tensor, c: int, integral: RawTensor -> Scalar -> RawTensor, floating: Tensor -> Tensor) =
         match x with
-        | Const r when not (ofScalarType r.dtype).IsFloatingPoint ->
+        | Const r when not r.IsInvalid && not (ofScalarType r.dtype).IsFloatingPoint ->
             Const(guard1 op r (fun () -> integral r (Scalar.op_Implicit (int64 c))))
         | _ -> floating x
 

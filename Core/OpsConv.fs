@@ -22,6 +22,8 @@ let private convRaw (s: ConvSpec) (x: RawTensor) (w: RawTensor) =
 /// ∂T/∂x: a transposed convolution, with the output padding that restores x's exact size.
 let private inputGradRaw (s: ConvSpec) (xShape: int[]) (g: RawTensor) (w: RawTensor) =
     let gs, ws = shape g, shape w
+    // LibTorch's transposed convolution refuses empty batches and channels; the answer is zeros.
+    if g.numel () = 0L || w.numel () = 0L then torch.zeros (longs xShape, g.dtype, g.device) else
     let outputPadding =
         Array.init 2 (fun i ->
             xShape[2 + i] - ((gs[2 + i] - 1) * s.Stride[i] - 2 * s.Padding[i] + s.Dilation[i] * (ws[2 + i] - 1) + 1))
@@ -31,6 +33,7 @@ let private inputGradRaw (s: ConvSpec) (xShape: int[]) (g: RawTensor) (w: RawTen
 /// swapped; groups become a grouped convolution over (group, batch) channels.
 let private weightGradRaw (s: ConvSpec) (wShape: int[]) (x: RawTensor) (g: RawTensor) =
     let xs, gs = shape x, shape g
+    if x.numel () = 0L || g.numel () = 0L then torch.zeros (longs wShape, x.dtype, x.device) else
     let n, groups = xs[0], s.Groups
     let ci, co = xs[1] / groups, gs[1] / groups
     use xv = x.reshape (longs [| n; groups; ci; xs[2]; xs[3] |])
@@ -70,18 +73,26 @@ let private checkSpec (op: string) (s: ConvSpec) =
     if s.Dilation |> Array.exists (fun v -> v < 1) then invalidArg "dilation" $"{op}: dilation must be at least 1; got {shapeText s.Dilation}."
     if s.Padding |> Array.exists (fun v -> v < 0) then invalidArg "padding" $"{op}: padding must be non-negative; got {shapeText s.Padding}."
     if s.Groups < 1 then invalidArg "groups" $"{op}: groups must be at least 1; got {s.Groups}."
+    let two (name: string) (v: int[]) =
+        if v.Length <> 2 then invalidArg name $"{op}: {name} must have two values (height, width); got {shapeText v}."
+    two "stride" s.Stride
+    two "padding" s.Padding
+    two "dilation" s.Dilation
 
-/// 2-D convolution of x (N, C, H, W) with W (O, C/groups, kh, kw) and an optional bias (O).
-let conv2d (s: ConvSpec) (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
-    checkSpec "conv2d" s
-    let xw = Prim.Promote("conv2d", [| yield x; yield w; match bias with Some b -> yield b | None -> () |])
+/// A 2-D convolution of x (N, C, H, W) with W (O, C/groups, kh, kw) and an optional bias (O);
+/// errors name `op` (conv2d, or conv1d which is built on it).
+let convolve (op: string) (s: ConvSpec) (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
+    checkSpec op s
+    let xw = Prim.Promote(op, [| yield x; yield w; match bias with Some b -> yield b | None -> () |])
     let x, w, bias = xw[0], xw[1], (if xw.Length = 3 then Some xw[2] else None)
+    requireFloat op (x.Raw())
     let xs, ws = x.Shape, w.Shape
-    let fail why = invalidArg "x" $"conv2d: input {shapeText xs} and weight {shapeText ws}: {why}."
+    let fail why = invalidArg "x" $"{op}: input {shapeText xs} and weight {shapeText ws}: {why}."
     if xs.Length <> 4 then fail "the input must be 4-D (batch, channels, height, width)"
     if ws.Length <> 4 then fail "the weight must be 4-D (out channels, in channels / groups, kernel height, kernel width)"
     if xs[1] <> ws[1] * s.Groups then fail $"the input has {xs[1]} channels but the weight expects {ws[1]} × {s.Groups} group(s)"
     if ws[0] % s.Groups <> 0 then fail $"the {ws[0]} output channels are not divisible by {s.Groups} groups"
+    if ws[0] < 1 || ws[1] < 1 || ws[2] < 1 || ws[3] < 1 then fail "the weight needs at least one output channel, one input channel and a kernel of at least 1×1"
     for i in 0 .. 1 do
         if outputSize xs[2 + i] ws[2 + i] s.Stride[i] s.Padding[i] s.Dilation[i] < 1 then
             fail "the (dilated) kernel is larger than the padded input"
@@ -89,7 +100,7 @@ let conv2d (s: ConvSpec) (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor 
     match bias with
     | None -> y
     | Some b ->
-        if b.Shape <> [| ws[0] |] then invalidArg "bias" $"conv2d: the bias must have shape [{ws[0]}]; got {shapeText b.Shape}."
+        if b.Shape <> [| ws[0] |] then invalidArg "bias" $"{op}: the bias must have shape [{ws[0]}]; got {shapeText b.Shape}."
         Tensor.Add(y, OpsShape.reshape [| 1; ws[0]; 1; 1 |] b)
 
 /// 1-D convolution of x (N, C, L) with W (O, C/groups, k): a 2-D convolution of height 1.
@@ -98,15 +109,18 @@ let conv1d (stride: int) (padding: int) (dilation: int) (groups: int) (x: Tensor
     if xs.Length <> 3 || ws.Length <> 3 then
         invalidArg "x" $"conv1d: the input must be 3-D (batch, channels, length) and the weight 3-D (out, in / groups, kernel); got {shapeText xs} and {shapeText ws}."
     let spec = { Stride = [| 1; stride |]; Padding = [| 0; padding |]; Dilation = [| 1; dilation |]; Groups = groups }
+    checkSpec "conv1d" spec
     let x4 = OpsShape.reshape [| xs[0]; xs[1]; 1; xs[2] |] x
     let w4 = OpsShape.reshape [| ws[0]; ws[1]; 1; ws[2] |] w
-    let y = conv2d spec x4 w4 bias
+    let y = convolve "conv1d" spec x4 w4 bias
     let ys = y.Shape
     OpsShape.reshape [| ys[0]; ys[1]; ys[3] |] y
 
 let private checkPool (op: string) (x: Tensor) (kernel: int[]) (stride: int[]) (padding: int[]) =
     let xs = x.Shape
     if xs.Length <> 4 then invalidArg "x" $"{op}: the input must be 4-D (batch, channels, height, width); got {shapeText xs}."
+    if xs[1] < 1 || xs[2] < 1 || xs[3] < 1 then
+        invalidArg "x" $"{op}: the input needs at least one channel and a non-empty image (only the batch may be empty); got {shapeText xs}."
     if kernel |> Array.exists (fun k -> k < 1) then invalidArg "kernel" $"{op}: kernel sizes must be at least 1; got {shapeText kernel}."
     if stride |> Array.exists (fun v -> v < 1) then invalidArg "stride" $"{op}: stride must be at least 1; got {shapeText stride}."
     for i in 0 .. 1 do
@@ -136,6 +150,7 @@ let maxPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Ten
 /// convolution with the constant kernel 1/(kh·kw).
 let avgPool2d (kernel: int[]) (stride: int[]) (padding: int[]) (x: Tensor) : Tensor =
     checkPool "avgPool2d" x kernel stride padding
+    requireFloat "avgPool2d" (x.Raw())
     let channels = x.Shape[1]
     let r = x.Raw()
     let weight = full [| channels; 1; kernel[0]; kernel[1] |] (1.0 / float (kernel[0] * kernel[1])) (ofScalarType r.dtype) (ofTorchDevice r.device)

@@ -83,8 +83,10 @@ let rec linear (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
         match i with
         | 0 -> matmul g ps[1]
         | 1 ->
-            let g2 = OpsShape.reshape [| -1; outFeatures |] g
-            let x2 = OpsShape.reshape [| -1; sw[1] |] ps[0]
+            // the rows of the batch, counted explicitly: -1 cannot be inferred when a size is 0
+            let rows = Array.fold (*) 1 sx[.. sx.Length - 2]
+            let g2 = OpsShape.reshape [| rows; outFeatures |] g
+            let x2 = OpsShape.reshape [| rows; sw[1] |] ps[0]
             matmulNd (transposeLast g2) x2
         | _ -> if sx.Length = 1 then g else OpsReduce.sumDims (Array.init (sx.Length - 1) id) false g
     Prim.LiftN("linear", primal, jvp, vjp, inputs)

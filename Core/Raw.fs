@@ -98,20 +98,23 @@ module internal Raw =
 
     let cudaAvailable = lazy (Native.ensureLoaded (); torch.cuda_is_available ())
 
-    /// The TorchSharp device, after checking that it exists on this machine.
-    let toTorchDevice (d: Device) =
+    /// The TorchSharp device, after checking that it exists on this machine; errors name `op`.
+    let toTorchDeviceFor (op: string) (d: Device) =
         match d with
         | Device.Cpu -> torch.CPU
         | Device.Cuda i ->
             if not cudaAvailable.Value then
                 raise (NotSupportedException(
-                        $"Device {d}: CUDA is not available in this process. Nabla is running on the CPU build of "
+                        $"{op}: device {d} is not available: CUDA is not available in this process. Nabla is running on the CPU build of "
                         + "LibTorch (libtorch-cpu-linux-x64) or on a machine without a GPU. Use Device.Cpu, or build "
                         + "with a CUDA LibTorch runtime package on a machine with an NVIDIA GPU."))
             let count = torch.cuda.device_count ()
             if i < 0 || i >= count then
-                raise (ArgumentOutOfRangeException("device", $"Device {d}: this machine has {count} CUDA device(s) (cuda:0 .. cuda:{count - 1})."))
+                raise (ArgumentOutOfRangeException("device", $"{op}: device {d} does not exist; this machine has {count} CUDA device(s) (cuda:0 .. cuda:{count - 1})."))
             torch.device (DeviceType.CUDA, i)
+
+    /// The TorchSharp device, after checking that it exists on this machine.
+    let toTorchDevice (d: Device) = toTorchDeviceFor "toDevice" d
 
     let ofTorchDevice (d: torch.Device) =
         match d.``type`` with
@@ -202,6 +205,33 @@ module internal Raw =
             raise (ArgumentOutOfRangeException("dim", $"{op}: dimension {dim} is out of range for a tensor of rank {rank} ({valid})."))
         d
 
+    /// The message of a building block's error, prefixed with the composite op's name when it
+    /// does not already start with it, so that errors always name the function the user called.
+    let renamed (op: string) (e: exn) : exn =
+        let message = $"{op}: {e.Message}"
+        match e with
+        | _ when e.Message.StartsWith(op + ":") -> null
+        | :? ObjectDisposedException -> null
+        | :? ArgumentOutOfRangeException -> ArgumentOutOfRangeException(message, e)
+        | :? ArgumentException -> ArgumentException(message, e)
+        | :? InvalidOperationException -> InvalidOperationException(message, e)
+        | :? NotSupportedException -> NotSupportedException(message, e)
+        | _ -> null
+
+    /// Runs a composite op (made of other ops); errors raised by its building blocks name it too.
+    let inline named (op: string) ([<InlineIfLambda>] f: unit -> 'T) : 'T =
+        try f ()
+        with e ->
+            match renamed op e with
+            | null -> reraise ()
+            | e -> raise e
+
+    /// Refuses a non-floating-point input to an op that needs one, naming the op and the fix.
+    let requireFloat (op: string) (t: RawTensor) =
+        let d = ofScalarType t.dtype
+        if not d.IsFloatingPoint then
+            invalidArg "x" $"{op}: needs a floating-point tensor; got {describe t}. Convert it with Tensor.toDtype Dtype.Float32 (or Float64)."
+
     /// True when two tensors have exactly the same shape (no allocation).
     let sameShape (a: RawTensor) (b: RawTensor) =
         let n = int (a.dim ())
@@ -265,35 +295,47 @@ module internal Raw =
         use nn = b.ge (Scalar.op_Implicit 0.0)
         Memory.adopt (z.logical_and nn)
 
-    let shape64 (shape: int[]) =
+    /// A shape as TorchSharp takes it, checked; errors name `op`.
+    let shape64For (op: string) (shape: int[]) =
+        if isNull shape then nullArg "shape"
         for d in shape do
-            if d < 0 then invalidArg "shape" $"A shape cannot have a negative size: {shapeText shape}."
+            if d < 0 then invalidArg "shape" $"{op}: a shape cannot have a negative size: {shapeText shape}."
         longs shape
 
-    /// A new tensor on a device: loads LibTorch first and registers the result (Memory.adopt).
-    let create (device: Device) (make: torch.Device -> RawTensor) : RawTensor =
+    let shape64 (shape: int[]) = shape64For "Tensor creation" shape
+
+    /// A new tensor on a device: loads LibTorch first, translates LibTorch's errors (naming `op`)
+    /// and registers the result (Memory.adopt).
+    let createFor (op: string) (device: Device) (make: torch.Device -> RawTensor) : RawTensor =
         ensure ()
-        Memory.adopt (make (toTorchDevice device))
+        let d = toTorchDeviceFor op device
+        guard op [||] (fun () -> make d)
 
-    let zeros (shape: int[]) (dtype: Dtype) (device: Device) =
-        create device (fun d -> torch.zeros (shape64 shape, toScalarType dtype, d))
+    let create (device: Device) (make: torch.Device -> RawTensor) : RawTensor = createFor "Tensor creation" device make
 
-    let ones (shape: int[]) (dtype: Dtype) (device: Device) =
-        create device (fun d -> torch.ones (shape64 shape, toScalarType dtype, d))
+    let zerosFor (op: string) (shape: int[]) (dtype: Dtype) (device: Device) =
+        createFor op device (fun d -> torch.zeros (shape64For op shape, toScalarType dtype, d))
 
-    let full (shape: int[]) (value: float) (dtype: Dtype) (device: Device) =
-        create device (fun d -> torch.full (shape64 shape, Scalar.op_Implicit value, toScalarType dtype, d))
+    let onesFor (op: string) (shape: int[]) (dtype: Dtype) (device: Device) =
+        createFor op device (fun d -> torch.ones (shape64For op shape, toScalarType dtype, d))
+
+    let fullFor (op: string) (shape: int[]) (value: float) (dtype: Dtype) (device: Device) =
+        createFor op device (fun d -> torch.full (shape64For op shape, Scalar.op_Implicit value, toScalarType dtype, d))
+
+    let zeros (shape: int[]) (dtype: Dtype) (device: Device) = zerosFor "zeros" shape dtype device
+    let ones (shape: int[]) (dtype: Dtype) (device: Device) = onesFor "ones" shape dtype device
+    let full (shape: int[]) (value: float) (dtype: Dtype) (device: Device) = fullFor "full" shape value dtype device
 
     let zerosLike (t: RawTensor) = Memory.adopt (torch.zeros_like t)
     let onesLike (t: RawTensor) = Memory.adopt (torch.ones_like t)
 
     /// A tensor from a flat array and a shape; the element type follows the array's .NET type.
-    let ofArray (data: Array) (shape: int[]) (device: Device) : RawTensor =
+    let ofArrayFor (op: string) (data: Array) (shape: int[]) (device: Device) : RawTensor =
         let n = Array.fold (*) 1 shape
         if n <> data.Length then
-            invalidArg "data" $"Tensor creation: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
-        let shape = shape64 shape
-        create device (fun dev ->
+            invalidArg "data" $"{op}: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
+        let shape = shape64For op shape
+        createFor op device (fun dev ->
             match box data with
             | :? (float[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float64, dev)
             | :? (float32[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float32, dev)
@@ -305,11 +347,14 @@ module internal Raw =
             | :? (sbyte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int8, dev)
             | _ ->
                 raise (NotSupportedException(
-                        $"Tensor creation: elements of type {data.GetType().GetElementType().Name} are not supported; use float, float32, "
+                        $"{op}: elements of type {data.GetType().GetElementType().Name} are not supported; use float, float32, "
                         + "int, int64, int16, byte, sbyte or bool.")))
+
+    let ofArray (data: Array) (shape: int[]) (device: Device) : RawTensor = ofArrayFor "ofArray" data shape device
 
     /// The elements as a flat float[] (any dtype, any device).
     let toFloatArray (t: RawTensor) : float[] =
+        if t.numel () = 0L then [||] else
         // A copy (never an alias of t, which must survive), then a contiguous view of it.
         use c = t.``to``(torch.ScalarType.Float64, torch.CPU, copy = true, disposeAfter = false)
         use cc = c.contiguous ()
@@ -346,14 +391,17 @@ module internal Raw =
     /// A tensor from nested data: a number, an array of any rank, lists of lists, sequences. The
     /// dtype follows the .NET element type (see ofArray); empty data gives float32.
     let ofNested (op: string) (data: obj) (device: Device) : RawTensor =
-        if isNull data then nullArg "data"
+        if isNull data then raise (ArgumentNullException("data", $"{op}: the data is null; give a number, an array, a list or a sequence."))
         let flat, shape = flattenNested op data
-        if flat.Length = 0 then zeros shape Dtype.Float32 device
+        if flat.Length = 0 then zerosFor op shape Dtype.Float32 device
         else
+            if flat |> Array.exists isNull then invalidArg "data" $"{op}: the data holds null elements; every element must be a number or a bool."
             let kind = flat[0].GetType()
-            if flat |> Array.exists (fun o -> isNull o || o.GetType() <> kind) then
+            if kind.FullName.StartsWith "Nabla.Tensor" then
+                invalidArg "data" $"{op}: the data holds tensors; combine tensors with Tensor.stack or Tensor.cat instead."
+            if flat |> Array.exists (fun o -> o.GetType() <> kind) then
                 invalidArg "data" $"{op}: all elements must have the same type; found {kind.Name} and others. Convert them first (e.g. to float)."
             // an array of the elements' own type (float[], int64[], ...), which picks the dtype
             let typed = Array.CreateInstance(kind, flat.Length)
             Array.Copy(flat, typed, flat.Length)
-            ofArray typed shape device
+            ofArrayFor op typed shape device

@@ -20,20 +20,27 @@ module Tensor =
     /// A tensor from any nested data (see Tensor.Create).
     let create (data: obj) : Tensor = Tensor.Create data
 
+    let private vector (op: string) (data: 'T[]) =
+        if isNull data then raise (ArgumentNullException("data", $"{op}: the data is null."))
+        Const(Raw.ofArrayFor op data [| data.Length |] Device.Cpu)
+
     /// A 1-D tensor; the dtype follows the element type (float → float64, float32 → float32, int → int32, int64, bool).
-    let ofArray (data: 'T[]) : Tensor = Const(Raw.ofArray data [| data.Length |] Device.Cpu)
+    let ofArray (data: 'T[]) : Tensor = vector "ofArray" data
 
     /// A 1-D tensor from a sequence (see ofArray).
-    let ofSeq (data: seq<'T>) : Tensor = ofArray (Seq.toArray data)
+    let ofSeq (data: seq<'T>) : Tensor =
+        if isNull (box data) then raise (ArgumentNullException("data", "ofSeq: the data is null."))
+        vector "ofSeq" (Seq.toArray data)
 
     /// A 1-D tensor from a list (see ofArray).
-    let ofList (data: 'T list) : Tensor = ofArray (List.toArray data)
+    let ofList (data: 'T list) : Tensor = vector "ofList" (List.toArray data)
 
     /// A 2-D tensor from a .NET 2-D array (see ofArray for the dtype).
     let ofArray2D (data: 'T[,]) : Tensor =
+        if isNull data then raise (ArgumentNullException("data", "ofArray2D: the data is null."))
         let rows, cols = Array2D.length1 data, Array2D.length2 data
         let flat = Array.init (rows * cols) (fun k -> data[k / cols, k % cols])
-        Const(Raw.ofArray flat [| rows; cols |] Device.Cpu)
+        Const(Raw.ofArrayFor "ofArray2D" flat [| rows; cols |] Device.Cpu)
 
     /// A float32 tensor of zeros.
     let zeros (shape: int[]) = Tensor.Zeros shape
@@ -57,7 +64,7 @@ module Tensor =
     /// Ones with the shape, dtype and device of x (a constant).
     let onesLike (x: Tensor) = Const(Raw.onesLike (x.Raw()))
     /// `value` everywhere, with the shape, dtype and device of x (a constant).
-    let fullLike (value: float) (x: Tensor) = Const(Raw.full x.Shape value x.Dtype x.Device)
+    let fullLike (value: float) (x: Tensor) = Const(Raw.fullFor "fullLike" x.Shape value x.Dtype x.Device)
     /// Uniform random values with the shape, dtype and device of x.
     let randLike (x: Tensor) = Tensor.Rand(x.Shape, x.Dtype, x.Device)
     /// Normal random values with the shape, dtype and device of x.
@@ -142,7 +149,7 @@ module Tensor =
     /// eˣ − 1, accurate for small x.
     let expm1 (x: Tensor) = OpsElementwise.expm1 x
     /// Base-2 logarithm.
-    let log2 (x: Tensor) = Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0)
+    let log2 (x: Tensor) = named "log2" (fun () -> Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0))
     /// Base-10 logarithm.
     let log10 (x: Tensor) = Tensor.Log10 x
     /// The angle of the point (x, y) in (−π, π], elementwise with broadcasting (torch.atan2(y, x)).
@@ -164,9 +171,13 @@ module Tensor =
     /// log(1 + eˣ)
     let softplus (x: Tensor) = OpsElementwise.softplus x
     /// x·sigmoid(x) (also called swish).
-    let silu (x: Tensor) = x * OpsElementwise.sigmoid x
+    let silu (x: Tensor) =
+        requireFloat "silu" (x.Raw())
+        named "silu" (fun () -> x * OpsElementwise.sigmoid x)
     /// log(sigmoid(x)), computed stably as −softplus(−x).
-    let logSigmoid (x: Tensor) = -(OpsElementwise.softplus (-x))
+    let logSigmoid (x: Tensor) =
+        requireFloat "logSigmoid" (x.Raw())
+        named "logSigmoid" (fun () -> -(OpsElementwise.softplus (-x)))
     /// x for x > 0, alpha·(eˣ − 1) otherwise.
     let elu (alpha: float) (x: Tensor) = OpsElementwise.elu alpha x
     /// Limits the values to [lo, hi].
@@ -197,10 +208,15 @@ module Tensor =
     /// a >= b
     let ge (a: Tensor) (b: Tensor) = OpsElementwise.compare "ge" (fun a b -> a.ge b) a b
 
-    /// True when the shapes match and every |a − b| ≤ atol + rtol·|b|.
+    /// True when the shapes match and every |a − b| ≤ atol + rtol·|b| (NaNs are never close; mixed
+    /// dtypes are compared after promotion).
     let allClose (rtol: float) (atol: float) (a: Tensor) (b: Tensor) =
+        if not (rtol >= 0.0) || not (atol >= 0.0) then
+            invalidArg "rtol" $"allClose: the tolerances must be non-negative numbers; got rtol = {rtol}, atol = {atol}."
         a.Shape = b.Shape
-        && (let ra, rb = a.Raw(), b.Raw() in ra.allclose (rb, rtol, atol, false))
+        && (let ab = Prim.Promote("allClose", [| stopGradient a; stopGradient b |])
+            let ra, rb = ab[0].Raw(), ab[1].Raw()
+            guardAny "allClose" [| ra; rb |] (fun () -> ra.allclose (rb, rtol, atol, false)))
 
     // ------------------------------------------------------------ logic and special values
 
@@ -233,7 +249,9 @@ module Tensor =
     /// log Σ exp along a dimension (removed), computed stably.
     let logsumexp (dim: int) (x: Tensor) = OpsReduce.logsumexp dim false x
     /// log Σ exp over dimensions (all when empty), keeping them as size 1 if keepDim; stable.
-    let logsumexpDims (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.logsumexpDims dims keepDim x
+    let logsumexpDims (dims: int[]) (keepDim: bool) (x: Tensor) =
+        requireFloat "logsumexp" (x.Raw())
+        named "logsumexp" (fun () -> OpsReduce.logsumexpDims dims keepDim x)
     /// Largest values over dimensions (all when empty), keeping them as size 1 if keepDim
     /// (torch.amax: ties share the derivative equally).
     let amax (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amax" (fun r ds k -> r.amax (ds, k)) dims keepDim x
@@ -271,12 +289,13 @@ module Tensor =
     let matmul (a: Tensor) (b: Tensor) = OpsLinalg.matmul a b
     /// Inner product of two 1-D tensors.
     let dot (a: Tensor) (b: Tensor) =
-        if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"dot: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
-        OpsLinalg.matmul a b
+        if a.Dim <> 1 || b.Dim <> 1 || a.Shape <> b.Shape then
+            invalidArg "a" $"dot: both operands must be 1-D of the same length; got {shapeText a.Shape} and {shapeText b.Shape}."
+        named "dot" (fun () -> OpsLinalg.matmul a b)
     /// The outer product of two 1-D tensors: [n] and [m] give [n, m].
     let outer (a: Tensor) (b: Tensor) =
         if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"outer: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
-        OpsShape.reshape [| -1; 1 |] a * OpsShape.reshape [| 1; -1 |] b
+        named "outer" (fun () -> OpsShape.reshape [| -1; 1 |] a * OpsShape.reshape [| 1; -1 |] b)
     /// The main diagonal of a matrix (length min(rows, cols)).
     let diagonal (m: Tensor) =
         match m.Shape with
@@ -385,7 +404,7 @@ module Tensor =
 
     /// 2-D convolution, stride 1, no padding: x [N, C, H, W], weight [O, C, kh, kw].
     let conv2d (weight: Tensor) (x: Tensor) =
-        OpsConv.conv2d { Stride = [| 1; 1 |]; Padding = [| 0; 0 |]; Dilation = [| 1; 1 |]; Groups = 1 } x weight None
+        OpsConv.convolve "conv2d" { Stride = [| 1; 1 |]; Padding = [| 0; 0 |]; Dilation = [| 1; 1 |]; Groups = 1 } x weight None
     /// 1-D convolution, stride 1, no padding: x [N, C, L], weight [O, C, k].
     let conv1d (weight: Tensor) (x: Tensor) = OpsConv.conv1d 1 0 1 1 x weight None
     /// Max pooling with a square window and stride equal to the window.
@@ -404,12 +423,12 @@ module Tensor =
 [<Extension; AbstractClass; Sealed>]
 type TensorExtensions =
 
-    static member private Pair(name: string, v: int[], fallback: int[]) =
+    static member private Pair(op: string, name: string, v: int[], fallback: int[]) =
         match v with
         | null -> fallback
         | [| a |] -> [| a; a |]
         | [| a; b |] -> [| a; b |]
-        | other -> invalidArg name $"{name} must have one or two values (height, width); got {shapeText other}."
+        | other -> invalidArg name $"{op}: {name} must have one or two values (height, width); got {shapeText other}."
 
     /// 2-D convolution of x [N, C, H, W] with weight [O, C/groups, kh, kw], an optional bias [O],
     /// stride, padding, dilation (one value or [height; width]) and groups.
@@ -417,9 +436,11 @@ type TensorExtensions =
     static member Conv2d(x: Tensor, weight: Tensor, [<Optional>] bias: Tensor, [<Optional>] stride: int[],
                          [<Optional>] padding: int[], [<Optional>] dilation: int[], [<Optional; DefaultParameterValue(1)>] groups: int) =
         let spec : OpsConv.ConvSpec =
-            { Stride = TensorExtensions.Pair("stride", stride, [| 1; 1 |]); Padding = TensorExtensions.Pair("padding", padding, [| 0; 0 |])
-              Dilation = TensorExtensions.Pair("dilation", dilation, [| 1; 1 |]); Groups = groups }
-        OpsConv.conv2d spec x weight (Option.ofObj bias)
+            { Stride = TensorExtensions.Pair("conv2d", "stride", stride, [| 1; 1 |])
+              Padding = TensorExtensions.Pair("conv2d", "padding", padding, [| 0; 0 |])
+              Dilation = TensorExtensions.Pair("conv2d", "dilation", dilation, [| 1; 1 |])
+              Groups = groups }
+        OpsConv.convolve "conv2d" spec x weight (Option.ofObj bias)
 
     /// 1-D convolution of x [N, C, L] with weight [O, C/groups, k], an optional bias [O], stride,
     /// padding, dilation and groups.
@@ -431,11 +452,11 @@ type TensorExtensions =
     /// Max pooling; the stride defaults to the kernel size.
     [<Extension>]
     static member MaxPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
-        let k = TensorExtensions.Pair("kernel", (if isNull kernel then [||] else kernel), [||])
-        OpsConv.maxPool2d k (TensorExtensions.Pair("stride", stride, k)) (TensorExtensions.Pair("padding", padding, [| 0; 0 |])) x
+        let k = TensorExtensions.Pair("maxPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
+        OpsConv.maxPool2d k (TensorExtensions.Pair("maxPool2d", "stride", stride, k)) (TensorExtensions.Pair("maxPool2d", "padding", padding, [| 0; 0 |])) x
 
     /// Average pooling (padding counted in the average, PyTorch's default); the stride defaults to the kernel size.
     [<Extension>]
     static member AvgPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
-        let k = TensorExtensions.Pair("kernel", (if isNull kernel then [||] else kernel), [||])
-        OpsConv.avgPool2d k (TensorExtensions.Pair("stride", stride, k)) (TensorExtensions.Pair("padding", padding, [| 0; 0 |])) x
+        let k = TensorExtensions.Pair("avgPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
+        OpsConv.avgPool2d k (TensorExtensions.Pair("avgPool2d", "stride", stride, k)) (TensorExtensions.Pair("avgPool2d", "padding", padding, [| 0; 0 |])) x

@@ -34,8 +34,7 @@ let main argv =
     elif argv.Length > 0 && argv[0] = "--child-fuzz" then Fuzzing.Child.run argv[1..]
     else
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
-        Nabla.Torch.ensureLoaded ()
-        TorchSharp.torch.set_num_threads 1
+        Nabla.Torch.setNumThreads 1
         let mutable summary : TestRunSummary option = None
         let handler = SummaryHandler(fun s -> summary <- Some s)
         let code = runTestsWithCLIArgs [ Append_Summary_Handler handler; No_Spinner ] argv allTests

@@ -59,8 +59,8 @@ module Hints =
             "op_UnaryNegation", [ "neg" ]
             "Ceiling", [ "ceil" ]
             "Truncate", [ "trunc" ]
-            "get_Item", [ "select" ]
-            "GetSlice", [ "narrow"; "select" ]
+            "get_Item", [ "select"; "index" ]
+            "GetSlice", [ "narrow"; "select"; "slice"; "index" ]
         ]
 
     /// Integer parameters whose name does not tell their role: (function, parameter) → kind.
@@ -175,7 +175,22 @@ module Discovery =
                 let isStatic = name.EndsWith ".Static"
                 let op = if isStatic then name.Substring(0, name.Length - ".Static".Length) else name
                 (if isStatic then "Tensor." else "x.") + op, op, m, not isStatic)
-        let all = Array.concat [ fromModule; fromType; extensions ]
+        // C#-style extension methods (TensorExtensions: conv and pooling with options), the receiver first
+        let csharpExtensions =
+            asm.GetExportedTypes()
+            |> Array.filter (fun t -> t.IsDefined(typeof<Runtime.CompilerServices.ExtensionAttribute>, false))
+            |> Array.collect (fun t -> t.GetMethods publicStatic)
+            |> Array.filter (fun m ->
+                m.IsDefined(typeof<Runtime.CompilerServices.ExtensionAttribute>, false)
+                && (let ps = m.GetParameters() in ps.Length > 0 && ps[0].ParameterType = typeof<Tensor>))
+            |> Array.map (fun m -> "x." + m.Name, m.Name, m, true)
+        // other public modules of tensor functions (Linalg)
+        let otherModules =
+            [ "Nabla.Linalg" ]
+            |> List.choose (fun name -> Option.ofObj (asm.GetType name))
+            |> List.toArray
+            |> Array.collect (fun t -> t.GetMethods publicStatic |> Array.map (fun m -> t.Name + "." + m.Name, m.Name, m, false))
+        let all = Array.concat [ fromModule; fromType; extensions; csharpExtensions; otherModules ]
         let overloaded = all |> Array.countBy (fun (n, _, _, _) -> n) |> Array.filter (fun (_, c) -> c > 1) |> Array.map fst |> set
         all
         |> Array.map (fun (name, op, m, inst) ->
@@ -264,6 +279,9 @@ module Classify =
         let message = if isNull e.Message then "" else e.Message
         if not (ourTypes |> List.exists (fun t -> t.IsInstanceOfType e)) then Bad(foreignType, typeName, firstLine message)
         elif rawMarkers |> List.exists (fun m -> message.Contains m) then Bad(rawText, typeName, firstLine message)
+        // A freed tensor is a property of the tensor, not of the op that meets it first (often a
+        // property read such as Shape): Nabla's ObjectDisposedException names the cause and the fix.
+        elif e :? ObjectDisposedException && message.Contains "a tensor was used after its memory was freed" then Ours
         elif not (namesOp (acceptedNames op transform) message) then Bad(noName, typeName, firstLine message)
         else Ours
 
