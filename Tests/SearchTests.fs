@@ -395,6 +395,33 @@ let errorTests =
             throwsWith<ArgumentException> [ "median:"; "empty" ] (fun () -> AD.jvp Tensor.median (f64 [| 0 |]) (f64 [| 0 |]) |> ignore)
     ]
 
+// ---------------------------------------------------------------- memory
+
+let memoryTests =
+    testList "memory" [
+        for name, f in
+            [ "Hessian of prod at zeros", (fun (x: Tensor) -> AD.hessian (fun x -> Tensor.prod x + Tensor.sum (Tensor.cumprod 0 x)) (Tensor.stopGradient x))
+              "Hessian of a long cumprod", (fun x -> AD.hessian (fun x -> Tensor.sum (Tensor.cumprod 0 (Tensor.cat 0 [ x; x; x; x ]))) x)
+              "gradient through sort, topk, kthvalue and median", (fun x ->
+                  AD.grad (fun x -> Tensor.sum (fst (Tensor.sort 0 true x)) + Tensor.sum (fst (Tensor.topk 2 0 x)) + fst (Tensor.kthvalue 2 0 x) + Tensor.median x) x)
+              "Hessian of std and vector norms", (fun x -> AD.hessian (fun x -> Tensor.std x + Tensor.vectorNorm 3.0 [||] false x + Tensor.vectorNorm infinity [||] false x) x) ] do
+            testCase $"{name} leaves no tensor alive but its result" <| fun () ->
+                let x = if name.Contains "zeros" then vec [ 0.0; 2.0; 0.0 ] else vec [ 0.5; -1.5; 2.0 ]
+                let before = Scope.liveTensorCount ()
+                let result = f x
+                Tensor.dispose result
+                Expect.equal (Scope.liveTensorCount () - before) 0L "live tensors after disposing the result"
+
+        testCase "a pullback of sort, topk and prod can be called again (its constants were made with the op)" <| fun () ->
+            let f (x: Tensor) = Tensor.cat 0 [ fst (Tensor.sort 0 false x); fst (Tensor.topk 2 0 x); Tensor.unsqueeze 0 (Tensor.prod x) ]
+            let _, pullback = AD.vjp f (vec [ 0.5; 0.0; 2.0 ])
+            let u = vec [ 1.0; 2.0; 3.0; 4.0; 5.0; 6.0 ]
+            let first = (pullback u).ToArray()
+            exact "second call" first (pullback u)
+            // sort → [0, 0.5, 2], topk → [2, 0.5], prod's gradient → [0, 1, 0]
+            exact "values" [| 2.0 + 5.0; 1.0 + 6.0; 3.0 + 4.0 |] (pullback u)
+    ]
+
 // ---------------------------------------------------------------- property tests
 
 let private values (x: Tensor * Tensor) = fst x
@@ -526,13 +553,27 @@ let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
           + sumOf (Tensor.vectorNorm -1.5 [| 1 |] false m34) + Tensor.frobeniusNorm [| 0; 1 |] false m34
           + sumOf (Tensor.vectorNorm 4.0 [| 0; 2 |] false (r [| 2; 2; 3 |] x))
           + Tensor.vectorNorm 2.0 [||] false x * Tensor.vectorNorm 0.0 [||] false x),
-      xd, vd ]
+      xd, vd
+      "argsort_gather_topk_of_cumprod",
+      (fun x ->
+          let m34 = r [| 3; 4 |] x
+          sumOf (x.[Tensor.argsort 0 true x] * w12) + sumOf (fst (Tensor.topk 3 1 (Tensor.cumprod 1 (r [| 2; 6 |] x))))
+          + sumOf (Tensor.gather 1 (Tensor.argsort 1 false m34).[*, 0..1] m34 ** 2.0)),
+      xd, vd
+      "std_of_products_norm_of_sorted",
+      (fun x ->
+          let m34 = r [| 3; 4 |] x
+          Tensor.stdDims [||] 1 false (Tensor.prodDim 1 (r [| 4; 3 |] x))
+          + sumOf (Tensor.vectorNorm 3.0 [| 1 |] false (fst (Tensor.sort 1 false m34)).[*, 1..])
+          + sumOf (fst (Tensor.kthvalue 1 1 (Tensor.cumprod 0 m34))) + Tensor.varDims [||] 0 false (fst (Tensor.topk 5 0 x))),
+      x12z, vd ]
 
 let tests =
     testList "reductions, sorting and searching" [
         productTests
         conventionTests
         errorTests
+        memoryTests
         testsOf "op rules" specs
         PyTorchParity.suite "PyTorch parity" "reference_search.json" functions
     ]

@@ -57,6 +57,8 @@ functions = {
     "var_std_corrections": (lambda x: torch.var(x.reshape(3, 4), 1, correction=0).sum() + torch.std(x.reshape(3, 4), 0, correction=2, keepdim=True).sum() + torch.var(x.reshape(2, 2, 3), (0, 2), correction=1).sum() + torch.std(x, None, correction=0) + torch.var(x, None, correction=2) + x.std() * x.var(), xd, vd),
     "vector_norms_1_3_inf": (lambda x: vnorm(x, 1) + vnorm(x.reshape(3, 4), 3, dim=1).sum() + vnorm(x, inf) * 2 + vnorm(x.reshape(3, 4), -inf, dim=0).sum() + vnorm(x.reshape(3, 4), inf, dim=1, keepdim=True).pow(2).sum() + (vnorm(x.reshape(3, 4), 1, dim=0) ** 2).sum(), xd, vd),
     "vector_norms_fractional_negative_fro": (lambda x: vnorm(x.reshape(2, 6), 0.5, dim=1, keepdim=True).sum() + vnorm(x, 1.5) ** 2 + vnorm(x.reshape(3, 4), -1.5, dim=1).sum() + torch.norm(x.reshape(3, 4), "fro", dim=(0, 1)) + vnorm(x.reshape(2, 2, 3), 4, dim=(0, 2)).sum() + vnorm(x, 2) * vnorm(x, 0), xd, vd),
+    "argsort_gather_topk_of_cumprod": (lambda x: (x[torch.argsort(x, descending=True)] * w12).sum() + torch.topk(x.reshape(2, 6).cumprod(1), 3, dim=1)[0].sum() + (x.reshape(3, 4).gather(1, torch.argsort(x.reshape(3, 4), 1)[:, :2]) ** 2).sum(), xd, vd),
+    "std_of_products_norm_of_sorted": (lambda x: torch.std(x.reshape(4, 3).prod(1), None, correction=1) + vnorm(torch.sort(x.reshape(3, 4), 1)[0][:, 1:], 3, dim=1).sum() + torch.kthvalue(x.reshape(3, 4).cumprod(0), 1, 1)[0].sum() + torch.var(torch.topk(x, 5)[0], None, correction=0), x12z, vd),
 }
 
 if __name__ == "__main__":
