@@ -263,7 +263,8 @@ module Tensor =
     let sort (dim: int) (descending: bool) (x: Tensor) : Tensor * Tensor = OpsSearch.sort dim descending x
     /// The positions that sort x along a dimension (int64; stable).
     let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor = snd (OpsSearch.sort dim descending x)
-    /// The k largest values along a dimension, largest first, and their positions (int64), as torch.topk.
+    /// The k largest values along a dimension, largest first, and their positions (int64), as torch.topk
+    /// (0 ≤ k ≤ the size of the dimension).
     let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topk" true k dim x
     /// The k smallest values along a dimension, smallest first, and their positions (torch.topk with largest=False).
     let topkSmallest (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topkSmallest" false k dim x
@@ -271,7 +272,8 @@ module Tensor =
     let kthvalue (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.kthvalue "kthvalue" k dim x
     /// The median of all elements (0-d); for an even count the lower of the two middle values, as torch.median.
     let median (x: Tensor) = OpsSearch.median x
-    /// The (lower) median along a dimension and its position; the dimension is removed.
+    /// The (lower) median along a dimension and its position; the dimension is removed. Among equal
+    /// values the position is the one kthvalue reports (PyTorch leaves it unspecified too).
     let medianDim (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.medianDim dim x
     /// The flat position of the largest element (0-d int64; the first one on ties), as torch.argmax(x).
     let argmax (x: Tensor) = OpsSearch.argExtremeAll "argmax" true x
