@@ -242,10 +242,6 @@ module Tensor =
     let maxDim (dim: int) (x: Tensor) = OpsReduce.extremeDim "max" true dim false x
     /// Smallest values along a dimension (removed).
     let minDim (dim: int) (x: Tensor) = OpsReduce.extremeDim "min" false dim false x
-    /// Positions of the largest values along a dimension (int64).
-    let argmax (dim: int) (x: Tensor) = OpsReduce.argExtreme "argmax" true dim false x
-    /// Positions of the smallest values along a dimension (int64).
-    let argmin (dim: int) (x: Tensor) = OpsReduce.argExtreme "argmin" false dim false x
     /// log Σ exp along a dimension (removed), computed stably.
     let logsumexp (dim: int) (x: Tensor) = OpsReduce.logsumexp dim false x
     /// log Σ exp over dimensions (all when empty), keeping them as size 1 if keepDim; stable.
@@ -259,19 +255,6 @@ module Tensor =
     let amin (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amin" (fun r ds k -> r.amin (ds, k)) dims keepDim x
     /// Running sums along a dimension.
     let cumsum (dim: int) (x: Tensor) = OpsReduce.cumsum dim x
-    /// Variance over dimensions (all when empty); unbiased divides by n − 1 as torch.var does by default.
-    let varDims (dims: int[]) (unbiased: bool) (keepDim: bool) (x: Tensor) =
-        let s = x.Shape
-        let dims = OpsReduce.normDims "var" s.Length dims
-        let n = dims |> Array.fold (fun acc d -> acc * s[d]) 1
-        let centered = x - OpsReduce.meanDims dims true x
-        let ss = OpsReduce.sumDims dims keepDim (centered * centered)
-        // n − 1 = 0 gives NaN, as in PyTorch
-        ss / float (if unbiased then n - 1 else n)
-    /// Unbiased variance of all elements (0-d), as torch.var.
-    let var (x: Tensor) = varDims [||] true false x
-    /// Unbiased standard deviation of all elements (0-d).
-    let std (x: Tensor) = Tensor.Sqrt(var x)
     /// Euclidean (L2) norm of all elements (0-d).
     let norm (x: Tensor) = OpsReduce.norm [||] false x
     /// Euclidean norm over dimensions.
@@ -282,6 +265,68 @@ module Tensor =
     let logSoftmax (dim: int) (x: Tensor) = OpsReduce.logSoftmax dim x
 
     // ------------------------------------------------------------ sorting, searching, more reductions
+
+    /// Product of all elements (0-d; integer tensors give int64). Its gradient is the product of
+    /// the other elements, exact with zeros, and so are its higher derivatives.
+    let prod (x: Tensor) = OpsSearch.prod x
+    /// Product over one dimension (removed).
+    let prodDim (dim: int) (x: Tensor) = OpsSearch.prodDims [| dim |] false x
+    /// Product over dimensions (all when empty), keeping them as size 1 if keepDim.
+    let prodDims (dims: int[]) (keepDim: bool) (x: Tensor) = OpsSearch.prodDims dims keepDim x
+    /// Running products along a dimension (exact derivatives with zeros).
+    let cumprod (dim: int) (x: Tensor) = OpsSearch.cumprod dim x
+
+    /// Sorted values along a dimension and their positions (int64): `let values, indices = Tensor.sort -1 false x`.
+    /// Stable: equal values keep their order. The values' derivative goes to the elements they come from.
+    let sort (dim: int) (descending: bool) (x: Tensor) : Tensor * Tensor = OpsSearch.sort dim descending x
+    /// The positions that sort x along a dimension (int64; stable).
+    let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor = snd (OpsSearch.sort dim descending x)
+    /// The k largest values along a dimension, largest first, and their positions (int64), as torch.topk
+    /// (0 ≤ k ≤ the size of the dimension).
+    let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topk" true k dim x
+    /// The k smallest values along a dimension, smallest first, and their positions (torch.topk with largest=False).
+    let topkSmallest (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topkSmallest" false k dim x
+    /// The k-th smallest value along a dimension (k counts from 1, as torch.kthvalue) and its position; the dimension is removed.
+    let kthvalue (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.kthvalue "kthvalue" k dim x
+    /// The median of all elements (0-d); for an even count the lower of the two middle values, as torch.median.
+    let median (x: Tensor) = OpsSearch.median x
+    /// The (lower) median along a dimension and its position; the dimension is removed. Among equal
+    /// values the position is the one kthvalue reports (PyTorch leaves it unspecified too).
+    let medianDim (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.medianDim dim x
+    /// The flat position of the largest element (0-d int64; the first one on ties), as torch.argmax(x).
+    let argmax (x: Tensor) = OpsSearch.argExtremeAll "argmax" true x
+    /// The flat position of the smallest element (0-d int64; the first one on ties).
+    let argmin (x: Tensor) = OpsSearch.argExtremeAll "argmin" false x
+    /// Positions of the largest values along a dimension (int64, dimension removed; the first on ties).
+    let argmaxDim (dim: int) (x: Tensor) = OpsSearch.argExtremeDim "argmaxDim" true dim x
+    /// Positions of the smallest values along a dimension (int64, dimension removed; the first on ties).
+    let argminDim (dim: int) (x: Tensor) = OpsSearch.argExtremeDim "argminDim" false dim x
+
+    /// True if any element is non-zero (0-d bool).
+    let any (x: Tensor) = OpsSearch.anyAll "any" true x
+    /// True if every element is non-zero (0-d bool; true for an empty tensor).
+    let all (x: Tensor) = OpsSearch.anyAll "all" false x
+    /// Whether any element along a dimension is non-zero (bool, dimension removed).
+    let anyDim (dim: int) (x: Tensor) = OpsSearch.anyAllDim "anyDim" true dim x
+    /// Whether every element along a dimension is non-zero (bool, dimension removed).
+    let allDim (dim: int) (x: Tensor) = OpsSearch.anyAllDim "allDim" false dim x
+
+    /// Variance over dimensions (all when empty): Σ(x − mean)² / (n − correction), as torch.var with
+    /// correction (1: unbiased, PyTorch's default; 0: biased). Floating-point tensors only.
+    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = OpsSearch.varDims "varDims" dims correction keepDim x
+    /// Standard deviation over dimensions (all when empty) with a correction, as torch.std; the
+    /// gradient is 0 where the deviation is 0, as in PyTorch.
+    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = OpsSearch.stdDims "stdDims" dims correction keepDim x
+    /// Unbiased variance of all elements (0-d), as torch.var.
+    let var (x: Tensor) = OpsSearch.varDims "var" [||] 1 false x
+    /// Unbiased standard deviation of all elements (0-d), as torch.std.
+    let std (x: Tensor) = OpsSearch.stdDims "std" [||] 1 false x
+
+    /// The ord-norm over dimensions (all when empty), as torch.linalg.vector_norm: (Σ |x|^ord)^(1/ord)
+    /// for any real ord, max |x| for infinity, min |x| for -infinity, the count of non-zeros for 0.
+    let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) = OpsSearch.vectorNorm ord dims keepDim x
+    /// The Frobenius norm over dimensions (all when empty): the 2-norm of those elements, as torch.norm(x, "fro", dims).
+    let frobeniusNorm (dims: int[]) (keepDim: bool) (x: Tensor) = OpsSearch.vectorNorm 2.0 dims keepDim x
 
     // ------------------------------------------------------------ linear algebra
 

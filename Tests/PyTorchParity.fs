@@ -34,7 +34,7 @@ let private flip (x: Tensor) = Tensor.flip [| 0 |] x
 let private functions : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
     [ "softplus_tanh_logsumexp", (fun x -> Tensor.sum (Tensor.softplus x * tanh x) + Tensor.logsumexp 0 x), x6, v6
       "var_std_norm",
-      (fun x -> Tensor.var x + Tensor.std x * 2.0 + Tensor.norm x + (x |> Tensor.reshape [| 2; 3 |] |> Tensor.varDims [| 0 |] true false |> Tensor.sum)),
+      (fun x -> Tensor.var x + Tensor.std x * 2.0 + Tensor.norm x + (x |> Tensor.reshape [| 2; 3 |] |> Tensor.varDims [| 0 |] 1 false |> Tensor.sum)),
       x6, v6
       "gelu_elu_leaky_relu", (fun x -> Tensor.sum (Tensor.gelu x * Tensor.elu 1.3 x + Tensor.leakyRelu 0.2 x)), x6, v6
       "softmax_log_softmax", (fun x -> let m = Tensor.reshape [| 2; 3 |] x in Tensor.sum (Tensor.logSoftmax 1 m * Tensor.softmax 0 m)), x6, v6

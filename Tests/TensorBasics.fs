@@ -125,8 +125,8 @@ let tests =
             Expect.equal ((Tensor.gt a b).ToArray()) [| 0.0; 1.0; 0.0 |] "gt"
             Expect.equal ((Tensor.eq a b).ToArray()) [| 0.0; 0.0; 1.0 |] "eq"
             Expect.equal ((Tensor.le a b).ToArray()) [| 1.0; 0.0; 1.0 |] "le"
-            Expect.equal ((Tensor.argmax 0 a).ToScalar()) 1.0 "argmax"
-            Expect.equal ((Tensor.argmin 0 a).Dtype) Dtype.Int64 "argmin dtype"
+            Expect.equal ((Tensor.argmaxDim 0 a).ToScalar()) 1.0 "argmax"
+            Expect.equal ((Tensor.argminDim 0 a).Dtype) Dtype.Int64 "argmin dtype"
             Expect.isTrue (Tensor.allClose 1e-5 1e-8 a (a + 1e-9)) "allClose"
 
         testCase "F#'s atan2, log10, floor, ceil, round and truncate work on tensors" <| fun () ->
