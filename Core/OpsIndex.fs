@@ -72,7 +72,8 @@ let private checkPositions (op: string) (what: string) (index: RawTensor) (dim: 
         let lo, hi = range op index
         if lo < 0L || hi >= int64 size then
             let bad = if lo < 0L then lo else hi
-            raise (ArgumentOutOfRangeException("index", $"{op}: {what} {bad} is out of range for dimension {dim} of size {size} (shape {shapeText xs}); valid: 0 .. {size - 1}."))
+            let valid = if size = 0 then "the dimension is empty, so no position is valid" else $"valid: 0 .. {size - 1}"
+            raise (ArgumentOutOfRangeException("index", $"{op}: {what} {bad} is out of range for dimension {dim} of size {size} (shape {shapeText xs}); {valid}."))
 
 /// Values converted to x's dtype (as PyTorch's in-place assignment converts them): differentiable
 /// between floating-point types.
@@ -121,7 +122,8 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
                     let lo, hi = range op r
                     if lo < -(int64 size) || hi >= int64 size then
                         let bad = if lo < -(int64 size) then lo else hi
-                        raise (ArgumentOutOfRangeException("indices", $"{op}: index {bad} (in index tensor {k}) is out of range for dimension {pos} of size {size} (shape {shapeText xs}); valid: {-size} .. {size - 1}."))
+                        let valid = if size = 0 then "the dimension is empty, so no index is valid" else $"valid: {-size} .. {size - 1}"
+                        raise (ArgumentOutOfRangeException("indices", $"{op}: index {bad} (in index tensor {k}) is out of range for dimension {pos} of size {size} (shape {shapeText xs}); {valid}."))
                     guard1 op r (fun () -> (use l = r.to_type torch.ScalarType.Int64 in l.remainder (Scalar.op_Implicit (int64 size))))
             columns.Add(wrapped, size)
             pos <- pos + 1
@@ -131,7 +133,12 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
     let consumed = pos
     let lead = product xs[.. consumed - 1]
     let rest = xs[consumed ..]
-    let batch = columns |> Seq.fold (fun b (c, _) -> broadcastShapes op b (shape c)) [||]
+    let batch =
+        let shapes = columns |> Seq.map (fun (c, _) -> shape c) |> Seq.toArray
+        try shapes |> Array.fold (broadcastShapes op) [||]
+        with :? ArgumentException ->
+            let all = String.Join(", ", shapes |> Array.map shapeText)
+            invalidArg "indices" $"{op}: the index tensors (bool masks as their true positions) must broadcast together; got shapes {all}."
     let flat =
         if columns.Count = 0 then Memory.adopt (torch.zeros ([| 1L |], torch.ScalarType.Int64, device))
         else
