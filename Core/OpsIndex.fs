@@ -19,6 +19,10 @@ let inline private sc (c: float) = Scalar.op_Implicit c
 
 let private product (xs: int[]) = Array.fold (*) 1 xs
 
+/// A null argument, named with the op.
+let private notNull (op: string) (name: string) (value: obj) =
+    if isNull value then raise (ArgumentNullException(name, $"{op}: {name} is null."))
+
 // ---------------------------------------------------------------- logic and special values
 
 /// A constant bool tensor from two inputs of any dtype (nonzero is true), with broadcasting.
@@ -35,8 +39,6 @@ let predicate (op: string) (f: RawTensor -> RawTensor) (x: Tensor) : Tensor = Pr
 /// a select.
 let nanToNum (nan: float) (posinf: float option) (neginf: float option) (x: Tensor) : Tensor =
     let r = x.Raw()
-    if r.dtype = torch.ScalarType.Bool then
-        invalidArg "x" $"nanToNum: the tensor must be numeric; got {describe r}."
     let replaced =
         if x.IsDifferentiated then guard1 "nanToNum" r (fun () -> (use finite = r.isfinite () in finite.logical_not ()))
         else null
@@ -59,7 +61,7 @@ let private range (op: string) (r: RawTensor) : int64 * int64 =
 
 /// A bool mask, or an error naming the op.
 let private checkMask (op: string) (mask: Tensor) : RawTensor =
-    if isNull (box mask) then nullArg "mask"
+    notNull op "mask" (box mask)
     let m = mask.Raw()
     if m.dtype <> torch.ScalarType.Bool then
         invalidArg "mask" $"{op}: the mask must be a bool tensor; got {describe m}. Build it with a comparison (e.g. x .> 0.0) or Tensor.toDtype Dtype.Bool."
@@ -95,11 +97,11 @@ type private IndexPlan =
 /// indexes one dimension (negative counts from the end), a bool mask as many as it has (its
 /// true positions, in row-major order); all broadcast together, as in PyTorch.
 let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tensor[]) : IndexPlan =
-    if isNull indices then nullArg "indices"
+    notNull op "indices" (box indices)
     let columns = Collections.Generic.List<RawTensor * int>()   // (int64 positions, size of the dim)
     let mutable pos = 0
     for k in 0 .. indices.Length - 1 do
-        if isNull (box indices[k]) then nullArg "indices"
+        notNull op $"indices[{k}]" (box indices[k])
         let r = indices[k].Raw()
         match r.dtype with
         | torch.ScalarType.Bool ->
@@ -171,7 +173,7 @@ let index (indices: Tensor[]) (x: Tensor) : Tensor =
 /// The elements of x, flattened, at integer positions (negative from the end), in the index's
 /// shape (torch.take).
 let take (index: Tensor) (x: Tensor) : Tensor =
-    if isNull (box index) then nullArg "index"
+    notNull "take" "index" (box index)
     if (index.Raw()).dtype = torch.ScalarType.Bool then
         invalidArg "index" $"take: the index must be an integer tensor; got {describe (index.Raw())}. For a mask use Tensor.maskedSelect."
     let n = x.Numel
@@ -226,14 +228,14 @@ let private put (op: string) (p: IndexPlan) (accumulate: bool) (xs: int[]) (x: T
 
 /// x with values written at x[i0, i1, ...] (PyTorch's index_put with accumulate=false).
 let indexPut (indices: Tensor[]) (values: Tensor) (x: Tensor) : Tensor =
-    if isNull (box values) then nullArg "values"
+    notNull "indexPut" "values" (box values)
     let xs = x.Shape
     let p = plan "indexPut" xs (x.Raw().device) indices
     put "indexPut" p false xs x (asDtypeOf x values)
 
 /// x with values added at x[i0, i1, ...], repeated positions adding up (index_put with accumulate=true).
 let indexPutAdd (indices: Tensor[]) (values: Tensor) (x: Tensor) : Tensor =
-    if isNull (box values) then nullArg "values"
+    notNull "indexPutAdd" "values" (box values)
     let xs = x.Shape
     let p = plan "indexPutAdd" xs (x.Raw().device) indices
     put "indexPutAdd" p true xs x (asDtypeOf x values)
@@ -255,7 +257,7 @@ let maskedFill (mask: Tensor) (value: float) (x: Tensor) : Tensor =
 /// As maskedFill with a 0-d tensor value (differentiable too), converted to x's dtype.
 let maskedFillTensor (mask: Tensor) (value: Tensor) (x: Tensor) : Tensor =
     let m = checkMask "maskedFillTensor" mask
-    if isNull (box value) then nullArg "value"
+    notNull "maskedFillTensor" "value" (box value)
     if value.Dim <> 0 then
         invalidArg "value" $"maskedFillTensor: the value must be a 0-d tensor (as in PyTorch); got shape {shapeText value.Shape}. For a tensor of values use Tensor.where."
     broadcastShapes "maskedFillTensor" (shape m) x.Shape |> ignore
@@ -264,7 +266,7 @@ let maskedFillTensor (mask: Tensor) (value: Tensor) (x: Tensor) : Tensor =
 /// Checks of scatter-like ops: an int64 index of x's rank, no larger than src (in every dim)
 /// nor than x (outside dim), with positions in [0, size of dim). Returns the normalised dim.
 let private checkScatter (op: string) (dim: int) (index: Tensor) (srcShape: int[] option) (x: Tensor) : int * RawTensor =
-    if isNull (box index) then nullArg "index"
+    notNull op "index" (box index)
     let xs = x.Shape
     let d = normDim op xs.Length dim
     let ri = index.Raw()
@@ -304,7 +306,7 @@ let private scatteredMask (op: string) (xs: int[]) (d: int) (ri: RawTensor) =
 /// x with src's values written along dim at the index's positions: for dim 0,
 /// out[index[i, j], j] = src[i, j] (torch.scatter). Repeated positions: undefined, as in PyTorch.
 let scatter (dim: int) (index: Tensor) (src: Tensor) (x: Tensor) : Tensor =
-    if isNull (box src) then nullArg "src"
+    notNull "scatter" "src" (box src)
     let d, ri = checkScatter "scatter" dim index (Some src.Shape) x
     let xs = x.Shape
     let src = narrowTo (shape ri) (asDtypeOf x src)
@@ -323,7 +325,7 @@ let scatterValue (dim: int) (index: Tensor) (value: float) (x: Tensor) : Tensor 
 /// x plus src's values added along dim at the index's positions; repeated positions add up
 /// (torch.scatter_add).
 let scatterAdd (dim: int) (index: Tensor) (src: Tensor) (x: Tensor) : Tensor =
-    if isNull (box src) then nullArg "src"
+    notNull "scatterAdd" "src" (box src)
     let d, ri = checkScatter "scatterAdd" dim index (Some src.Shape) x
     let xs = x.Shape
     let src = narrowTo (shape ri) (asDtypeOf x src)
@@ -334,8 +336,8 @@ let scatterAdd (dim: int) (index: Tensor) (src: Tensor) (x: Tensor) : Tensor =
 /// x plus the slices of `source` added along dim at the positions of a 1-D integer index
 /// (torch.index_add); source has x's shape except index.numel slices along dim.
 let indexAdd (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) : Tensor =
-    if isNull (box index) then nullArg "index"
-    if isNull (box source) then nullArg "source"
+    notNull "indexAdd" "index" (box index)
+    notNull "indexAdd" "source" (box source)
     let xs = x.Shape
     let d = normDim "indexAdd" xs.Length dim
     let ri0 = index.Raw()
@@ -359,7 +361,7 @@ let indexAdd (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) : Tensor =
 /// x repeated along each dimension (torch.Tensor.repeat): repeats has at least x's rank, extra
 /// leading entries add dimensions. Its transpose sums the copies.
 let rec repeat (repeats: int[]) (x: Tensor) : Tensor =
-    if isNull repeats then nullArg "repeats"
+    notNull "repeat" "repeats" (box repeats)
     let s = x.Shape
     if repeats.Length < s.Length then
         invalidArg "repeats" $"repeat: {repeats.Length} repeat counts for a tensor of rank {s.Length} (shape {shapeText s}); give at least one per dimension (Tensor.tile pads with ones)."
@@ -379,7 +381,7 @@ let rec repeat (repeats: int[]) (x: Tensor) : Tensor =
 /// x repeated along each dimension (torch.tile): reps shorter than the rank are padded with
 /// leading ones, longer ones add leading dimensions.
 let tile (reps: int[]) (x: Tensor) : Tensor =
-    if isNull reps then nullArg "reps"
+    notNull "tile" "reps" (box reps)
     if reps |> Array.exists (fun r -> r < 0) then
         invalidArg "reps" $"tile: the repetitions must be non-negative; got {shapeText reps}."
     let rank = x.Dim
@@ -390,8 +392,8 @@ let tile (reps: int[]) (x: Tensor) : Tensor =
 /// higher positions). Without dims, the flattened tensor is rolled by the one shift. Its
 /// transpose rolls back.
 let rec roll (shifts: int[]) (dims: int[]) (x: Tensor) : Tensor =
-    if isNull shifts then nullArg "shifts"
-    if isNull dims then nullArg "dims"
+    notNull "roll" "shifts" (box shifts)
+    notNull "roll" "dims" (box dims)
     let s = x.Shape
     if dims.Length = 0 then
         if shifts.Length <> 1 then
@@ -409,8 +411,8 @@ let rec roll (shifts: int[]) (dims: int[]) (x: Tensor) : Tensor =
 /// The dimensions `source` moved to the positions `destination`, the others keeping their order
 /// (torch.movedim): a permutation.
 let movedim (source: int[]) (destination: int[]) (x: Tensor) : Tensor =
-    if isNull source then nullArg "source"
-    if isNull destination then nullArg "destination"
+    notNull "movedim" "source" (box source)
+    notNull "movedim" "destination" (box destination)
     let rank = x.Dim
     if source.Length <> destination.Length then
         invalidArg "destination" $"movedim: {source.Length} source dims and {destination.Length} destinations ({shapeText source} and {shapeText destination}); give one destination per source."
@@ -430,7 +432,7 @@ let movedim (source: int[]) (destination: int[]) (x: Tensor) : Tensor =
 
 /// Dimension dim split into several of the given sizes (one may be -1) (torch.unflatten).
 let unflatten (dim: int) (sizes: int[]) (x: Tensor) : Tensor =
-    if isNull sizes then nullArg "sizes"
+    notNull "unflatten" "sizes" (box sizes)
     let s = x.Shape
     let d = normDim "unflatten" s.Length dim
     if sizes.Length = 0 then invalidArg "sizes" "unflatten: the sizes must not be empty."
@@ -474,13 +476,13 @@ let unbind (dim: int) (x: Tensor) : Tensor[] =
 /// dimension i, shape [n0, n1, ...]; with "xy" (NumPy's default) the first two dims are swapped,
 /// shape [n1, n0, ...]. Broadcast views; the inputs are promoted to one dtype.
 let meshgrid (xs: Tensor seq) (indexing: string) : Tensor[] =
-    if isNull (box xs) then nullArg "xs"
+    notNull "meshgrid" "xs" (box xs)
     let xs = Seq.toArray xs
     if indexing <> "ij" && indexing <> "xy" then
         invalidArg "indexing" $"meshgrid: indexing must be \"ij\" (matrix) or \"xy\" (Cartesian); got \"{indexing}\"."
     if xs.Length = 0 then invalidArg "xs" "meshgrid: needs at least one tensor."
     xs |> Array.iteri (fun i x ->
-        if isNull (box x) then nullArg "xs"
+        notNull "meshgrid" "xs" (box x)
         if x.Dim > 1 then invalidArg "xs" $"meshgrid: every tensor must be 0-d or 1-D; tensor {i} has shape {shapeText x.Shape}.")
     let xs = Prim.Promote("meshgrid", xs)
     let n = xs.Length
