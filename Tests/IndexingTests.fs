@@ -327,6 +327,17 @@ let private writing =
                 (Tensor.indexAdd 1 (longs [ 2L; 0L ]) (Tensor.create [ [ 10.0; 20.0 ]; [ 40.0; 50.0 ] ]) x)
             expectValues "indexAdd repeated" [ 3.0; 0.0 ] (Tensor.indexAdd 0 (longs [ 0L; 0L ]) (Tensor.ofArray [| 1.0; 2.0 |]) (Tensor.Zeros([| 2 |], f64)))
 
+        testCase "values of another float dtype are converted to the tensor's, and their gradient back" <| fun () ->
+            let x = Tensor.Zeros([| 3 |], Dtype.Float32)
+            let v = Tensor.ofArray [| 1.5; 2.5 |]
+            let y = Tensor.indexPut [| longs [ 2L; 0L ] |] v x
+            Expect.equal y.Dtype Dtype.Float32 "result dtype"
+            let g = AD.grad (fun v -> Tensor.sum (Tensor.indexPut [| longs [ 2L; 0L ] |] v x * Tensor.create [ 1.0f; 2.0f; 3.0f ])) v
+            Expect.equal g.Dtype f64 "gradient dtype"
+            expectValues "gradient" [ 3.0; 1.0 ] g
+            let gs = AD.grad (fun s -> Tensor.sum (Tensor.scatterAdd 0 (longs [ 1L ]) s x)) (Tensor.ofArray [| 1.0 |])
+            expectValues "scatterAdd source gradient" [ 1.0 ] gs
+
         testCase "assignment works on integer, float16 and bool tensors and keeps their dtype" <| fun () ->
             for dtype in [ Dtype.Int32; Dtype.Int64; Dtype.Float16; Dtype.BFloat16; Dtype.Float32 ] do
                 let x = Tensor.Create([| 1.0; 2.0; 3.0; 4.0 |], dtype = dtype)
@@ -636,6 +647,20 @@ let private parity : (string * (Tensor -> Tensor) * Tensor * Tensor) list =
           let h = m.Slice(0, 1, 4, 2).Slice(1, 0, 4, 3)
           Tensor.sum (a ** 2.0) * Tensor.sum b + Tensor.sum (c * sin c) + Tensor.sum (Tensor.sumDim 0 rows * d.[0]) + Tensor.sum (d ** 3.0)
           + Tensor.sum (e * (Tensor.flatten f).[0..2]) + Tensor.sum (exp g) + Tensor.sum (h * Tensor.transpose 0 1 h)),
+      x16, v16
+      "three_d_mixed",
+      (fun x ->
+          let t = Tensor.reshape [| 2; 2; 4 |] x
+          let m22 = Tensor.create [ [ true; false ]; [ true; true ] ]
+          let a = Tensor.index [| m22; longs [ 1L; -1L; 0L ] |] t
+          let b = Tensor.indexPut [| m22; longs [ 3L ] |] (x.[0..2] * 3.0) t
+          let idx = Tensor.create [ [ [ 3L; 0L ]; [ 1L; 2L ] ]; [ [ 0L; 1L ]; [ 2L; 3L ] ] ]
+          let c = Tensor.scatter 2 idx (tanh t.[*, *, 0..1]) t
+          let d = Tensor.roll [| 1; -1 |] [| -1; 0 |] t
+          let e = Tensor.repeat [| 2; 1; 1; 1 |] t
+          let f = Tensor.flattenRange 0 -1 t
+          let g = t.[m22]
+          Tensor.sum (a ** 2.0) + Tensor.sum (b * c) + Tensor.sum (d * t) * Tensor.mean e + Tensor.sum (f * cos f) + Tensor.sum (g * sin g)),
       x16, v16 ]
 
 let tests =

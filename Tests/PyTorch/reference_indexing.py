@@ -108,6 +108,20 @@ def stepped_slices_masks_integer_arrays(x):
     return (a ** 2).sum() * b.sum() + (c * torch.sin(c)).sum() + (rows.sum(0) * d[0]).sum() + (d ** 3).sum() + (e * f.reshape(-1)[:3]).sum() + (g.exp()).sum() + (h * h.t()).sum()
 
 
+def three_d_mixed(x):
+    t = x.reshape(2, 2, 4)
+    m22 = torch.tensor([[True, False], [True, True]])
+    a = t[m22, torch.tensor([1, -1, 0])]
+    b = t.index_put((m22, torch.tensor([3])), x[:3] * 3)
+    idx = torch.tensor([[[3, 0], [1, 2]], [[0, 1], [2, 3]]])
+    c = t.scatter(2, idx, torch.tanh(t[:, :, :2]))
+    d = t.roll((1, -1), (-1, 0))
+    e = t.repeat(2, 1, 1, 1)
+    f = t.flatten(0, -1)
+    g = t[m22]
+    return (a ** 2).sum() + (b * c).sum() + (d * t).sum() * e.mean() + (f * torch.cos(f)).sum() + (g * torch.sin(g)).sum()
+
+
 functions = {
     "index_put_accumulate": (index_put_accumulate, x12, v12),
     "index_put_masks_scatter_value": (index_put_masks_scatter_value, x16, v16),
@@ -117,6 +131,7 @@ functions = {
     "movedim_unflatten_flatten_unbind": (movedim_unflatten_flatten_unbind, x12, v12),
     "meshgrid_ij_xy": (meshgrid_ij_xy, x12, v12),
     "stepped_slices_masks_integer_arrays": (stepped_slices_masks_integer_arrays, x16, v16),
+    "three_d_mixed": (three_d_mixed, x16, v16),
 }
 
 if __name__ == "__main__":
