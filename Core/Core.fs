@@ -489,6 +489,61 @@ type Tensor =
     static member Pow(a: Tensor, b: float) = Tensor.PowScalar(a, b)
     static member Pow(a: Tensor, b: int) = Prim.IntScalar("pow", a, b, (fun r c -> r.pow c), (fun x -> Tensor.PowScalar(x, float b)))
 
+    // Elementwise comparisons as operators: PyTorch's ==, !=, <, <=, >, >= are `.=`, `.<>`, `.<`,
+    // `.<=`, `.>`, `.>=` (F#'s own =, <, ... compare whole values and return bool). Bool tensors
+    // with broadcasting and PyTorch's type promotion, never differentiated; a scalar may be on
+    // either side, and an int scalar compares exactly (as Python's `t == 3`). The same as the
+    // functions Tensor.eq/ne/lt/le/gt/ge and Tensor.eqScalar/neScalar/ltScalar/...
+    static member (.=)(a: Tensor, b: Tensor) = Tensor.Compare("eq", a, b)
+    static member (.=)(a: Tensor, b: float) = Tensor.CompareScalar("eq", a, b, false)
+    static member (.=)(a: float, b: Tensor) = Tensor.CompareScalar("eq", b, a, false)
+    static member (.=)(a: Tensor, b: int) = Tensor.CompareScalar("eq", a, float b, true)
+    static member (.=)(a: int, b: Tensor) = Tensor.CompareScalar("eq", b, float a, true)
+    static member (.<>)(a: Tensor, b: Tensor) = Tensor.Compare("ne", a, b)
+    static member (.<>)(a: Tensor, b: float) = Tensor.CompareScalar("ne", a, b, false)
+    static member (.<>)(a: float, b: Tensor) = Tensor.CompareScalar("ne", b, a, false)
+    static member (.<>)(a: Tensor, b: int) = Tensor.CompareScalar("ne", a, float b, true)
+    static member (.<>)(a: int, b: Tensor) = Tensor.CompareScalar("ne", b, float a, true)
+    static member (.<)(a: Tensor, b: Tensor) = Tensor.Compare("lt", a, b)
+    static member (.<)(a: Tensor, b: float) = Tensor.CompareScalar("lt", a, b, false)
+    static member (.<)(a: float, b: Tensor) = Tensor.CompareScalar("gt", b, a, false)
+    static member (.<)(a: Tensor, b: int) = Tensor.CompareScalar("lt", a, float b, true)
+    static member (.<)(a: int, b: Tensor) = Tensor.CompareScalar("gt", b, float a, true)
+    static member (.<=)(a: Tensor, b: Tensor) = Tensor.Compare("le", a, b)
+    static member (.<=)(a: Tensor, b: float) = Tensor.CompareScalar("le", a, b, false)
+    static member (.<=)(a: float, b: Tensor) = Tensor.CompareScalar("ge", b, a, false)
+    static member (.<=)(a: Tensor, b: int) = Tensor.CompareScalar("le", a, float b, true)
+    static member (.<=)(a: int, b: Tensor) = Tensor.CompareScalar("ge", b, float a, true)
+    static member (.>)(a: Tensor, b: Tensor) = Tensor.Compare("gt", a, b)
+    static member (.>)(a: Tensor, b: float) = Tensor.CompareScalar("gt", a, b, false)
+    static member (.>)(a: float, b: Tensor) = Tensor.CompareScalar("lt", b, a, false)
+    static member (.>)(a: Tensor, b: int) = Tensor.CompareScalar("gt", a, float b, true)
+    static member (.>)(a: int, b: Tensor) = Tensor.CompareScalar("lt", b, float a, true)
+    static member (.>=)(a: Tensor, b: Tensor) = Tensor.Compare("ge", a, b)
+    static member (.>=)(a: Tensor, b: float) = Tensor.CompareScalar("ge", a, b, false)
+    static member (.>=)(a: float, b: Tensor) = Tensor.CompareScalar("le", b, a, false)
+    static member (.>=)(a: Tensor, b: int) = Tensor.CompareScalar("ge", a, float b, true)
+    static member (.>=)(a: int, b: Tensor) = Tensor.CompareScalar("le", b, float a, true)
+
+    /// a op b elementwise (op: eq, ne, lt, le, gt, ge), broadcasting: a constant bool tensor.
+    /// (Its signature mentions no LibTorch type, so scripts need no TorchSharp reference.)
+    static member internal Compare(op: string, a: Tensor, b: Tensor) : Tensor =
+        let ra, rb = Prim.RawOf a, Prim.RawOf b
+        broadcastShapes op (shape ra) (shape rb) |> ignore
+        Const(guard2 op ra rb (fun () ->
+            match op with
+            | "eq" -> ra.eq rb | "ne" -> ra.ne rb | "lt" -> ra.lt rb | "le" -> ra.le rb | "gt" -> ra.gt rb
+            | _ -> ra.ge rb))
+
+    /// x op c elementwise with a scalar c (an int64 scalar when `integral`, so large integers compare exactly).
+    static member internal CompareScalar(op: string, x: Tensor, c: float, integral: bool) : Tensor =
+        let r = Prim.RawOf x
+        let s = if integral then Scalar.op_Implicit (int64 c) else Scalar.op_Implicit c
+        Const(guard1 op r (fun () ->
+            match op with
+            | "eq" -> r.eq s | "ne" -> r.ne s | "lt" -> r.lt s | "le" -> r.le s | "gt" -> r.gt s
+            | _ -> r.ge s))
+
 /// A node of a reverse-mode graph: the inputs being differentiated (all at this node's tag) and
 /// the pullback that maps the output's cotangent to theirs, in the same order. A leaf (a transform's
 /// input) has no inputs and no pullback. Nodes hold no adjoints: the sweep keeps those.

@@ -220,6 +220,47 @@ module Tensor =
 
     // ------------------------------------------------------------ logic and special values
 
+    // Comparisons with a scalar: `x |> Tensor.gtScalar 0.5` is x > 0.5 (the scalar is the right-hand
+    // side; bool results, not differentiated). The operators `.=` `.<>` `.<` `.<=` `.>` `.>=`
+    // compare tensors with tensors or scalars on either side: `x .> 0.5`, `0.5 .< x`, `a .= b`.
+
+    /// x == c, elementwise (torch.eq(x, c)).
+    let eqScalar (c: float) (x: Tensor) = Tensor.CompareScalar("eq", x, c, false)
+    /// x != c, elementwise (torch.ne(x, c)).
+    let neScalar (c: float) (x: Tensor) = Tensor.CompareScalar("ne", x, c, false)
+    /// x < c, elementwise (torch.lt(x, c)).
+    let ltScalar (c: float) (x: Tensor) = Tensor.CompareScalar("lt", x, c, false)
+    /// x <= c, elementwise (torch.le(x, c)).
+    let leScalar (c: float) (x: Tensor) = Tensor.CompareScalar("le", x, c, false)
+    /// x > c, elementwise (torch.gt(x, c)).
+    let gtScalar (c: float) (x: Tensor) = Tensor.CompareScalar("gt", x, c, false)
+    /// x >= c, elementwise (torch.ge(x, c)).
+    let geScalar (c: float) (x: Tensor) = Tensor.CompareScalar("ge", x, c, false)
+
+    /// Elementwise logical and, with broadcasting; inputs of any dtype (nonzero is true); bool result.
+    let logicalAnd (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalAnd" (fun a b -> a.logical_and b) a b
+    /// Elementwise logical or, with broadcasting; inputs of any dtype (nonzero is true); bool result.
+    let logicalOr (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalOr" (fun a b -> a.logical_or b) a b
+    /// Elementwise logical exclusive or, with broadcasting; inputs of any dtype; bool result.
+    let logicalXor (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalXor" (fun a b -> a.logical_xor b) a b
+    /// Elementwise logical not (true where x is zero); bool result.
+    let logicalNot (x: Tensor) = OpsIndex.predicate "logicalNot" (fun r -> r.logical_not ()) x
+    /// True where x is NaN (bool; false everywhere for integer tensors).
+    let isnan (x: Tensor) = OpsIndex.predicate "isnan" (fun r -> r.isnan ()) x
+    /// True where x is +inf or -inf (bool).
+    let isinf (x: Tensor) = OpsIndex.predicate "isinf" (fun r -> r.isinf ()) x
+    /// True where x is neither NaN nor infinite (bool).
+    let isfinite (x: Tensor) = OpsIndex.predicate "isfinite" (fun r -> r.isfinite ()) x
+    /// True where x is +inf (bool).
+    let isposinf (x: Tensor) = OpsIndex.predicate "isposinf" (fun r -> r.isposinf ()) x
+    /// True where x is -inf (bool).
+    let isneginf (x: Tensor) = OpsIndex.predicate "isneginf" (fun r -> r.isneginf ()) x
+    /// NaN, +inf and -inf replaced by the given values (torch.nan_to_num). Differentiable: the
+    /// derivative is 1 where a value was kept and 0 where it was replaced.
+    let nanToNum (nan: float) (posinf: float) (neginf: float) (x: Tensor) = OpsIndex.nanToNum nan (Some posinf) (Some neginf) x
+    /// torch.nan_to_num with its defaults: NaN → 0, ±inf → the dtype's largest / lowest finite value.
+    let nanToNumDefault (x: Tensor) = OpsIndex.nanToNum 0.0 None None x
+
     // ------------------------------------------------------------ reductions
 
     /// Sum of all elements (0-d).
@@ -444,6 +485,63 @@ module Tensor =
     let pad (pads: (int * int)[]) (value: float) (x: Tensor) = OpsShape.padConstant pads value x
 
     // ------------------------------------------------------------ indexing, scattering, more shape ops
+
+    // Indexing in F#: `t.[i]`, `t.[i, j]`, `t.[a..b, *]` (inclusive, negative positions count from
+    // the end), `t.[[0; 2; 4]]` (positions), `t.[mask]` (bool), `t.[intTensor]`. F# has no stepped
+    // slice syntax (`t.[0..2..10]` does not compile, not even for arrays): write `t.[[0..2..10]]`
+    // (a strided view, end included) or `Tensor.slice dim start stop step` (PyTorch's start:stop:step).
+    // All functions here return new tensors; none changes its input.
+
+    /// x[i0, i1, ...] with integer (negative from the end) or bool index tensors on the leading
+    /// dims, broadcast together (PyTorch's advanced indexing); differentiable.
+    let index (indices: Tensor[]) (x: Tensor) = OpsIndex.index indices x
+    /// The elements of x, flattened, at integer positions (negative from the end), in the index's shape (torch.take).
+    let take (index: Tensor) (x: Tensor) = OpsIndex.take index x
+    /// The elements where the bool mask is true, 1-D in row-major order; mask and x broadcast
+    /// (torch.masked_select). `t.[mask]` keeps trailing dims instead: a mask of the leading shape selects rows.
+    let maskedSelect (mask: Tensor) (x: Tensor) = OpsIndex.maskedSelect mask x
+    /// x with values written at x[i0, i1, ...] (torch.index_put, accumulate=false; values broadcast
+    /// to the indexed shape and are converted to x's dtype). Differentiable in x and values; with a
+    /// repeated position the value written is undefined (as in PyTorch), and values' derivative is
+    /// the cotangent gathered at every position (PyTorch's).
+    let indexPut (indices: Tensor[]) (values: Tensor) (x: Tensor) = OpsIndex.indexPut indices values x
+    /// x with values added at x[i0, i1, ...]; repeated positions add up (torch.index_put, accumulate=true).
+    let indexPutAdd (indices: Tensor[]) (values: Tensor) (x: Tensor) = OpsIndex.indexPutAdd indices values x
+    /// `value` where the bool mask is true, x elsewhere; mask and x broadcast (torch.masked_fill).
+    let maskedFill (mask: Tensor) (value: float) (x: Tensor) = OpsIndex.maskedFill mask value x
+    /// maskedFill with a 0-d tensor value (differentiable in it too; converted to x's dtype).
+    let maskedFillTensor (mask: Tensor) (value: Tensor) (x: Tensor) = OpsIndex.maskedFillTensor mask value x
+    /// x with src written along dim at an int64 index of x's rank: for dim 0,
+    /// out[index[i, j], j] = src[i, j] (torch.scatter; src may be larger than the index). A
+    /// repeated position's value is undefined, as in PyTorch.
+    let scatter (dim: int) (index: Tensor) (src: Tensor) (x: Tensor) = OpsIndex.scatter dim index src x
+    /// x with `value` written along dim at the index's positions (torch.scatter with a value).
+    let scatterValue (dim: int) (index: Tensor) (value: float) (x: Tensor) = OpsIndex.scatterValue dim index value x
+    /// x plus src added along dim at an int64 index of x's rank; repeated positions add up (torch.scatter_add).
+    let scatterAdd (dim: int) (index: Tensor) (src: Tensor) (x: Tensor) = OpsIndex.scatterAdd dim index src x
+    /// x plus the slices of source added along dim at a 1-D integer index (torch.index_add; scale
+    /// source for PyTorch's alpha).
+    let indexAdd (dim: int) (index: Tensor) (source: Tensor) (x: Tensor) = OpsIndex.indexAdd dim index source x
+
+    /// x repeated along each dimension (torch.Tensor.repeat: at least one count per dimension,
+    /// extra leading counts add dimensions). `repeat [| 2 |]` of [a, b] is [a, b, a, b].
+    let repeat (repeats: int[]) (x: Tensor) = OpsIndex.repeat repeats x
+    /// x repeated along each dimension (torch.tile: fewer reps than dims are padded with leading ones).
+    let tile (reps: int[]) (x: Tensor) = OpsIndex.tile reps x
+    /// Cyclic shifts by shifts[i] along dims[i] (torch.roll; positive moves elements to higher
+    /// positions); with dims empty, the flattened tensor is rolled by one shift.
+    let roll (shifts: int[]) (dims: int[]) (x: Tensor) = OpsIndex.roll shifts dims x
+    /// The dims `source` moved to positions `destination`, the others keeping their order (torch.movedim).
+    let movedim (source: int[]) (destination: int[]) (x: Tensor) = OpsIndex.movedim source destination x
+    /// Dimension dim split into dims of the given sizes (one may be -1) (torch.unflatten).
+    let unflatten (dim: int) (sizes: int[]) (x: Tensor) = OpsIndex.unflatten dim sizes x
+    /// The dims startDim .. endDim (inclusive) merged into one (torch.flatten(x, start_dim, end_dim)).
+    let flattenRange (startDim: int) (endDim: int) (x: Tensor) = OpsIndex.flattenRange startDim endDim x
+    /// The slices along dim, which is removed from each (torch.unbind).
+    let unbind (dim: int) (x: Tensor) : Tensor[] = OpsIndex.unbind dim x
+    /// Coordinate grids from 0-d or 1-D tensors (torch.meshgrid): indexing "ij" gives shape
+    /// [n0, n1, ...] (output i varies along dim i); "xy" swaps the first two dims ([n1, n0, ...]).
+    let meshgrid (xs: Tensor seq) (indexing: string) : Tensor[] = OpsIndex.meshgrid xs indexing
 
     // ------------------------------------------------------------ convolution, pooling, dropout
 
