@@ -298,10 +298,11 @@ let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
         // ∂y/∂x = sign(x)·|x|^(ord−1)·y^(1−ord), written with differentiable ops so it nests; 0
         // where it is undefined: where the norm is 0 (ord > 1), where x is 0 (ord < 1).
         let derivative (x: Tensor) (y: Tensor) =
+          named op (fun () ->
             let yk = OpsShape.reshape kept y
             let d = Tensor.Mul(Tensor.Mul(Tensor.Sign x, Tensor.PowScalar(Tensor.Abs x, ord - 1.0)), Tensor.PowScalar(yk, 1.0 - ord))
             let zeroAt = if ord < 1.0 then x else yk
-            Prim.MaskedZero(op, d, guard1 op (zeroAt.Raw()) (fun () -> zeroAt.Raw().eq (sc 0.0)))
+            Prim.MaskedZero(op, d, guard1 op (zeroAt.Raw()) (fun () -> zeroAt.Raw().eq (sc 0.0))))
         Prim.Lift1(op, primal,
                    (fun x y dx -> OpsReduce.sumDims dims keepDim (Tensor.Mul(derivative x y, dx))),
                    (fun x y g -> Tensor.Mul(OpsShape.reshape kept g, derivative x y)), x)

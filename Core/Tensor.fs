@@ -321,7 +321,7 @@ module Tensor =
     /// Stable: equal values keep their order. The values' derivative goes to the elements they come from.
     let sort (dim: int) (descending: bool) (x: Tensor) : Tensor * Tensor = OpsSearch.sort dim descending x
     /// The positions that sort x along a dimension (int64; stable).
-    let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor = snd (OpsSearch.sort dim descending x)
+    let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor = named "argsort" (fun () -> snd (OpsSearch.sort dim descending x))
     /// The k largest values along a dimension, largest first, and their positions (int64), as torch.topk
     /// (0 ≤ k ≤ the size of the dimension).
     let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topk" true k dim x
@@ -365,9 +365,9 @@ module Tensor =
 
     /// The ord-norm over dimensions (all when empty), as torch.linalg.vector_norm: (Σ |x|^ord)^(1/ord)
     /// for any real ord, max |x| for infinity, min |x| for -infinity, the count of non-zeros for 0.
-    let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) = OpsSearch.vectorNorm ord dims keepDim x
+    let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) = named "vectorNorm" (fun () -> OpsSearch.vectorNorm ord dims keepDim x)
     /// The Frobenius norm over dimensions (all when empty): the 2-norm of those elements, as torch.norm(x, "fro", dims).
-    let frobeniusNorm (dims: int[]) (keepDim: bool) (x: Tensor) = OpsSearch.vectorNorm 2.0 dims keepDim x
+    let frobeniusNorm (dims: int[]) (keepDim: bool) (x: Tensor) = named "frobeniusNorm" (fun () -> OpsSearch.vectorNorm 2.0 dims keepDim x)
 
     // ------------------------------------------------------------ linear algebra
 
