@@ -72,15 +72,25 @@ module internal LinalgOps =
     /// g[..., None, None]
     let asMatrixFactor (g: Tensor) = unsqueeze -1 (unsqueeze -1 g)
 
-    /// 1/x, except exactly 0 where x is exactly 0. Used for the 1/(λⱼ − λᵢ) and 1/σ factors of the
-    /// eigen- and singular-vector rules: where two values coincide (or σ = 0) the factor multiplies
-    /// a term that is zero for any loss invariant to the choice of vectors (and always zero when the
-    /// vectors are not used at all), so 0 replaces 0·∞ = NaN. A select, computed from the values.
-    let safeReciprocal (op: string) (x: Tensor) =
-        let r = x.Raw()
-        let zero = guard1 op r (fun () -> r.eq (sc 0.0))
-        let safe = OpsElementwise.where (Const zero) (Tensor.onesLike x) x
-        Prim.MaskedZero(op, Tensor.RDivScalar(1.0, safe), zero)
+    /// F[i, j] = 1/(v[j] − v[i]) off the diagonal, 0 on it (batched over the last dim of v): the
+    /// factor of the eigen- and singular-vector rules. Where two values coincide it is infinite, as in
+    /// PyTorch: derivatives through the vectors do not exist there (functions of the values alone
+    /// are fine, see isZeroConstant).
+    let gapReciprocal (op: string) (v: Tensor) =
+        let n = v.Shape[v.Dim - 1]
+        let r = v.Raw()
+        let diagonal = guard1 op r (fun () -> torch.eye (int64 n, int64 n, torch.ScalarType.Bool, r.device))
+        let eye = Const(guard1 op r (fun () -> torch.eye (int64 n, int64 n, r.dtype, r.device)))
+        let gaps = Tensor.Add(Tensor.Sub(unsqueeze -2 v, unsqueeze -1 v), eye)
+        Prim.MaskedZero(op, Tensor.RDivScalar(1.0, gaps), diagonal)
+
+    /// True for a cotangent that is a constant of zeros: the result it belongs to was not used. As
+    /// PyTorch does for an undefined gradient, a rule then leaves out the terms it multiplies, which
+    /// may hold 1/(λⱼ − λᵢ) = ∞ at repeated values (0·∞ would be NaN, though the term is 0).
+    let isZeroConstant (op: string) (g: Tensor) =
+        not g.IsDifferentiated
+        && (let r = g.Raw()
+            guardAny op [| r |] (fun () -> use any = r.any () in not (any.item<bool> ())))
 
     // ------------------------------------------------------------ several results as one op
 
@@ -114,10 +124,19 @@ module internal LinalgOps =
 
     // ------------------------------------------------------------ inverse, solves
 
-    /// A⁻¹ (singular input: an error naming `op`). JVP −Y·dA·Y, VJP −Yᵀ·g·Yᵀ.
+    /// A⁻¹ and LibTorch's `info` (non-zero where a matrix is singular), computed as the solution of
+    /// A·X = I. (TorchSharp 0.107's linalg.inv_ex returns the Cholesky factor instead of the inverse.)
+    let invRaw (r: RawTensor) : struct (RawTensor * RawTensor) =
+        let n = r.size -1
+        use eye = torch.eye (n, n, r.dtype, r.device)
+        // expanded to A's shape: a [n, n] right-hand side for A [n, n, n] would count as a batch of vectors
+        use eyes = eye.expand (r.shape)
+        torch.linalg.solve_ex (r, eyes, true, false)
+
+    /// A⁻¹ (singular input: an error naming `op`, with `hint` after it). JVP −Y·dA·Y, VJP −Yᵀ·g·Yᵀ.
     let inv (op: string) (hint: string) (a: Tensor) : Tensor =
         let primal (r: RawTensor) =
-            let struct (y, info) = torch.linalg.inv_ex (r, false)
+            let struct (y, info) = invRaw r
             use info = info
             match failures info with
             | [||] -> y
@@ -200,7 +219,7 @@ module internal LinalgOps =
             let r = a.Raw()
             let invertible =
                 guardAny "Linalg.det" [| r |] (fun () ->
-                    let struct (y, info) = torch.linalg.inv_ex (r, false)
+                    let struct (y, info) = invRaw r
                     y.Dispose()
                     use info = info
                     (failures info).Length = 0)
@@ -231,29 +250,31 @@ module internal LinalgOps =
         let dp = mm (mT u) dav
         let ds = diagOf dp
         let du0 = mm u (Tensor.Mul(f, Tensor.Add(scaleColumns dp s, scaleRows s (mT dp))))
-        let du = if m > n then Tensor.Add(du0, scaleColumns (Tensor.Sub(dav, mm u dp)) (safeReciprocal "Linalg.svd" s)) else du0
+        let du = if m > n then Tensor.Add(du0, scaleColumns (Tensor.Sub(dav, mm u dp)) (Tensor.RDivScalar(1.0, s))) else du0
         let dv = mm v (Tensor.Mul(f, Tensor.Add(scaleRows s dp, scaleColumns (mT dp) s)))
         du, ds, dv
 
     /// The transpose of svdTallJvp: gA = U[(F ⊙ (UᵀgU − gUᵀU))S + S(F ⊙ (VᵀgV − gVᵀV)) + diag(gs)]Vᵀ
-    /// + (I − UUᵀ)·gU·S⁻¹·Vᵀ (PyTorch's svd_backward).
+    /// + (I − UUᵀ)·gU·S⁻¹·Vᵀ (PyTorch's svd_backward); the terms of an unused U or V are left out.
     and svdTallVjp (m: int) (n: int) (u: Tensor) (s: Tensor) (v: Tensor) (gu: Tensor) (gs: Tensor) (gv: Tensor) =
-        let f = svdF s
-        let utgu = mm (mT u) gu
-        let vtgv = mm (mT v) gv
-        let j = scaleColumns (Tensor.Mul(f, Tensor.Sub(utgu, mT utgu))) s
-        let k = scaleRows s (Tensor.Mul(f, Tensor.Sub(vtgv, mT vtgv)))
-        let core = Tensor.Add(Tensor.Add(j, k), diagEmbed gs)
+        let useU, useV = not (isZeroConstant "Linalg.svd" gu), not (isZeroConstant "Linalg.svd" gv)
+        let f = if useU || useV then svdF s else Unchecked.defaultof<_>
+        let utgu = if useU then mm (mT u) gu else Unchecked.defaultof<_>
+        let core =
+            [ diagEmbed gs
+              if useU then scaleColumns (Tensor.Mul(f, Tensor.Sub(utgu, mT utgu))) s
+              if useV then
+                  let vtgv = mm (mT v) gv
+                  scaleRows s (Tensor.Mul(f, Tensor.Sub(vtgv, mT vtgv))) ]
+            |> List.reduce (fun a b -> Tensor.Add(a, b))
         let ga = mm (mm u core) (mT v)
-        if m > n then
+        if m > n && useU then
             let projected = Tensor.Sub(gu, mm u utgu)
-            Tensor.Add(ga, mm (scaleColumns projected (safeReciprocal "Linalg.svd" s)) (mT v))
+            Tensor.Add(ga, mm (scaleColumns projected (Tensor.RDivScalar(1.0, s))) (mT v))
         else ga
 
-    /// F = 1/(sⱼ² − sᵢ²) off the diagonal, 0 on it and where two values coincide.
-    and svdF (s: Tensor) =
-        let s2 = Tensor.Mul(s, s)
-        safeReciprocal "Linalg.svd" (Tensor.Sub(unsqueeze -2 s2, unsqueeze -1 s2))
+    /// F = 1/(sⱼ² − sᵢ²) off the diagonal, 0 on it.
+    and svdF (s: Tensor) = gapReciprocal "Linalg.svd" (Tensor.Mul(s, s))
 
     /// The reduced SVD [U; S; Vh] as one op (a wide matrix is handled through its transpose).
     and svd (a: Tensor) : Tensor[] =
@@ -300,16 +321,18 @@ module internal LinalgOps =
         let primal (r: RawTensor) =
             let struct (l, v) = torch.linalg.eigh (r, 'L')
             [| l; v |]
-        let gap (l: Tensor) = safeReciprocal "Linalg.eigh" (Tensor.Sub(unsqueeze -2 l, unsqueeze -1 l))
+        let gap (l: Tensor) = gapReciprocal "Linalg.eigh" l
         let jvp (_: Tensor) (o: Tensor[]) (da: Tensor) =
             let l, v = o[0], o[1]
             let m = mm (mm (mT v) (sym da)) v
             [| diagOf m; mm v (Tensor.Mul(gap l, m)) |]
         let vjp (_: Tensor) (o: Tensor[]) (g: Tensor[]) =
             let l, v = o[0], o[1]
-            let vtg = mm (mT v) g[1]
-            let inner = Tensor.Add(diagEmbed g[0], Tensor.MulScalar(Tensor.Mul(gap l, Tensor.Sub(vtg, mT vtg)), 0.5))
-            mm (mm v inner) (mT v)
+            if isZeroConstant "Linalg.eigh" g[1] then mm (scaleColumns v g[0]) (mT v)
+            else
+                let vtg = mm (mT v) g[1]
+                let inner = Tensor.Add(diagEmbed g[0], Tensor.MulScalar(Tensor.Mul(gap l, Tensor.Sub(vtg, mT vtg)), 0.5))
+                mm (mm v inner) (mT v)
         decomposition "Linalg.eigh" shapes primal jvp vjp a
 
     /// The eigenvalues alone (torch.linalg.eigvalsh); the rules take V from eigh:

@@ -223,7 +223,7 @@ let einsum (equation: string) (operands: Tensor[]) : Tensor =
 
 // ---------------------------------------------------------------- tensordot, kron, cross
 
-/// Contracts dims `dimsA` of a with `dimsB` of b (pairwise, sizes equal), as torch.tensordot: the
+/// Contracts dims `dimsA` of a with `dimsB` of b (pairwise, sizes equal or 1), as torch.tensordot: the
 /// result has a's remaining dims, then b's. An einsum, so its derivatives are einsums.
 let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
     let sa, sb = a.Shape, b.Shape
@@ -234,7 +234,8 @@ let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
     if (Array.distinct da).Length <> da.Length || (Array.distinct db).Length <> db.Length then
         invalidArg "dimsA" $"tensordot: a dim is listed twice ({shapeText dimsA} for {shapeText sa}, {shapeText dimsB} for {shapeText sb})."
     for k in 0 .. da.Length - 1 do
-        if sa[da[k]] <> sb[db[k]] then
+        // as PyTorch: a contracted dim of size 1 broadcasts (the other side is summed)
+        if sa[da[k]] <> sb[db[k]] && sa[da[k]] <> 1 && sb[db[k]] <> 1 then
             invalidArg "b" $"tensordot: contracted dimensions must have the same size, but dim {da[k]} of {shapeText sa} has size {sa[da[k]]} and dim {db[k]} of {shapeText sb} has size {sb[db[k]]}."
     if sa.Length + sb.Length - da.Length > labelCount then
         invalidArg "a" $"tensordot: the result would have more than {labelCount} dimensions ({shapeText sa}, {shapeText sb})."
@@ -251,8 +252,12 @@ let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
     let output =
         Array.append (labelsA |> Array.filter (fun l -> not (Array.contains l da)))
                      (labelsB |> Array.filter (fun l -> l >= sa.Length))
-    let sizes = Map.ofSeq (seq { for i in 0 .. sa.Length - 1 -> i, sa[i]
-                                 for j in 0 .. sb.Length - 1 do if labelsB[j] >= sa.Length then yield labelsB[j], sb[j] })
+    let sizes =
+        Map.ofSeq (seq { for i in 0 .. sa.Length - 1 do
+                             match Array.tryFindIndex ((=) i) da with
+                             | Some k -> yield i, max sa[i] sb[db[k]]
+                             | None -> yield i, sa[i]
+                         for j in 0 .. sb.Length - 1 do if labelsB[j] >= sa.Length then yield labelsB[j], sb[j] })
     let xs = Prim.Promote("tensordot", [| a; b |])
     if xs[0].Dtype = Dtype.Bool then
         invalidArg "a" $"tensordot: bool tensors cannot be multiplied ({shapeText sa}, {shapeText sb}); convert them to a numeric dtype first."
