@@ -11,8 +11,6 @@ open Nabla.Raw
 /// (cholesky and eigh read one triangle of a symmetric matrix: their gradients are symmetric).
 module internal LinalgOps =
 
-    let inline private sc (c: float) = Scalar.op_Implicit c
-
     // ------------------------------------------------------------ checks
 
     /// float32 or float64: LibTorch's linear algebra has no integer or half-precision kernels.
@@ -66,8 +64,6 @@ module internal LinalgOps =
     let scaleColumns (m: Tensor) (v: Tensor) = Tensor.Mul(m, unsqueeze -2 v)
     /// Each row i of m times v[i] (diag(v)·m).
     let scaleRows (v: Tensor) (m: Tensor) = Tensor.Mul(unsqueeze -1 v, m)
-    /// The n×n identity of x's dtype and device (a constant).
-    let eyeLike (n: int) (x: Tensor) = Tensor.Eye(n, x.Dtype, x.Device)
     let sumLast2 (x: Tensor) = OpsReduce.sumDims [| -2; -1 |] false x
     /// g[..., None, None]
     let asMatrixFactor (g: Tensor) = unsqueeze -1 (unsqueeze -1 g)
@@ -590,6 +586,18 @@ module Linalg =
 
     let private normOf (op: string) (ord: string) (a: Tensor) : Tensor =
         checkMatrix op a
+        let s = a.Shape
+        let m, n = s[s.Length - 2], s[s.Length - 1]
+        // the orders that take a max or min over singular values, columns or rows need some (as PyTorch)
+        let over =
+            match ord with
+            | "2" | "-2" -> Some(min m n, "singular values")
+            | "1" | "-1" -> Some(n, "columns")
+            | "inf" | "-inf" -> Some(m, "rows")
+            | _ -> None
+        match over with
+        | Some(0, what) -> invalidArg "a" $"{op}: the order {ord} takes a maximum or minimum over the {what}, and the matrix of shape {shapeText s} has none."
+        | _ -> ()
         let absSums (dim: int) = OpsReduce.sumDims [| dim |] false (Tensor.Abs a)
         match ord with
         | "fro" -> OpsReduce.norm [| -2; -1 |] false a

@@ -453,9 +453,16 @@ let errors =
             throws [ "Linalg.solve"; "B must be" ] (fun () -> Linalg.solve (eye 3) (Tensor.scalar 1.0))
             throws [ "Linalg.solveTriangular"; "[3, 3]"; "[2, 2]" ] (fun () -> Linalg.solveTriangular true true (eye 3) (zeros [| 2; 2 |]))
 
-        testCase "matrix norms name the order they do not support" <| fun () ->
+        testCase "matrix norms name the order they do not support, and empty matrices as PyTorch" <| fun () ->
             throws [ "Linalg.matrixNorm"; "foo"; "fro"; "nuc" ] (fun () -> Linalg.matrixNorm "foo" (eye 2))
             throws [ "Linalg.matrixNormOrd"; "3" ] (fun () -> Linalg.matrixNormOrd 3.0 (eye 2))
+            throws [ "Linalg.matrixNormOrd"; "singular values"; "[0, 3]" ] (fun () -> Linalg.matrixNormOrd 2.0 (zeros [| 0; 3 |]))
+            throws [ "Linalg.matrixNormOrd"; "columns"; "[3, 0]" ] (fun () -> Linalg.matrixNormOrd -1.0 (zeros [| 3; 0 |]))
+            throws [ "Linalg.matrixNorm"; "rows"; "[2, 0, 3]" ] (fun () -> Linalg.matrixNorm "inf" (zeros [| 2; 0; 3 |]))
+            // as PyTorch: the other orders are 0 for an empty matrix
+            expectNear "fro" (Linalg.matrixNorm "fro" (zeros [| 0; 3 |])) (Tensor.scalar 0.0)
+            expectNear "nuc" (Linalg.matrixNorm "nuc" (zeros [| 3; 0 |])) (Tensor.scalar 0.0)
+            expectNear "inf over 3 empty rows" (Linalg.matrixNormOrd infinity (zeros [| 3; 0 |])) (Tensor.scalar 0.0)
     ]
 
 // ---------------------------------------------------------------- PyTorch parity (twins of PyTorch/reference_linalg.py)
