@@ -14,6 +14,7 @@ let private mm (a: Tensor) (b: Tensor) = Tensor.matmul a b
 let private t (rows: float list list) = Tensor.create rows
 let private zeros (shape: int[]) = Tensor.Zeros(shape, f64)
 /// A product of the last-dim entries (a small prod).
+let private r33 (x: Tensor) = Tensor.reshape [| 3; 3 |] x
 let private product (v: Tensor) =
     let n = v.Shape[v.Dim - 1]
     [ for i in 0 .. n - 1 -> Tensor.select -1 i v ] |> List.reduce (*)
@@ -376,6 +377,37 @@ let knownValues =
                 expectClose name (third f x v) numerical
     ]
 
+// ---------------------------------------------------------------- memory
+
+let memory =
+    testList "memory" [
+        testCase "transforms through every op leave no tensor alive but their results" <| fun () ->
+            let f (x: Tensor) =
+                let a = r33 x + 3.0 * eye 3
+                let s = mm a (mT a)
+                let u, sv, vh = Linalg.svd a
+                let l, v = Linalg.eigh s
+                let q, rr = Linalg.qr a
+                Tensor.sum (Linalg.inv a) + Linalg.det a + snd (Linalg.slogdet a) + Tensor.sum (Linalg.solve a x.[0..2])
+                + Tensor.sum (Linalg.cholesky s) + Tensor.sum (q * q) + Tensor.sum (rr) + Tensor.sum (mm (u * sv) vh)
+                + Tensor.sum (mm (v * l) (mT v)) + Tensor.sum (Linalg.pinv a) + Tensor.sum (Linalg.matrixExp (0.1 * a))
+                + Linalg.matrixNorm "nuc" a + Tensor.sum (Tensor.einsum "ij,jk->ik" [ a; s ]) + Tensor.sum (Tensor.kron a.[0] a.[1])
+                + Tensor.sum (Tensor.cross -1 a s) + Tensor.sum (Tensor.tensordotN 1 a a) + Tensor.sum (Tensor.einsum "ii->i" [ a ])
+            let x = Tensor.Linspace(-1.0, 1.0, 9, dtype = f64)
+            let before = Scope.liveTensorCount ()
+            let y, tangent = AD.jvp f x x
+            let results = [ AD.grad f x; AD.hessian f x; y; tangent ]
+            results |> List.iter Tensor.dispose
+            Expect.equal (Scope.liveTensorCount () - before) 0L "live tensors after disposing the results"
+
+        testCase "a failing op inside a transform frees its intermediates" <| fun () ->
+            let singular = t [ [ 1.0; 2.0 ]; [ 2.0; 4.0 ] ]
+            let before = Scope.liveTensorCount ()
+            for f in [ Linalg.inv; Linalg.cholesky; (fun a -> Linalg.solve a a) ] do
+                try AD.grad (fun a -> Tensor.sum (f (a * 1.0))) singular |> ignore with :? ArgumentException -> ()
+            Expect.equal (Scope.liveTensorCount () - before) 0L "live tensors"
+    ]
+
 // ---------------------------------------------------------------- errors
 
 let private throws (fragments: string list) (f: unit -> Tensor) = throwsWith<ArgumentException> fragments (fun () -> f () |> ignore)
@@ -592,6 +624,7 @@ let tests =
         testsOf "product rules" productSpecs
         testsOf "linear algebra rules" linalgSpecs
         knownValues
+        memory
         errors
         PyTorchParity.suite "PyTorch parity (products and linear algebra)" "reference_linalg.json" functions
     ]
