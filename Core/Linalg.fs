@@ -482,8 +482,9 @@ module Linalg =
         checkSquare "Linalg.inv" a
         LinalgOps.inv "Linalg.inv" ", so it has no inverse. Use Linalg.pinv for a pseudo-inverse." a
 
-    /// The determinant (torch.linalg.det). Its derivative is the cofactor matrix, correct at
-    /// singular matrices too (exact formulas up to 3×3, the SVD beyond, as PyTorch).
+    /// The determinant (torch.linalg.det). Its derivative is the cofactor matrix: exact polynomials
+    /// up to 3×3 (right at singular matrices too, to every order); beyond, det·A⁻ᵀ, or at a singular
+    /// matrix the SVD formula (its first derivative is exact; PyTorch 1.13 returns 0 there).
     let det (a: Tensor) : Tensor =
         checkSquare "Linalg.det" a
         LinalgOps.det a
@@ -497,8 +498,7 @@ module Linalg =
     /// The solution x of a·x = b (torch.linalg.solve): a is [..., n, n]; b is [..., n, k], or a
     /// vector [n] / a batch of vectors [..., n] when b.shape = a.shape[:-1]; batch dims broadcast.
     let solve (a: Tensor) (b: Tensor) : Tensor =
-        if isNull (box a) then nullArg "a"
-        if isNull (box b) then nullArg "b"
+        if isNull (box a) || isNull (box b) then raise (ArgumentNullException("b", "Linalg.solve: a or b is null."))
         let ab = Prim.Promote("Linalg.solve", [| a; b |])
         let a, b = ab[0], ab[1]
         checkSquare "Linalg.solve" a
@@ -521,8 +521,7 @@ module Linalg =
     /// The solution x of a·x = b (or x·a = b when not `left`) for a triangular a, reading only its
     /// upper or lower triangle (torch.linalg.solve_triangular); b is [..., n, k], batch dims broadcast.
     let solveTriangular (upper: bool) (left: bool) (a: Tensor) (b: Tensor) : Tensor =
-        if isNull (box a) then nullArg "a"
-        if isNull (box b) then nullArg "b"
+        if isNull (box a) || isNull (box b) then raise (ArgumentNullException("b", "Linalg.solveTriangular: a or b is null."))
         let ab = Prim.Promote("Linalg.solveTriangular", [| a; b |])
         let a, b = ab[0], ab[1]
         checkSquare "Linalg.solveTriangular" a
@@ -615,7 +614,7 @@ module Linalg =
     /// default in PyTorch) or "nuc" (nuclear: the sum of the singular values); also "1", "-1",
     /// "2", "-2", "inf", "-inf" as in matrixNormOrd.
     let matrixNorm (ord: string) (a: Tensor) : Tensor =
-        if isNull ord then nullArg "ord"
+        if isNull ord then raise (ArgumentNullException("ord", "Linalg.matrixNorm: the order is null; use \"fro\" or \"nuc\"."))
         normOf "Linalg.matrixNorm" ord a
 
     /// A matrix norm with a numeric order (torch.linalg.matrix_norm(a, ord)): 1 and −1 (largest and

@@ -56,7 +56,7 @@ type private Token =
 /// ignored, "..." stands for the same broadcast dims in every operand, an implicit output is the
 /// ellipsis dims followed by the labels that appear once, in alphabetical order with capitals first).
 let parseEinsum (equation: string) (shapes: int[][]) : EinsumSpec =
-    if isNull equation then nullArg "equation"
+    if isNull equation then raise (ArgumentNullException("equation", "einsum: the equation is null; give one such as \"ij,jk->ik\"."))
     let shapesText = String.Join(", ", shapes |> Array.map shapeText)
     let fail (why: string) : 'a = invalidArg "equation" $"einsum: {why} (equation \"{equation}\", operand shapes {shapesText})."
     if shapes.Length = 0 then fail "give at least one operand"
@@ -214,7 +214,7 @@ let rec einsumSpec (spec: EinsumSpec) (xs: Tensor[]) : Tensor =
 
 /// Einstein summation (torch.einsum) with PyTorch's equation syntax.
 let einsum (equation: string) (operands: Tensor[]) : Tensor =
-    if isNull operands then nullArg "operands"
+    if isNull operands then raise (ArgumentNullException("operands", "einsum: the operands are null; give an array of tensors."))
     let spec = parseEinsum equation (operands |> Array.map (fun x -> x.Shape))
     let xs = Prim.Promote("einsum", operands)
     if xs[0].Dtype = Dtype.Bool then
@@ -225,20 +225,21 @@ let einsum (equation: string) (operands: Tensor[]) : Tensor =
 
 /// Contracts dims `dimsA` of a with `dimsB` of b (pairwise, sizes equal or 1), as torch.tensordot: the
 /// result has a's remaining dims, then b's. An einsum, so its derivatives are einsums.
-let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
+let tensordotAs (op: string) (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
+    if isNull dimsA || isNull dimsB then raise (ArgumentNullException("dims", $"{op}: the lists of dims are null."))
     let sa, sb = a.Shape, b.Shape
     if dimsA.Length <> dimsB.Length then
-        invalidArg "dimsB" $"tensordot: the two lists of dims must have the same length; got {shapeText dimsA} for {shapeText sa} and {shapeText dimsB} for {shapeText sb}."
-    let da = dimsA |> Array.map (normDim "tensordot" sa.Length)
-    let db = dimsB |> Array.map (normDim "tensordot" sb.Length)
+        invalidArg "dimsB" $"{op}: the two lists of dims must have the same length; got {shapeText dimsA} for {shapeText sa} and {shapeText dimsB} for {shapeText sb}."
+    let da = dimsA |> Array.map (normDim op sa.Length)
+    let db = dimsB |> Array.map (normDim op sb.Length)
     if (Array.distinct da).Length <> da.Length || (Array.distinct db).Length <> db.Length then
-        invalidArg "dimsA" $"tensordot: a dim is listed twice ({shapeText dimsA} for {shapeText sa}, {shapeText dimsB} for {shapeText sb})."
+        invalidArg "dimsA" $"{op}: a dim is listed twice ({shapeText dimsA} for {shapeText sa}, {shapeText dimsB} for {shapeText sb})."
     for k in 0 .. da.Length - 1 do
         // as PyTorch: a contracted dim of size 1 broadcasts (the other side is summed)
         if sa[da[k]] <> sb[db[k]] && sa[da[k]] <> 1 && sb[db[k]] <> 1 then
-            invalidArg "b" $"tensordot: contracted dimensions must have the same size, but dim {da[k]} of {shapeText sa} has size {sa[da[k]]} and dim {db[k]} of {shapeText sb} has size {sb[db[k]]}."
+            invalidArg "b" $"{op}: contracted dimensions must have the same size, but dim {da[k]} of {shapeText sa} has size {sa[da[k]]} and dim {db[k]} of {shapeText sb} has size {sb[db[k]]}."
     if sa.Length + sb.Length - da.Length > labelCount then
-        invalidArg "a" $"tensordot: the result would have more than {labelCount} dimensions ({shapeText sa}, {shapeText sb})."
+        invalidArg "a" $"{op}: the result would have more than {labelCount} dimensions ({shapeText sa}, {shapeText sb})."
     // a's dims are labels 0 .. ra-1; b's contracted dims take a's labels, its others new ones
     let labelsA = Array.init sa.Length id
     let mutable next = sa.Length
@@ -258,17 +259,19 @@ let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor =
                              | Some k -> yield i, max sa[i] sb[db[k]]
                              | None -> yield i, sa[i]
                          for j in 0 .. sb.Length - 1 do if labelsB[j] >= sa.Length then yield labelsB[j], sb[j] })
-    let xs = Prim.Promote("tensordot", [| a; b |])
+    let xs = Prim.Promote(op, [| a; b |])
     if xs[0].Dtype = Dtype.Bool then
-        invalidArg "a" $"tensordot: bool tensors cannot be multiplied ({shapeText sa}, {shapeText sb}); convert them to a numeric dtype first."
+        invalidArg "a" $"{op}: bool tensors cannot be multiplied ({shapeText sa}, {shapeText sb}); convert them to a numeric dtype first."
     einsumSpec { Inputs = [| labelsA; labelsB |]; Output = output; Sizes = sizes } xs
+
+let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) : Tensor = tensordotAs "tensordot" dimsA dimsB a b
 
 /// torch.tensordot(a, b, dims=n): the last n dims of a with the first n of b.
 let tensordotCount (n: int) (a: Tensor) (b: Tensor) : Tensor =
     let ra, rb = a.Dim, b.Dim
     if n < 0 || n > ra || n > rb then
-        raise (ArgumentOutOfRangeException("dims", $"tensordot: cannot contract {n} dims of shapes {shapeText a.Shape} and {shapeText b.Shape}; dims must be between 0 and the smaller rank ({min ra rb})."))
-    tensordot (Array.init n (fun k -> ra - n + k)) (Array.init n id) a b
+        raise (ArgumentOutOfRangeException("dims", $"tensordotN: cannot contract {n} dims of shapes {shapeText a.Shape} and {shapeText b.Shape}; dims must be between 0 and the smaller rank ({min ra rb})."))
+    tensordotAs "tensordotN" (Array.init n (fun k -> ra - n + k)) (Array.init n id) a b
 
 /// Kronecker product (torch.kron): the ranks are aligned by prepending size-1 dims, and the result
 /// has dims aᵢ·bᵢ. A broadcast product of interleaved reshapes, so it differentiates for free.

@@ -309,7 +309,7 @@ module Tensor =
     /// Einstein summation with PyTorch's syntax (torch.einsum): "ij,jk->ik", "bij,bjk->bik",
     /// "ii->i" (diagonal), "ii" (trace: implicit output), "...ij->...ji" (broadcast batch dims).
     let einsum (equation: string) (operands: Tensor seq) =
-        if isNull operands then nullArg "operands"
+        if isNull operands then raise (ArgumentNullException("operands", "einsum: the operands are null; give a sequence of tensors."))
         OpsProducts.einsum equation (Seq.toArray operands)
     /// Sums the products over dims dimsA of a paired with dims dimsB of b; the result has a's other
     /// dims, then b's (torch.tensordot(a, b, dims=(dimsA, dimsB))).

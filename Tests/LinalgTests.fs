@@ -435,6 +435,8 @@ let errors =
             throws [ "einsum"; "more than one \"->\"" ] (fun () -> Tensor.einsum "ij->ij->ij" [ a ])
             throws [ "einsum"; "\"...\"" ] (fun () -> Tensor.einsum "...i,...i->" [ zeros [| 2; 3 |]; zeros [| 4; 3 |] ])
             throws [ "einsum"; "at least one operand" ] (fun () -> Tensor.einsum "->" [])
+            throws [ "einsum"; "equation is null" ] (fun () -> Tensor.einsum null [ a ])
+            throws [ "einsum"; "operands are null" ] (fun () -> Tensor.einsum "ij" null)
             throws [ "einsum"; "bool" ] (fun () -> Tensor.einsum "ij->" [ Tensor.Ones([| 2; 2 |], Dtype.Bool) ])
 
         testCase "tensordot and tensordotN check dims and sizes" <| fun () ->
@@ -443,7 +445,8 @@ let errors =
             throws [ "tensordot"; "same length" ] (fun () -> Tensor.tensordot [| 1 |] [| 0; 1 |] a b)
             throws [ "tensordot"; "listed twice" ] (fun () -> Tensor.tensordot [| 1; 1 |] [| 1; 1 |] a b)
             throwsWith<ArgumentOutOfRangeException> [ "tensordot"; "dimension 2" ] (fun () -> Tensor.tensordot [| 2 |] [| 1 |] a b |> ignore)
-            throwsWith<ArgumentOutOfRangeException> [ "tensordot"; "3" ] (fun () -> Tensor.tensordotN 3 a b |> ignore)
+            throwsWith<ArgumentOutOfRangeException> [ "tensordotN:"; "3" ] (fun () -> Tensor.tensordotN 3 a b |> ignore)
+            throws [ "tensordotN:"; "same size" ] (fun () -> Tensor.tensordotN 1 a b)
 
         testCase "cross needs size 3 and shapes that broadcast" <| fun () ->
             throws [ "cross"; "size 3"; "[2, 2]" ] (fun () -> Tensor.cross -1 (zeros [| 2; 2 |]) (zeros [| 2; 2 |]))
