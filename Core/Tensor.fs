@@ -409,6 +409,23 @@ module Tensor =
 
     // ------------------------------------------------------------ products (bmm, einsum, tensordot, kron, cross)
 
+    /// Batched matrix product [B, n, k] @ [B, k, m] → [B, n, m], without broadcasting (torch.bmm).
+    let bmm (a: Tensor) (b: Tensor) = OpsProducts.bmm a b
+    /// Einstein summation with PyTorch's syntax (torch.einsum): "ij,jk->ik", "bij,bjk->bik",
+    /// "ii->i" (diagonal), "ii" (trace: implicit output), "...ij->...ji" (broadcast batch dims).
+    let einsum (equation: string) (operands: Tensor seq) =
+        if isNull operands then raise (ArgumentNullException("operands", "einsum: the operands are null; give a sequence of tensors."))
+        OpsProducts.einsum equation (Seq.toArray operands)
+    /// Sums the products over dims dimsA of a paired with dims dimsB of b; the result has a's other
+    /// dims, then b's (torch.tensordot(a, b, dims=(dimsA, dimsB))).
+    let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) = OpsProducts.tensordot dimsA dimsB a b
+    /// Contracts the last n dims of a with the first n dims of b (torch.tensordot(a, b, dims=n)).
+    let tensordotN (n: int) (a: Tensor) (b: Tensor) = OpsProducts.tensordotCount n a b
+    /// Kronecker product (torch.kron): dims of sizes aᵢ·bᵢ, ranks aligned by leading size-1 dims.
+    let kron (a: Tensor) (b: Tensor) = OpsProducts.kron a b
+    /// Cross product of 3-vectors along a dim (size 3 in both), with broadcasting (torch.linalg.cross).
+    let cross (dim: int) (a: Tensor) (b: Tensor) = OpsProducts.cross dim a b
+
     // ------------------------------------------------------------ shape
 
     /// A tensor with the same values and a new shape (one dimension may be -1).
