@@ -299,9 +299,10 @@ module internal LinalgOps =
     /// The singular values alone (torch.linalg.svdvals); the rules take U and Vh from svd:
     /// ds = diag(Uᵀ·dA·V), gA = U·diag(g)·Vh.
     let svdvals (a: Tensor) : Tensor =
+        // the rules decompose again; their errors name svdvals, the function the user called
         Prim.Lift1("Linalg.svdvals", (fun r -> torch.linalg.svdvals r),
-                   (fun a _ da -> let o = svd a in diagOf (mm (mm (mT o[0]) da) (mT o[2]))),
-                   (fun a _ g -> let o = svd a in mm (scaleColumns o[0] g) o[2]), a)
+                   (fun a _ da -> named "Linalg.svdvals" (fun () -> let o = svd a in diagOf (mm (mm (mT o[0]) da) (mT o[2])))),
+                   (fun a _ g -> named "Linalg.svdvals" (fun () -> let o = svd a in mm (scaleColumns o[0] g) o[2])), a)
 
     // ------------------------------------------------------------ symmetric eigendecomposition
 
@@ -615,7 +616,7 @@ module Linalg =
     /// "2", "-2", "inf", "-inf" as in matrixNormOrd.
     let matrixNorm (ord: string) (a: Tensor) : Tensor =
         if isNull ord then raise (ArgumentNullException("ord", "Linalg.matrixNorm: the order is null; use \"fro\" or \"nuc\"."))
-        normOf "Linalg.matrixNorm" ord a
+        named "Linalg.matrixNorm" (fun () -> normOf "Linalg.matrixNorm" ord a)
 
     /// A matrix norm with a numeric order (torch.linalg.matrix_norm(a, ord)): 1 and −1 (largest and
     /// smallest column sum of |a|), 2 and −2 (largest and smallest singular value), infinity and
@@ -626,4 +627,4 @@ module Linalg =
             elif Double.IsNegativeInfinity ord then "-inf"
             elif ord = 1.0 || ord = -1.0 || ord = 2.0 || ord = -2.0 then string (int ord)
             else string ord
-        normOf "Linalg.matrixNormOrd" text a
+        named "Linalg.matrixNormOrd" (fun () -> normOf "Linalg.matrixNormOrd" text a)
