@@ -300,9 +300,10 @@ module internal Raw =
             | :? (int[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int32, dev)
             | :? (int64[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int64, dev)
             | :? (bool[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Bool, dev)
+            // by element type first: the CLR lets an sbyte[] pass a type test for byte[] (and back)
+            | _ when data.GetType().GetElementType() = typeof<sbyte> -> torch.tensor (data :?> sbyte[], ReadOnlySpan shape, torch.ScalarType.Int8, dev)
             | :? (byte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Byte, dev)
             | :? (int16[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int16, dev)
-            | :? (sbyte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int8, dev)
             | :? (Half[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float16, dev)
             | _ ->
                 raise (NotSupportedException(
@@ -311,6 +312,8 @@ module internal Raw =
 
     /// The elements as a flat float[] (any dtype, any device).
     let toFloatArray (t: RawTensor) : float[] =
+        // TorchSharp's accessor throws on an empty tensor
+        if t.numel () = 0L then [||] else
         // A copy (never an alias of t, which must survive), then a contiguous view of it.
         use c = t.``to``(torch.ScalarType.Float64, torch.CPU, copy = true, disposeAfter = false)
         use cc = c.contiguous ()
@@ -432,9 +435,16 @@ module internal Raw =
             invalidArg "std" $"{op}: every standard deviation must be non-negative (and not NaN); std {describe std} has one that is not."
         let dtype = torch.promote_types (mean.dtype, std.dtype)
         guard op [| mean; std |] (fun () ->
-            let convert (t: RawTensor) = if t.dtype = dtype then t.alias () else t.to_type dtype
-            use m = convert mean
-            use s = convert std
+            // LibTorch draws one value per element of the un-broadcast operands and then repeats
+            // them (a [3, 1] mean with a [1, n] std gives rows of one value): both are expanded to
+            // the result's shape and made contiguous first, so every element gets its own draw.
+            let target = longs (broadcastShapes op (shape mean) (shape std))
+            let full (t: RawTensor) =
+                use converted = if t.dtype = dtype then t.alias () else t.to_type dtype
+                use expanded = converted.expand target
+                expanded.contiguous ()
+            use m = full mean
+            use s = full std
             torch.normal (m, s, g))
 
     /// 0 or 1 with the given probabilities (a floating-point tensor with values in [0, 1]), of its dtype.
@@ -512,6 +522,7 @@ module internal Raw =
     /// zero, anything non-zero to bool is true), flattened in row-major order.
     let toArrayOf<'T> (op: string) (t: RawTensor) : 'T[] =
         let dtype = dtypeOfElement op typeof<'T>
+        if t.numel () = 0L then Array.zeroCreate 0 else
         use c = t.``to``(toScalarType dtype, torch.CPU, copy = true, disposeAfter = false)
         use cc = c.contiguous ()
         let values : Array =
@@ -535,8 +546,9 @@ module internal Raw =
         if n <> data.Length then
             invalidArg "data" $"{op}: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
         let t = create Device.Cpu (fun d -> torch.empty (longs shape, toScalarType dtype, d))
-        use accessor = t.data<'T>()
-        accessor.CopyFrom(data, 0, 0L)
+        if n > 0 then
+            use accessor = t.data<'T>()
+            accessor.CopyFrom(data, 0, 0L)
         t
 
     /// Copies the elements, converted to 'T, into the start of a span.
@@ -545,10 +557,12 @@ module internal Raw =
         let n = t.numel ()
         if int64 destination.Length < n then
             invalidArg "destination" $"{op}: the destination holds {destination.Length} elements; the tensor {describe t} has {n}."
-        use c = t.``to``(toScalarType dtype, torch.CPU, copy = true, disposeAfter = false)
-        use cc = c.contiguous ()
-        use accessor = cc.data<'T>()
-        accessor.CopyTo(destination, 0, 0L)
+        if n > 0L then
+            use c = t.``to``(toScalarType dtype, torch.CPU, copy = true, disposeAfter = false)
+            use cc = c.contiguous ()
+            use accessor = cc.data<'T>()
+            // TensorAccessor.CopyTo refuses a destination longer than the tensor; go through its array
+            ReadOnlySpan(accessor.ToArray()).CopyTo destination
 
     /// An integer division (floor_divide, remainder, fmod) whose divisor may hold a zero: LibTorch
     /// reports it as "ZeroDivisionError" (PyTorch raises ZeroDivisionError), here as a

@@ -22,6 +22,7 @@ let allTests =
         UserOps.tests
         MemoryTests.tests
         Documentation.tests
+        CSharpSurface.tests
     ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
