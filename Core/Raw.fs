@@ -482,6 +482,10 @@ module internal Raw =
         if numSamples < 1 then invalidArg "numSamples" $"{op}: numSamples must be at least 1; got {numSamples}."
         if not replacement && numSamples > categories then
             invalidArg "numSamples" $"{op}: cannot draw {numSamples} samples without replacement from {categories} categories (shape {shapeText s}). Draw at most {categories}, or pass replacement = true."
+        if probs.numel () = 0L then
+            // no distributions (shape [0, k]): no samples, as PyTorch
+            create (ofTorchDevice probs.device) (fun d -> torch.empty ([| 0L; int64 numSamples |], torch.ScalarType.Int64, d))
+        else
         let valid, rowsPositive, fewestNonZero =
             guardAny op [| probs |] (fun () ->
                 use finite = probs.isfinite ()
@@ -586,6 +590,5 @@ module internal Raw =
         | :? sbyte as v -> Scalar.op_Implicit (int64 v)
         | :? float as v -> Scalar.op_Implicit v
         | :? float32 as v -> Scalar.op_Implicit (float v)
-        | :? bool as v -> Scalar.op_Implicit v
         | null -> nullArg "value"
-        | other -> invalidArg "value" $"{op}: a scalar must be an int, int64, int16, byte, sbyte, float, float32 or bool; got {other.GetType().Name}."
+        | other -> invalidArg "value" $"{op}: a scalar must be an int, int64, int16, byte, sbyte, float or float32; got {other.GetType().Name}."

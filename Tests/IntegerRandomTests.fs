@@ -160,6 +160,7 @@ let private divisionTests =
             throwsWith<ArgumentException> [ "floorDivide"; "[2]"; "[3]" ] (fun () -> Tensor.floorDivide (i64 [| 1L; 2L |]) (i64 [| 1L; 2L; 3L |]) |> ignore)
             throwsWith<ArgumentException> [ "fmod"; "[2]"; "[3]" ] (fun () -> Tensor.fmod (i64 [| 1L; 2L |]) (i64 [| 1L; 2L; 3L |]) |> ignore)
             throwsWith<ArgumentException> [ "remainder"; "String" ] (fun () -> Tensor.remainderScalar "2" (f64 [| 1.0 |]) |> ignore)
+            throwsWith<ArgumentException> [ "floorDivide"; "Boolean" ] (fun () -> Tensor.floorDivideScalar true (i64 [| 1L |]) |> ignore)
 
         testCase "remainder's derivatives: 1 for the dividend, -floor(a/b) for the divisor; fmod's: 1 and -trunc(a/b)" <| fun () ->
             let a, b = f64 [| 5.5; -5.5; 0.7 |], f64 [| 2.0; 2.0; -0.3 |]
@@ -389,6 +390,8 @@ let private randomTests =
                 let v = longs s
                 Expect.equal (Array.distinct v[.. 3]).Length 4 "row 0 distinct"
                 Expect.equal (Array.sort v[4 ..]) [| 0L; 1L; 2L; 3L |] "row 1: the four possible categories"
+            let none = Tensor.multinomial 2 false (Tensor.Ones [| 0; 3 |])
+            Expect.equal (none.Shape, none.Dtype) ([| 0; 2 |], Dtype.Int64) "no rows, no samples"
             let all = Tensor.multinomial 5 false (Tensor.Ones [| 5 |])
             Expect.equal (Array.sort (longs all)) [| 0L .. 4L |] "all categories once"
             // the heavy category comes first most of the time
