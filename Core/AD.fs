@@ -195,3 +195,49 @@ module AD =
             if y.Level >= tag then f x
             else Node(y, GraphNode([| x |], fun g -> [| (snd (vjp f xp)) g |]), tag)
         | _ -> f x
+
+    // ------------------------------------------------------------ for C#
+    // The transforms as static methods of the class Nabla.AD that take Func<> delegates and return
+    // small records with named fields rather than F# tuples (C# sees tupled module functions as
+    // ordinary static methods; the PascalCase names keep them apart from the curried F# ones).
+    // `AD.Grad(x => TensorModule.sum(x * x), x)`. The full C# surface is the facade's job.
+
+    /// A function's value and its gradient (AD.ValueAndGrad).
+    type ValueAndGradient = { Value: Tensor; Gradient: Tensor }
+
+    /// A function's value and its gradients with respect to named tensors (AD.ValueAndGradParams).
+    type ValueAndGradients = { Value: Tensor; Gradients: Params }
+
+    /// A function's value and its directional derivative J·v (AD.Jvp).
+    type ValueAndTangent = { Value: Tensor; Tangent: Tensor }
+
+    let private invoke (f: Func<'a, 'b>) : 'a -> 'b =
+        if isNull f then nullArg "f"
+        fun a -> f.Invoke a
+
+    /// The gradient of f (which returns a scalar) at x, for C#: `AD.Grad(x => ..., x)` (AD.grad).
+    let Grad (f: Func<Tensor, Tensor>, x: Tensor) : Tensor = grad (invoke f) x
+
+    /// The value of f at x and its gradient, for C# (AD.valueAndGrad).
+    let ValueAndGrad (f: Func<Tensor, Tensor>, x: Tensor) : ValueAndGradient =
+        let value, gradient = valueAndGrad (invoke f) x
+        { ValueAndGradient.Value = value; Gradient = gradient }
+
+    /// The gradient of f with respect to every tensor of a Params collection, for C# (AD.gradParams).
+    let GradParams (f: Func<Params, Tensor>, p: Params) : Params = gradParams (invoke f) p
+
+    /// The value of f and its gradients with respect to every tensor of p, for C# (AD.valueAndGradParams).
+    let ValueAndGradParams (f: Func<Params, Tensor>, p: Params) : ValueAndGradients =
+        let value, gradients = valueAndGradParams (invoke f) p
+        { ValueAndGradients.Value = value; Gradients = gradients }
+
+    /// The value of f at x and the Jacobian-vector product J·v (forward mode), for C# (AD.jvp).
+    let Jvp (f: Func<Tensor, Tensor>, x: Tensor, v: Tensor) : ValueAndTangent =
+        let value, tangent = jvp (invoke f) x v
+        { ValueAndTangent.Value = value; Tangent = tangent }
+
+    /// The Jacobian of f at x (output shape ++ input shape), for C# (AD.jacobian).
+    let Jacobian (f: Func<Tensor, Tensor>, x: Tensor) : Tensor = jacobian (invoke f) x
+
+    /// The Hessian of a scalar function f at x (input shape ++ input shape), for C# (AD.hessian).
+    let Hessian (f: Func<Tensor, Tensor>, x: Tensor) : Tensor = hessian (invoke f) x

@@ -164,6 +164,44 @@ type Tensor =
         let g = if isNull (box generator) then null else generator.Torch
         Const(Raw.createFor "randn" (Prim.DeviceOr device) (fun d -> torch.randn (shape64For "randn" shape, toScalarType dtype, d, false, g)))
 
+    /// Random integers uniform in [low, high) (int64 unless `dtype` is given, as torch.randint),
+    /// from the global generator unless one is given. The dtype must hold every value exactly.
+    static member Randint(low: int64, high: int64, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        let dtype = if isNull (box dtype) then Dtype.Int64 else dtype
+        Const(Raw.randint "Tensor.randint" low high shape dtype (Prim.DeviceOr device) (Raw.torchGenerator generator))
+
+    /// A random permutation of 0 .. n-1 (int64 unless `dtype` is given, as torch.randperm), from
+    /// the global generator unless one is given.
+    static member Randperm(n: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        let dtype = if isNull (box dtype) then Dtype.Int64 else dtype
+        Const(Raw.randperm "Tensor.randperm" (int64 n) dtype (Prim.DeviceOr device) (Raw.torchGenerator generator))
+
+    /// Normal random values with the given mean and standard deviation (≥ 0; float32 unless
+    /// `dtype` is given), from the global generator unless one is given.
+    static member Normal(mean: float, std: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        Const(Raw.normal "Tensor.normal" mean std shape (Prim.DtypeOr dtype) (Prim.DeviceOr device) (Raw.torchGenerator generator))
+
+    /// Normal random values with elementwise means and standard deviations (floating-point tensors
+    /// that broadcast; every std ≥ 0), as torch.normal(mean, std). A constant: PyTorch defines its
+    /// derivative as zero (for a differentiable sample, use mean + std * randn).
+    static member Normal(mean: Tensor, std: Tensor, [<Optional>] generator: Generator) =
+        Const(Raw.normalTensors "Tensor.normal" (Prim.RawOf mean) (Prim.RawOf std) (Raw.torchGenerator generator))
+
+    /// 0 or 1 for each element of `probs` (a floating-point tensor of probabilities in [0, 1]),
+    /// 1 with that probability, of probs' dtype (torch.bernoulli); a constant.
+    static member Bernoulli(probs: Tensor, [<Optional>] generator: Generator) =
+        Const(Raw.bernoulli "Tensor.bernoulli" (Prim.RawOf probs) (Raw.torchGenerator generator))
+
+    /// 0 or 1 everywhere, 1 with probability p (float32 unless `dtype` is given).
+    static member Bernoulli(p: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+        Const(Raw.bernoulliScalar "Tensor.bernoulli" p shape (Prim.DtypeOr dtype) (Prim.DeviceOr device) (Raw.torchGenerator generator))
+
+    /// `numSamples` category indices (int64) drawn from each row of `probs` (1-D, or 2-D with one
+    /// distribution per row; non-negative weights, not necessarily normalised), without
+    /// replacement unless `replacement` is true (torch.multinomial).
+    static member Multinomial(probs: Tensor, numSamples: int, [<Optional>] replacement: bool, [<Optional>] generator: Generator) =
+        Const(Raw.multinomial "Tensor.multinomial" (Prim.RawOf probs) numSamples replacement (Raw.torchGenerator generator))
+
     // ---------------------------------------------------------------- indexing (C#'s t[i] and F#'s t.[i], t.[a..b])
 
     /// The slice at `index` of the first dimension (negative counts from the end), which is removed.

@@ -342,18 +342,21 @@ module internal Raw =
             | :? (int[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int32, dev)
             | :? (int64[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int64, dev)
             | :? (bool[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Bool, dev)
+            // by element type first: the CLR lets an sbyte[] pass a type test for byte[] (and back)
+            | _ when data.GetType().GetElementType() = typeof<sbyte> -> torch.tensor (data :?> sbyte[], ReadOnlySpan shape, torch.ScalarType.Int8, dev)
             | :? (byte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Byte, dev)
             | :? (int16[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int16, dev)
-            | :? (sbyte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int8, dev)
+            | :? (Half[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float16, dev)
             | _ ->
                 raise (NotSupportedException(
                         $"{op}: elements of type {data.GetType().GetElementType().Name} are not supported; use float, float32, "
-                        + "int, int64, int16, byte, sbyte or bool.")))
+                        + "int, int64, int16, byte, sbyte, bool or System.Half.")))
 
     let ofArray (data: Array) (shape: int[]) (device: Device) : RawTensor = ofArrayFor "ofArray" data shape device
 
     /// The elements as a flat float[] (any dtype, any device).
     let toFloatArray (t: RawTensor) : float[] =
+        // TorchSharp's accessor throws on an empty tensor
         if t.numel () = 0L then [||] else
         // A copy (never an alias of t, which must survive), then a contiguous view of it.
         use c = t.``to``(torch.ScalarType.Float64, torch.CPU, copy = true, disposeAfter = false)
@@ -405,3 +408,234 @@ module internal Raw =
             let typed = Array.CreateInstance(kind, flat.Length)
             Array.Copy(flat, typed, flat.Length)
             ofArrayFor op typed shape device
+
+    // ---------------------------------------------------------------- integers, randomness and conversion
+    // Several of these natives do not check their input, or end the process on it (randperm with
+    // n < 0, a bool dtype or n beyond its dtype's range is a segmentation fault in TorchSharp
+    // 0.107), so the arguments are validated here first.
+
+    /// The generator's LibTorch object, or null for the global generator.
+    let torchGenerator (g: Generator) : torch.Generator = if isNull (box g) then null else g.Torch
+
+    /// The integers a dtype holds exactly: its range for integer types, ±2^(mantissa bits + 1) for
+    /// floating-point ones (as PyTorch's randint bounds), {0, 1} for bool.
+    let exactIntegers (d: Dtype) : int64 * int64 =
+        match d with
+        | Dtype.Bool -> 0L, 1L
+        | Dtype.UInt8 -> 0L, 255L
+        | Dtype.Int8 -> -128L, 127L
+        | Dtype.Int16 -> -32768L, 32767L
+        | Dtype.Int32 -> int64 Int32.MinValue, int64 Int32.MaxValue
+        | Dtype.Int64 -> Int64.MinValue, Int64.MaxValue
+        | Dtype.Float16 -> -2048L, 2048L
+        | Dtype.BFloat16 -> -256L, 256L
+        | Dtype.Float32 -> -(1L <<< 24), 1L <<< 24
+        | Dtype.Float64 -> -(1L <<< 53), 1L <<< 53
+
+    /// Integers uniform in [low, high) of a dtype that holds them all exactly.
+    let randint (op: string) (low: int64) (high: int64) (shape: int[]) (dtype: Dtype) (device: Device) (g: torch.Generator) =
+        if low >= high then
+            invalidArg "high" $"{op}: low must be below high (values are drawn from [low, high)); got low = {low}, high = {high}."
+        let lo, hi = exactIntegers dtype
+        if low < lo || high - 1L > hi then
+            invalidArg "dtype" $"{op}: dtype {dtype} cannot hold every integer of [{low}, {high}) exactly (it holds {lo} .. {hi}). Use a wider dtype such as int64 (the default)."
+        let s = shape64For op shape
+        createFor op device (fun d -> torch.randint (low, high, s, toScalarType dtype, d, false, g))
+
+    /// A random permutation of 0 .. n-1 (drawn as int64, then converted: the native call crashes on
+    /// dtypes that cannot hold the positions).
+    let randperm (op: string) (n: int64) (dtype: Dtype) (device: Device) (g: torch.Generator) =
+        if n < 0L then invalidArg "n" $"{op}: n must be non-negative; got {n}."
+        if dtype = Dtype.Bool then invalidArg "dtype" $"{op}: a permutation cannot be of dtype bool; use an integer dtype (int64 is the default)."
+        let _, hi = exactIntegers dtype
+        if n - 1L > hi then
+            invalidArg "n" $"{op}: dtype {dtype} cannot hold the positions 0 .. {n - 1L} exactly (at most {hi}). Use a wider dtype such as int64 (the default)."
+        createFor op device (fun d ->
+            let p = torch.randperm (n, torch.ScalarType.Int64, d, false, g)
+            if dtype = Dtype.Int64 then p
+            else
+                use p = p
+                p.to_type (toScalarType dtype))
+
+    /// Normal values with a scalar mean and standard deviation (TorchSharp does not check std).
+    let normal (op: string) (mean: float) (std: float) (shape: int[]) (dtype: Dtype) (device: Device) (g: torch.Generator) =
+        if not (std >= 0.0) then invalidArg "std" $"{op}: the standard deviation must be non-negative; got {std}."
+        if not dtype.IsFloatingPoint then
+            invalidArg "dtype" $"{op}: draws floating-point values; dtype {dtype} is not a floating-point type."
+        let s = shape64For op shape
+        createFor op device (fun d -> torch.normal (mean, std, ReadOnlySpan s, toScalarType dtype, d, false, g, null))
+
+    /// True when every element of a bool tensor is true.
+    let private allTrue (t: RawTensor) =
+        use a = t.all ()
+        a.ToBoolean()
+
+    /// Normal values with elementwise means and standard deviations (broadcast together; both
+    /// floating-point, promoted to one dtype; every std non-negative).
+    let normalTensors (op: string) (mean: RawTensor) (std: RawTensor) (g: torch.Generator) =
+        for name, t in [ "mean", mean; "std", std ] do
+            if not (ofScalarType t.dtype).IsFloatingPoint then
+                invalidArg name $"{op}: the {name} must be a floating-point tensor; got {describe t}. Convert it with Tensor.toDtype."
+        broadcastShapes op (shape mean) (shape std) |> ignore
+        let nonNegative = guardAny op [| std |] (fun () -> use ge = std.ge (Scalar.op_Implicit 0.0) in allTrue ge)
+        if not nonNegative then
+            invalidArg "std" $"{op}: every standard deviation must be non-negative (and not NaN); std {describe std} has one that is not."
+        let dtype = torch.promote_types (mean.dtype, std.dtype)
+        guard op [| mean; std |] (fun () ->
+            // LibTorch draws one value per element of the un-broadcast operands and then repeats
+            // them (a [3, 1] mean with a [1, n] std gives rows of one value): both are expanded to
+            // the result's shape and made contiguous first, so every element gets its own draw.
+            let target = longs (broadcastShapes op (shape mean) (shape std))
+            let full (t: RawTensor) =
+                use converted = if t.dtype = dtype then t.alias () else t.to_type dtype
+                use expanded = converted.expand target
+                expanded.contiguous ()
+            use m = full mean
+            use s = full std
+            torch.normal (m, s, g))
+
+    /// 0 or 1 with the given probabilities (a floating-point tensor with values in [0, 1]), of its dtype.
+    let bernoulli (op: string) (probs: RawTensor) (g: torch.Generator) =
+        if not (ofScalarType probs.dtype).IsFloatingPoint then
+            invalidArg "probs" $"{op}: the probabilities must be a floating-point tensor; got {describe probs}. Convert it with Tensor.toDtype."
+        let inRange =
+            guardAny op [| probs |] (fun () ->
+                use ge = probs.ge (Scalar.op_Implicit 0.0)
+                use le = probs.le (Scalar.op_Implicit 1.0)
+                use both = ge.logical_and le
+                allTrue both)
+        if not inRange then
+            invalidArg "probs" $"{op}: every probability must be in [0, 1] (and not NaN); {describe probs} has one that is not."
+        guard1 op probs (fun () -> torch.bernoulli (probs, g))
+
+    /// 0 or 1, each 1 with probability p, of a shape and dtype.
+    let bernoulliScalar (op: string) (p: float) (shape: int[]) (dtype: Dtype) (device: Device) (g: torch.Generator) =
+        if not (p >= 0.0 && p <= 1.0) then invalidArg "p" $"{op}: the probability must be in [0, 1]; got {p}."
+        let s = shape64For op shape
+        createFor op device (fun d ->
+            let e = torch.empty (s, toScalarType dtype, d)
+            e.bernoulli_ (p, g) |> ignore
+            e)
+
+    /// Category indices (int64) drawn from the rows of a 1-D or 2-D tensor of non-negative weights.
+    let multinomial (op: string) (probs: RawTensor) (numSamples: int) (replacement: bool) (g: torch.Generator) =
+        let s = shape probs
+        if not (ofScalarType probs.dtype).IsFloatingPoint then
+            invalidArg "probs" $"{op}: the probabilities must be a floating-point tensor; got {describe probs}. Convert it with Tensor.toDtype."
+        if s.Length < 1 || s.Length > 2 then
+            invalidArg "probs" $"{op}: the probabilities must be 1-D (one distribution) or 2-D (one per row); got shape {shapeText s}."
+        let categories = s[s.Length - 1]
+        if categories = 0 then invalidArg "probs" $"{op}: there are no categories to draw from (shape {shapeText s})."
+        if numSamples < 1 then invalidArg "numSamples" $"{op}: numSamples must be at least 1; got {numSamples}."
+        if not replacement && numSamples > categories then
+            invalidArg "numSamples" $"{op}: cannot draw {numSamples} samples without replacement from {categories} categories (shape {shapeText s}). Draw at most {categories}, or pass replacement = true."
+        if probs.numel () = 0L then
+            // no distributions (shape [0, k]): no samples, as PyTorch
+            create (ofTorchDevice probs.device) (fun d -> torch.empty ([| 0L; int64 numSamples |], torch.ScalarType.Int64, d))
+        else
+        let valid, rowsPositive, fewestNonZero =
+            guardAny op [| probs |] (fun () ->
+                use finite = probs.isfinite ()
+                use ge = probs.ge (Scalar.op_Implicit 0.0)
+                use ok = finite.logical_and ge
+                let valid = allTrue ok
+                use sums = probs.sum (-1L, false)
+                use positive = sums.gt (Scalar.op_Implicit 0.0)
+                use nonZero = probs.ne (Scalar.op_Implicit 0.0)
+                use counts = nonZero.sum (-1L, false)
+                use fewest = counts.min ()
+                valid, allTrue positive, fewest.ToInt64())
+        if not valid then
+            invalidArg "probs" $"{op}: the probabilities must be finite and non-negative; {describe probs} has a negative, infinite or NaN entry."
+        if not rowsPositive then
+            invalidArg "probs" $"{op}: every distribution needs a positive sum; {describe probs} has a row of zeros."
+        if not replacement && fewestNonZero < int64 numSamples then
+            invalidArg "numSamples" $"{op}: without replacement, {numSamples} samples need at least {numSamples} categories of non-zero probability in every row; a row of {describe probs} has only {fewestNonZero}."
+        guard1 op probs (fun () -> torch.multinomial (probs, int64 numSamples, replacement, g))
+
+    /// The dtype that a .NET element type gives a tensor (float → float64, float32, int → int32,
+    /// int64, int16, byte → uint8, sbyte → int8, bool, Half → float16).
+    let dtypeOfElement (op: string) (t: Type) : Dtype =
+        if t = typeof<float> then Dtype.Float64
+        elif t = typeof<float32> then Dtype.Float32
+        elif t = typeof<int> then Dtype.Int32
+        elif t = typeof<int64> then Dtype.Int64
+        elif t = typeof<int16> then Dtype.Int16
+        elif t = typeof<byte> then Dtype.UInt8
+        elif t = typeof<sbyte> then Dtype.Int8
+        elif t = typeof<bool> then Dtype.Bool
+        elif t = typeof<Half> then Dtype.Float16
+        else
+            raise (NotSupportedException(
+                    $"{op}: elements of type {t.Name} are not supported; use float, float32, int, int64, int16, byte, sbyte, bool or System.Half."))
+
+    /// The elements, converted to 'T (LibTorch's conversion: floats to integers truncate toward
+    /// zero, anything non-zero to bool is true), flattened in row-major order.
+    let toArrayOf<'T> (op: string) (t: RawTensor) : 'T[] =
+        let dtype = dtypeOfElement op typeof<'T>
+        if t.numel () = 0L then Array.zeroCreate 0 else
+        use c = t.``to``(toScalarType dtype, torch.CPU, copy = true, disposeAfter = false)
+        use cc = c.contiguous ()
+        let values : Array =
+            match dtype with
+            | Dtype.Float64 -> cc.data<float>().ToArray()
+            | Dtype.Float32 -> cc.data<float32>().ToArray()
+            | Dtype.Int32 -> cc.data<int>().ToArray()
+            | Dtype.Int64 -> cc.data<int64>().ToArray()
+            | Dtype.Int16 -> cc.data<int16>().ToArray()
+            | Dtype.UInt8 -> cc.data<byte>().ToArray()
+            | Dtype.Int8 -> cc.data<sbyte>().ToArray()
+            | Dtype.Bool -> cc.data<bool>().ToArray()
+            | Dtype.Float16 -> cc.data<Half>().ToArray()
+            | Dtype.BFloat16 -> raise (NotSupportedException $"{op}: bfloat16 has no .NET element type.")
+        values :?> 'T[]
+
+    /// A CPU tensor of a shape with the values of a span, copied once (the dtype follows 'T).
+    let ofSpan<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (op: string) (data: ReadOnlySpan<'T>) (shape: int[]) : RawTensor =
+        let dtype = dtypeOfElement op typeof<'T>
+        let n = Array.fold (*) 1 (shape64For op shape |> Array.map int)
+        if n <> data.Length then
+            invalidArg "data" $"{op}: {data.Length} values cannot fill the shape {shapeText shape} ({n} elements)."
+        let t = createFor op Device.Cpu (fun d -> torch.empty (longs shape, toScalarType dtype, d))
+        if n > 0 then
+            use accessor = t.data<'T>()
+            accessor.CopyFrom(data, 0, 0L)
+        t
+
+    /// Copies the elements, converted to 'T, into the start of a span.
+    let copyToSpan<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (op: string) (t: RawTensor) (destination: Span<'T>) =
+        let dtype = dtypeOfElement op typeof<'T>
+        let n = t.numel ()
+        if int64 destination.Length < n then
+            invalidArg "destination" $"{op}: the destination holds {destination.Length} elements; the tensor {describe t} has {n}."
+        if n > 0L then
+            use c = t.``to``(toScalarType dtype, torch.CPU, copy = true, disposeAfter = false)
+            use cc = c.contiguous ()
+            use accessor = cc.data<'T>()
+            // TensorAccessor.CopyTo refuses a destination longer than the tensor; go through its array
+            ReadOnlySpan(accessor.ToArray()).CopyTo destination
+
+    /// An integer division (floor_divide, remainder, fmod) whose divisor may hold a zero: LibTorch
+    /// reports it as "ZeroDivisionError" (PyTorch raises ZeroDivisionError), here as a
+    /// DivideByZeroException naming the op.
+    let integerDivision (op: string) (divisor: obj) (f: unit -> RawTensor) : RawTensor =
+        try f ()
+        with :? ExternalException as e when e.Message.Contains "ZeroDivisionError" ->
+            let text = match divisor with :? RawTensor as t -> describe t | other -> string other
+            raise (DivideByZeroException(
+                    $"{op}: integer division by zero (the divisor {text} is or holds 0; PyTorch raises ZeroDivisionError here). "
+                    + "Divide floating-point tensors to get inf or NaN instead.", e))
+
+    /// A .NET number as a LibTorch scalar: integers stay integers (an integer tensor with an
+    /// integer scalar keeps its dtype, as with a Python int in PyTorch), floats are floats.
+    let scalarOf (op: string) (value: obj) : Scalar =
+        match value with
+        | :? int as v -> Scalar.op_Implicit (int64 v)
+        | :? int64 as v -> Scalar.op_Implicit v
+        | :? int16 as v -> Scalar.op_Implicit (int64 v)
+        | :? byte as v -> Scalar.op_Implicit (int64 v)
+        | :? sbyte as v -> Scalar.op_Implicit (int64 v)
+        | :? float as v -> Scalar.op_Implicit v
+        | :? float32 as v -> Scalar.op_Implicit (float v)
+        | null -> nullArg "value"
+        | other -> invalidArg "value" $"{op}: a scalar must be an int, int64, int16, byte, sbyte, float or float32; got {other.GetType().Name}."

@@ -72,6 +72,139 @@ module Tensor =
 
     // ------------------------------------------------------------ integers and randomness
 
+    /// Checks the operands of an integer-division op: they broadcast, and they are not both bool.
+    let private checkDivision (op: string) (ra: RawTensor) (rb: RawTensor) =
+        broadcastShapes op (shape ra) (shape rb) |> ignore
+        if ra.dtype = TorchSharp.torch.ScalarType.Bool && rb.dtype = TorchSharp.torch.ScalarType.Bool then
+            invalidArg "b" $"{op}: bool tensors cannot be divided ({describe ra} by {describe rb}); convert them to an integer dtype with Tensor.toDtype."
+
+    /// remainder and fmod: a − q·b for the quotient q = a/b rounded (down, or toward zero), so
+    /// ∂/∂a = 1 and ∂/∂b = −q. q is a constant computed once from the values, when something is
+    /// differentiated (its own derivative is zero almost everywhere).
+    let private remainderOp (op: string) (rounding: TorchSharp.torch.RoundingMode) (primal: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
+        let ra, rb = a.Raw(), b.Raw()
+        checkDivision op ra rb
+        let negQuotient =
+            if not (a.IsDifferentiated || b.IsDifferentiated) then null
+            else guard2 op ra rb (fun () -> (use q = ra.div (rb, rounding) in q.neg ()))
+        Prim.Elementwise2(op, (fun x y -> integerDivision op y (fun () -> primal x y)),
+                          (fun _ d -> d), (fun _ d -> Prim.Scale(op, d, negQuotient)), a, b)
+
+    /// remainder and fmod by a scalar: ∂/∂x = 1.
+    let private remainderScalarOp (op: string) (divisor: obj) (primal: RawTensor -> Scalar -> RawTensor) (x: Tensor) =
+        let c = scalarOf op divisor
+        if x.Dtype = Dtype.Bool then invalidArg "x" $"{op}: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+        Prim.Lift1(op, (fun r -> integerDivision op divisor (fun () -> primal r c)), (fun _ _ d -> d), (fun _ _ g -> g), x)
+
+    /// a mod b with the sign of the divisor, as Python's % and torch.remainder: a − floor(a/b)·b,
+    /// with broadcasting and type promotion. Integer tensors stay integer (a zero divisor throws
+    /// DivideByZeroException, as PyTorch's ZeroDivisionError); for floats ∂/∂a = 1, ∂/∂b = −floor(a/b).
+    let remainder (a: Tensor) (b: Tensor) : Tensor =
+        remainderOp "remainder" TorchSharp.torch.RoundingMode.floor (fun a b -> a.remainder b) a b
+
+    /// x mod divisor with the sign of the divisor (torch.remainder with a number). An integer
+    /// tensor with an integer divisor (int, int64, ...) stays integer; a float divisor gives floats,
+    /// as a Python int or float does in PyTorch. ∂/∂x = 1.
+    let remainderScalar (divisor: 'N) (x: Tensor) : Tensor =
+        remainderScalarOp "remainder" (box divisor) (fun r c -> r.remainder c) x
+
+    /// The remainder of a/b with the sign of the dividend, as C's fmod and torch.fmod: a − trunc(a/b)·b.
+    /// Integer tensors stay integer (a zero divisor throws DivideByZeroException); for floats
+    /// ∂/∂a = 1, ∂/∂b = −trunc(a/b).
+    let fmod (a: Tensor) (b: Tensor) : Tensor =
+        remainderOp "fmod" TorchSharp.torch.RoundingMode.trunc (fun a b -> a.fmod b) a b
+
+    /// x fmod divisor, with the sign of x (torch.fmod with a number; integer divisors keep integer
+    /// tensors integer, as remainderScalar). ∂/∂x = 1.
+    let fmodScalar (divisor: 'N) (x: Tensor) : Tensor =
+        remainderScalarOp "fmod" (box divisor) (fun r c -> r.fmod c) x
+
+    /// floor(a/b), rounding toward −∞ (torch.floor_divide since PyTorch 1.13, Python's //), with
+    /// broadcasting. Integer tensors stay integer (a zero divisor throws DivideByZeroException).
+    /// Piecewise constant: a constant, its derivative zero, as in PyTorch.
+    let floorDivide (a: Tensor) (b: Tensor) : Tensor =
+        let ra, rb = a.Raw(), b.Raw()
+        checkDivision "floorDivide" ra rb
+        Const(guard2 "floorDivide" ra rb (fun () -> integerDivision "floorDivide" rb (fun () -> ra.floor_divide rb)))
+
+    /// floor(x / divisor) (Python's //; integer divisors keep integer tensors integer); a constant.
+    let floorDivideScalar (divisor: 'N) (x: Tensor) : Tensor =
+        let c = scalarOf "floorDivide" (box divisor)
+        let r = x.Raw()
+        if x.Dtype = Dtype.Bool then invalidArg "x" "floorDivide: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+        Const(guard1 "floorDivide" r (fun () -> integerDivision "floorDivide" (box divisor) (fun () -> r.floor_divide c)))
+
+    /// A bitwise op on integer (or, where allowed, bool) tensors, with broadcasting and promotion; a constant.
+    let private bitwise (op: string) (allowBool: bool) (f: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
+        let ra, rb = a.Raw(), b.Raw()
+        let kinds = if allowBool then "integer or bool" else "integer"
+        let ok (t: RawTensor) =
+            let d = ofScalarType t.dtype
+            not d.IsFloatingPoint && (allowBool || d <> Dtype.Bool || promoteTypes (ofScalarType ra.dtype) (ofScalarType rb.dtype) <> Dtype.Bool)
+        if not (ok ra && ok rb) then
+            invalidArg "a" $"{op}: works on {kinds} tensors; got {describe ra} and {describe rb}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+        broadcastShapes op (shape ra) (shape rb) |> ignore
+        Const(guard2 op ra rb (fun () -> f ra rb))
+
+    /// Elementwise AND of the bits (logical AND for bool), with broadcasting (torch.bitwise_and).
+    let bitwiseAnd (a: Tensor) (b: Tensor) = bitwise "bitwiseAnd" true (fun a b -> a.bitwise_and b) a b
+    /// Elementwise OR of the bits (logical OR for bool), with broadcasting (torch.bitwise_or).
+    let bitwiseOr (a: Tensor) (b: Tensor) = bitwise "bitwiseOr" true (fun a b -> a.bitwise_or b) a b
+    /// Elementwise exclusive OR of the bits (logical XOR for bool), with broadcasting (torch.bitwise_xor).
+    let bitwiseXor (a: Tensor) (b: Tensor) = bitwise "bitwiseXor" true (fun a b -> a.bitwise_xor b) a b
+    /// a shifted left by b bits (a·2^b, wrapping), integers only (torch.bitwise_left_shift, `<<`).
+    let bitwiseLeftShift (a: Tensor) (b: Tensor) = bitwise "bitwiseLeftShift" false (fun a b -> a.bitwise_left_shift b) a b
+    /// a shifted right by b bits, arithmetic (the sign is kept), integers only (torch.bitwise_right_shift, `>>`).
+    let bitwiseRightShift (a: Tensor) (b: Tensor) = bitwise "bitwiseRightShift" false (fun a b -> a.bitwise_right_shift b) a b
+
+    /// x shifted left by a number of bits (the dtype of x is kept).
+    let bitwiseLeftShiftScalar (bits: int) (x: Tensor) =
+        bitwiseLeftShift x (Const(Raw.full [||] (float bits) Dtype.Int64 x.Device))
+    /// x shifted right by a number of bits, arithmetic (the dtype of x is kept).
+    let bitwiseRightShiftScalar (bits: int) (x: Tensor) =
+        bitwiseRightShift x (Const(Raw.full [||] (float bits) Dtype.Int64 x.Device))
+
+    /// Elementwise NOT of the bits (logical NOT for bool; ~x = −x − 1 for integers) (torch.bitwise_not).
+    let bitwiseNot (x: Tensor) =
+        let r = x.Raw()
+        if x.Dtype.IsFloatingPoint then
+            invalidArg "x" $"bitwiseNot: works on integer or bool tensors; got {describe r}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+        Const(guard1 "bitwiseNot" r (fun () -> r.bitwise_not ()))
+
+    /// Random int64 integers uniform in [low, high) (torch.randint), from the global generator.
+    /// Tensor.Randint takes a dtype, a device and a generator.
+    let randint (low: int64) (high: int64) (shape: int[]) = Tensor.Randint(low, high, shape)
+    /// Random integers uniform in [low, high) with the shape, dtype and device of x (torch.randint_like).
+    let randintLike (low: int64) (high: int64) (x: Tensor) = Tensor.Randint(low, high, x.Shape, x.Dtype, x.Device)
+    /// A random permutation of 0 .. n-1, int64 (torch.randperm), from the global generator.
+    let randperm (n: int) = Tensor.Randperm n
+    /// float32 normal random values with the given mean and standard deviation (≥ 0), from the
+    /// global generator (torch.normal). Tensor.Normal takes a dtype, a device and a generator.
+    let normal (mean: float) (std: float) (shape: int[]) = Tensor.Normal(mean, std, shape)
+    /// Normal random values with elementwise means and standard deviations (floating-point tensors
+    /// that broadcast), torch.normal(mean, std); a constant, as in PyTorch (for a differentiable
+    /// sample write mean + std * Tensor.randnLike mean).
+    let normalTensor (mean: Tensor) (std: Tensor) = Tensor.Normal(mean, std)
+    /// 0 or 1 for each probability in probs (floating-point, in [0, 1]), of its dtype (torch.bernoulli); a constant.
+    let bernoulli (probs: Tensor) = Tensor.Bernoulli probs
+    /// 0 or 1 with the shape, dtype and device of x, each 1 with probability p (x.bernoulli_(p)).
+    let bernoulliLike (p: float) (x: Tensor) = Tensor.Bernoulli(p, x.Shape, x.Dtype, x.Device)
+    /// numSamples category indices (int64) from each row of probs (1-D or 2-D non-negative weights),
+    /// with or without replacement (torch.multinomial), from the global generator.
+    let multinomial (numSamples: int) (replacement: bool) (probs: Tensor) = Tensor.Multinomial(probs, numSamples, replacement)
+
+    /// The values converted to 'T (float, float32, int, int64, int16, byte, sbyte, bool or
+    /// System.Half), flattened in row-major order: `Tensor.toArrayOf<int64> x`. As LibTorch
+    /// converts: floats to integers truncate toward zero, non-zero to bool is true.
+    let toArrayOf<'T> (x: Tensor) : 'T[] = Raw.toArrayOf<'T> "toArrayOf" (x.Raw())
+
+    /// A CPU tensor of the given shape with a copy of the span's values; the dtype follows 'T (as ofArray).
+    let ofSpan<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (data: ReadOnlySpan<'T>) (shape: int[]) : Tensor = Const(Raw.ofSpan "ofSpan" data shape)
+
+    /// Copies the values, converted to 'T and in row-major order, into the start of a span (which
+    /// must hold at least x.Numel elements).
+    let copyTo<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (destination: Span<'T>) (x: Tensor) : unit = Raw.copyToSpan "copyTo" (x.Raw()) destination
+
     // ------------------------------------------------------------ conversion and properties
 
     /// The values, flattened in row-major order, as float (any dtype).

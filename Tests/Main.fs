@@ -23,6 +23,7 @@ let allTests =
         MemoryTests.tests
         Documentation.tests
         Fuzz.tests
+        CSharpSurface.tests
     ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
