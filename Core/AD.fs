@@ -111,7 +111,7 @@ module AD =
         let e = Raw.zeros x.Shape x.Dtype x.Device
         use flat = e.view (-1L)
         use one = flat.narrow (0L, int64 i, 1L)
-        one.fill_ (TorchSharp.Scalar.op_Implicit 1.0) |> ignore
+        one.fill_ (scalar 1.0) |> ignore
         Const e
 
     /// Columns J·eᵢ (flattened) stacked into [m, n], reshaped to outShape ++ inShape; with no

@@ -142,7 +142,7 @@ type Tensor =
         if not dtype.IsFloatingPoint && truncate step = 0.0 then
             invalidArg "step" $"arange: the step {step} is 0 in dtype {dtype}; give an integer step, or a floating-point dtype."
         Const(Raw.createFor "arange" (Prim.DeviceOr device) (fun d ->
-            torch.arange (Scalar.op_Implicit start, Scalar.op_Implicit stop, Scalar.op_Implicit step, toScalarType dtype, d)))
+            torch.arange (scalar start, scalar stop, scalar step, toScalarType dtype, d)))
 
     /// `steps` values evenly spaced from `start` to `stop`, both included (float32 unless `dtype` is given).
     static member Linspace(start: float, stop: float, steps: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
@@ -414,7 +414,7 @@ type Tensor =
     static member internal PowTensor(a: Tensor, b: Tensor) : Tensor =
         let wrtBase (p: Primals2) (d: Tensor) =
             let rb = Prim.RawOf p.B
-            let zeroExponent = guard1 "pow" rb (fun () -> rb.eq (Scalar.op_Implicit 0.0))
+            let zeroExponent = guard1 "pow" rb (fun () -> rb.eq (scalar 0.0))
             Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.B), Tensor.PowTensor(p.A, Tensor.AddScalar(p.B, -1.0))), zeroExponent)
         let wrtExponent (p: Primals2) (d: Tensor) =
             Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.Out), Tensor.Log p.A), Raw.zeroBaseMask (Prim.RawOf p.A) (Prim.RawOf p.B))
@@ -424,24 +424,24 @@ type Tensor =
         Prim.Lift1("neg", (fun r -> r.neg ()), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
 
     static member internal AddScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("add", (fun r -> r.add (Scalar.op_Implicit c)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
+        Prim.Lift1("add", (fun r -> r.add (scalar c)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
 
     static member internal MulScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("mul", (fun r -> r.mul (Scalar.op_Implicit c)),
+        Prim.Lift1("mul", (fun r -> r.mul (scalar c)),
                    (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
 
     static member internal DivScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("div", (fun r -> r.div (Scalar.op_Implicit c)),
+        Prim.Lift1("div", (fun r -> r.div (scalar c)),
                    (fun _ _ dx -> Tensor.DivScalar(dx, c)), (fun _ _ g -> Tensor.DivScalar(g, c)), x)
 
     /// c - x
     static member internal RSubScalar(c: float, x: Tensor) : Tensor =
-        Prim.Lift1("sub", (fun r -> r.neg().add_ (Scalar.op_Implicit c)), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
+        Prim.Lift1("sub", (fun r -> r.neg().add_ (scalar c)), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
 
     /// c / x
     static member internal RDivScalar(c: float, x: Tensor) : Tensor =
         let d (x: Tensor) (y: Tensor) (dx: Tensor) = Tensor.Neg(Tensor.Div(Tensor.Mul(dx, y), x))
-        Prim.Lift1("div", (fun r -> r.reciprocal().mul_ (Scalar.op_Implicit c)), d, d, x)
+        Prim.Lift1("div", (fun r -> r.reciprocal().mul_ (scalar c)), d, d, x)
 
     /// x ** c with a constant exponent. For c = 0 the derivative is exactly 0 (as PyTorch), also
     /// where x⁻¹ would be infinite.
@@ -451,7 +451,7 @@ type Tensor =
             elif c = 1.0 then dx
             elif c = 2.0 then Tensor.Mul(dx, Tensor.MulScalar(x, 2.0))
             else Tensor.Mul(dx, Tensor.MulScalar(Tensor.PowScalar(x, c - 1.0), c))
-        Prim.Lift1("pow", (fun r -> r.pow (Scalar.op_Implicit c)), d, d, x)
+        Prim.Lift1("pow", (fun r -> r.pow (scalar c)), d, d, x)
 
     /// Zeros of x's shape, dtype and device (a constant).
     static member internal ZerosOf(x: Tensor) : Tensor = Const(Raw.zerosLike (Prim.RawOf x))
@@ -576,7 +576,7 @@ type Tensor =
     /// x op c elementwise with a scalar c (an int64 scalar when `integral`, so large integers compare exactly).
     static member internal CompareScalar(op: string, x: Tensor, c: float, integral: bool) : Tensor =
         let r = Prim.RawOf x
-        let s = if integral then Scalar.op_Implicit (int64 c) else Scalar.op_Implicit c
+        let s = if integral then scalarInt (int64 c) else scalar c
         Const(guard1 op r (fun () ->
             match op with
             | "eq" -> r.eq s | "ne" -> r.ne s | "lt" -> r.lt s | "le" -> r.le s | "gt" -> r.gt s
@@ -631,7 +631,7 @@ and [<AbstractClass; Sealed>] internal Prim =
     static member internal IntScalar(op: string, x: Tensor, c: int, integral: RawTensor -> Scalar -> RawTensor, floating: Tensor -> Tensor) =
         match x with
         | Const r when not r.IsInvalid && not (ofScalarType r.dtype).IsFloatingPoint ->
-            Const(guard1 op r (fun () -> integral r (Scalar.op_Implicit (int64 c))))
+            Const(guard1 op r (fun () -> integral r (scalarInt (int64 c))))
         | _ -> floating x
 
     // ---------------------------------------------------------------- lifting: the one place with tag logic
@@ -760,9 +760,9 @@ and [<AbstractClass; Sealed>] internal Prim =
             let finite = (use s = r.sum () in Double.IsFinite(s.ToDouble()))
             if finite then product
             else
-                use zero = factor.eq (Scalar.op_Implicit 0.0)
+                use zero = factor.eq (scalar 0.0)
                 use p = product
-                p.masked_fill (zero, Scalar.op_Implicit 0.0)
+                p.masked_fill (zero, scalar 0.0)
         Prim.Lift1(op, primal, (fun _ _ dx -> Prim.Scale(op, dx, factor)), (fun x _ g -> Prim.Scale(op, g, factor) |> Prim.MatchInput x), x)
 
     /// A result that is not differentiated (rounding, sign, comparisons): a constant computed from
@@ -799,7 +799,7 @@ and [<AbstractClass; Sealed>] internal Prim =
         Prim.Lift1("indexAdd",
                    (fun r ->
                         use z = torch.zeros (longs shape, r.dtype, r.device)
-                        z.index_add (int64 dim, index, r, Scalar.op_Implicit 1.0)),
+                        z.index_add (int64 dim, index, r, scalar 1.0)),
                    (fun _ _ d -> Prim.IndexAddInto(d, shape, dim, index)),
                    (fun _ _ g -> Prim.IndexSelectAt(g, dim, index)), src)
 

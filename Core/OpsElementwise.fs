@@ -8,7 +8,7 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let inline private sc (c: float) = Scalar.op_Implicit c
+let inline private sc (c: float) = scalar c
 
 /// A constant (non-differentiated) tensor made from raw values.
 let constant (r: RawTensor) = Const r
@@ -34,7 +34,7 @@ let leakyRelu (slope: float) (x: Tensor) =
                 use positive = r.gt (sc 0.0)
                 positive.to_type(r.dtype).mul_(sc (1.0 - slope)).add_ (sc slope))
         Prim.Scale("leakyRelu", d, factor)
-    Prim.Lift1("leakyRelu", (fun r -> torch.nn.functional.leaky_relu (r, slope)), rule, rule, x)
+    Prim.Lift1("leakyRelu", (fun r -> r.leaky_relu (scalar slope)), rule, rule, x)
 
 let erf (x: Tensor) =
     let c = 2.0 / sqrt Math.PI
@@ -67,7 +67,7 @@ let elu (alpha: float) (x: Tensor) =
         // (y + alpha) where x <= 0, plus 1 where x > 0
         let ones = Const(guard1 "elu" (x.Raw()) (fun () -> positive.to_type (x.Raw().dtype)))
         Tensor.Add(Prim.MaskedZero("elu", Tensor.AddScalar(y, alpha), positive), ones)
-    Prim.Elementwise("elu", (fun r -> torch.nn.functional.elu (r, alpha)), dydx, x)
+    Prim.Elementwise("elu", (fun r -> r.elu (scalar alpha, scalar 1.0, scalar 1.0)), dydx, x)
 
 /// Limits values to [lo, hi] (either bound optional). The derivative is 1 inside (bounds included), 0 outside.
 let clamp (lo: float option) (hi: float option) (x: Tensor) =

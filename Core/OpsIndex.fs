@@ -15,7 +15,7 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let inline private sc (c: float) = Scalar.op_Implicit c
+let inline private sc (c: float) = scalar c
 
 let private product (xs: int[]) = Array.fold (*) 1 xs
 
@@ -126,7 +126,7 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
                         let bad = if lo < -(int64 size) then lo else hi
                         let valid = if size = 0 then "the dimension is empty, so no index is valid" else $"valid: {-size} .. {size - 1}"
                         raise (ArgumentOutOfRangeException("indices", $"{op}: index {bad} (in index tensor {k}) is out of range for dimension {pos} of size {size} (shape {shapeText xs}); {valid}."))
-                    guard1 op r (fun () -> (use l = r.to_type torch.ScalarType.Int64 in l.remainder (Scalar.op_Implicit (int64 size))))
+                    guard1 op r (fun () -> (use l = r.to_type torch.ScalarType.Int64 in l.remainder (scalarInt (int64 size))))
             columns.Add(wrapped, size)
             pos <- pos + 1
         | d ->
@@ -151,7 +151,7 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
                 let mutable acc : RawTensor = null
                 for j in columns.Count - 1 .. -1 .. 0 do
                     let c, size = columns[j]
-                    let term = c.mul (Scalar.op_Implicit stride)
+                    let term = c.mul (scalarInt stride)
                     let next = if isNull acc then term else (use t = term in use a = acc in a.add t)
                     acc <- next
                     stride <- stride * int64 size
@@ -210,14 +210,14 @@ let private put (op: string) (p: IndexPlan) (accumulate: bool) (xs: int[]) (x: T
         else
             guard1 op flat (fun () ->
                 use z = torch.zeros ([| int64 p.Lead |], torch.ScalarType.Bool, flat.device)
-                use filled = z.index_fill (0L, flat, Scalar.op_Implicit true)
+                use filled = z.index_fill (0L, flat, scalarBool true)
                 use m = filled.reshape (longs (Array.append p.LeadShape (Array.create p.Rest.Length 1)))
                 m.expand (longs xs))
     let primal (rx: RawTensor) (rv: RawTensor) =
         use rows = rx.reshape (longs rowsShape)
         use e = rv.expand (longs target)
         use v = e.reshape (longs valueRows)
-        use out = if accumulate then rows.index_add (0L, flat, v, Scalar.op_Implicit 1.0) else rows.index_copy (0L, flat, v)
+        use out = if accumulate then rows.index_add (0L, flat, v, scalar 1.0) else rows.index_copy (0L, flat, v)
         out.reshape (longs xs)
     let ofX (d: Tensor) = if accumulate then d else Prim.MaskedZero(op, d, written)
     let scatterValues (dv: Tensor) =

@@ -136,7 +136,7 @@ let rec norm (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
     // x / ‖x‖ with 0 where ‖x‖ = 0
     let direction (x: Tensor) (y: Tensor) =
         let yk = OpsShape.reshape kept y
-        let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (Scalar.op_Implicit 0.0))
+        let zero = guard1 "norm" (yk.Raw()) (fun () -> yk.Raw().eq (scalar 0.0))
         Prim.MaskedZero("norm", Tensor.Div(x, yk), zero)
     Prim.Lift1("norm", (fun r -> torch.linalg.vector_norm (r, 2.0, longs dims, keepDim)),
                (fun x y dx -> sumDims dims keepDim (Tensor.Mul(direction x y, dx))),

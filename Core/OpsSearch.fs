@@ -16,7 +16,7 @@ open System
 open TorchSharp
 open Nabla.Raw
 
-let inline private sc (c: float) = Scalar.op_Implicit c
+let inline private sc (c: float) = scalar c
 
 /// Ops that need floating-point input (as in PyTorch): a clear error for integer and bool tensors.
 let requireFloat (op: string) (x: Tensor) =

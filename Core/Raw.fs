@@ -96,6 +96,34 @@ module internal Raw =
         | torch.ScalarType.Bool -> Dtype.Bool
         | other -> raise (NotSupportedException $"Nabla does not support the LibTorch element type {other}.")
 
+    /// The most recent LibTorch scalars made on this thread. TorchSharp hands a Scalar's raw handle
+    /// to the native call, after which nothing references the Scalar: the GC may finalize it, freeing
+    /// the native value, while the call still reads it (seen under memory pressure as LibTorch's
+    /// "Expected false to be true" from c10::Scalar::toDouble). Keeping the last few referenced
+    /// here makes every scalar outlive the native call it was made for; older ones are freed as
+    /// newer ones arrive.
+    [<Sealed>]
+    type private RecentScalars() =
+        let items: Scalar[] = Array.zeroCreate 32
+        let mutable next = 0
+        member _.Keep(s: Scalar) =
+            let old = items[next]
+            if not (isNull old) then old.Dispose()
+            items[next] <- s
+            next <- (next + 1) % items.Length
+            s
+
+    let private recentScalars = new Threading.ThreadLocal<RecentScalars>(fun () -> RecentScalars())
+
+    /// A float as a LibTorch scalar for one native call (see RecentScalars).
+    let scalar (c: float) : Scalar = recentScalars.Value.Keep(Scalar.op_Implicit c)
+
+    /// An integer as a LibTorch scalar for one native call (an integer tensor keeps its dtype with it).
+    let scalarInt (c: int64) : Scalar = recentScalars.Value.Keep(Scalar.op_Implicit c)
+
+    /// A bool as a LibTorch scalar for one native call.
+    let scalarBool (b: bool) : Scalar = recentScalars.Value.Keep(Scalar.op_Implicit b)
+
     let cudaAvailable = lazy (Native.ensureLoaded (); torch.cuda_is_available ())
 
     /// The TorchSharp device, after checking that it exists on this machine; errors name `op`.
@@ -282,17 +310,17 @@ module internal Raw =
     /// t with zeros where mask is true (a select, never a product: inf·0 would be NaN); the
     /// result has the broadcast shape of t and mask.
     let maskedZero (op: string) (t: RawTensor) (mask: RawTensor) : RawTensor =
-        if sameShape t mask then t.masked_fill (mask, Scalar.op_Implicit 0.0)
+        if sameShape t mask then t.masked_fill (mask, scalar 0.0)
         else
             let s = broadcastShapes op (shape t) (shape mask)
             use e = t.expand (longs s)
-            e.masked_fill (mask, Scalar.op_Implicit 0.0)
+            e.masked_fill (mask, scalar 0.0)
 
     /// Where a pow's base is 0 and its exponent non-negative: there the exponent's derivative
     /// y·log(a) is 0·(-inf), and PyTorch defines it as 0.
     let zeroBaseMask (a: RawTensor) (b: RawTensor) : RawTensor =
-        use z = a.eq (Scalar.op_Implicit 0.0)
-        use nn = b.ge (Scalar.op_Implicit 0.0)
+        use z = a.eq (scalar 0.0)
+        use nn = b.ge (scalar 0.0)
         Memory.adopt (z.logical_and nn)
 
     /// A shape as TorchSharp takes it, checked; errors name `op`.
@@ -320,7 +348,7 @@ module internal Raw =
         createFor op device (fun d -> torch.ones (shape64For op shape, toScalarType dtype, d))
 
     let fullFor (op: string) (shape: int[]) (value: float) (dtype: Dtype) (device: Device) =
-        createFor op device (fun d -> torch.full (shape64For op shape, Scalar.op_Implicit value, toScalarType dtype, d))
+        createFor op device (fun d -> torch.full (shape64For op shape, scalar value, toScalarType dtype, d))
 
     let zeros (shape: int[]) (dtype: Dtype) (device: Device) = zerosFor "zeros" shape dtype device
     let ones (shape: int[]) (dtype: Dtype) (device: Device) = onesFor "ones" shape dtype device
@@ -477,7 +505,7 @@ module internal Raw =
             if not (ofScalarType t.dtype).IsFloatingPoint then
                 invalidArg name $"{op}: the {name} must be a floating-point tensor; got {describe t}. Convert it with Tensor.toDtype."
         broadcastShapes op (shape mean) (shape std) |> ignore
-        let nonNegative = guardAny op [| std |] (fun () -> use ge = std.ge (Scalar.op_Implicit 0.0) in allTrue ge)
+        let nonNegative = guardAny op [| std |] (fun () -> use ge = std.ge (scalar 0.0) in allTrue ge)
         if not nonNegative then
             invalidArg "std" $"{op}: every standard deviation must be non-negative (and not NaN); std {describe std} has one that is not."
         let dtype = torch.promote_types (mean.dtype, std.dtype)
@@ -500,8 +528,8 @@ module internal Raw =
             invalidArg "probs" $"{op}: the probabilities must be a floating-point tensor; got {describe probs}. Convert it with Tensor.toDtype."
         let inRange =
             guardAny op [| probs |] (fun () ->
-                use ge = probs.ge (Scalar.op_Implicit 0.0)
-                use le = probs.le (Scalar.op_Implicit 1.0)
+                use ge = probs.ge (scalar 0.0)
+                use le = probs.le (scalar 1.0)
                 use both = ge.logical_and le
                 allTrue both)
         if not inRange then
@@ -536,12 +564,12 @@ module internal Raw =
         let valid, rowsPositive, fewestNonZero =
             guardAny op [| probs |] (fun () ->
                 use finite = probs.isfinite ()
-                use ge = probs.ge (Scalar.op_Implicit 0.0)
+                use ge = probs.ge (scalar 0.0)
                 use ok = finite.logical_and ge
                 let valid = allTrue ok
                 use sums = probs.sum (-1L, false)
-                use positive = sums.gt (Scalar.op_Implicit 0.0)
-                use nonZero = probs.ne (Scalar.op_Implicit 0.0)
+                use positive = sums.gt (scalar 0.0)
+                use nonZero = probs.ne (scalar 0.0)
                 use counts = nonZero.sum (-1L, false)
                 use fewest = counts.min ()
                 valid, allTrue positive, fewest.ToInt64())
@@ -630,12 +658,12 @@ module internal Raw =
     /// integer scalar keeps its dtype, as with a Python int in PyTorch), floats are floats.
     let scalarOf (op: string) (value: obj) : Scalar =
         match value with
-        | :? int as v -> Scalar.op_Implicit (int64 v)
-        | :? int64 as v -> Scalar.op_Implicit v
-        | :? int16 as v -> Scalar.op_Implicit (int64 v)
-        | :? byte as v -> Scalar.op_Implicit (int64 v)
-        | :? sbyte as v -> Scalar.op_Implicit (int64 v)
-        | :? float as v -> Scalar.op_Implicit v
-        | :? float32 as v -> Scalar.op_Implicit (float v)
+        | :? int as v -> scalarInt (int64 v)
+        | :? int64 as v -> scalarInt v
+        | :? int16 as v -> scalarInt (int64 v)
+        | :? byte as v -> scalarInt (int64 v)
+        | :? sbyte as v -> scalarInt (int64 v)
+        | :? float as v -> scalar v
+        | :? float32 as v -> scalar (float v)
         | null -> nullArg "value"
         | other -> invalidArg "value" $"{op}: a scalar must be an int, int64, int16, byte, sbyte, float or float32; got {other.GetType().Name}."

@@ -226,7 +226,7 @@ let private takesUnknown (_: Unknown) (x: Tensor) = x
 let private ruleTests =
     testList "the fuzz harness" [
         testCase "generates arguments for every discovered function without throwing" <| fun () ->
-            for target in Discovery.targets () do
+            for target in Discovery.targets () |> Array.filter (fun t -> (Discovery.skipReason t).IsNone) do
                 for case in 0 .. 9 do
                     let rng = System.Random(Child.stableHash $"{target.Name}/{case}")
                     Nabla.Scope.run (fun () ->

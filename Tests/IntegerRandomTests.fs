@@ -494,8 +494,8 @@ let private randomErrorTests =
             throwsWith<ArgumentException> [ "multinomial"; "no categories" ] (fun () -> Tensor.multinomial 1 true (Tensor.Zeros [| 2; 0 |]) |> ignore)
 
         testCase "rand and randn refuse integer dtypes, pointing to randint" <| fun () ->
-            throwsWith<ArgumentException> [ "Tensor.rand"; "randint" ] (fun () -> Tensor.Rand([| 2 |], dtype = Dtype.Int64) |> ignore)
-            throwsWith<ArgumentException> [ "Tensor.randn"; "int32" ] (fun () -> Tensor.Randn([| 2 |], dtype = Dtype.Int32) |> ignore)
+            throwsWith<ArgumentException> [ "rand:"; "randint" ] (fun () -> Tensor.Rand([| 2 |], dtype = Dtype.Int64) |> ignore)
+            throwsWith<ArgumentException> [ "randn:"; "int32" ] (fun () -> Tensor.Randn([| 2 |], dtype = Dtype.Int32) |> ignore)
     ]
 
 // ---------------------------------------------------------------- conversion

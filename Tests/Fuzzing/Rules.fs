@@ -218,9 +218,14 @@ module Discovery =
             FSharpType.IsFunction ty || typeof<Delegate>.IsAssignableFrom ty
             || (ty.IsArray && hasFunction (ty.GetElementType()))
             || (ty.IsGenericType && ty.GetGenericArguments() |> Array.exists hasFunction)
+        // Span<T> and ReadOnlySpan<T> are ref structs: reflection cannot pass them (these functions
+        // copy between a span and a tensor, and are tested directly).
+        let isByRefLike (ty: Type) = ty.IsByRefLike
         parameters t
-        |> Array.tryFind (fun (_, ty) -> hasFunction ty)
-        |> Option.map (fun (name, ty) -> $"parameter '{name}' is a function ({typeName ty}); not fuzzed")
+        |> Array.tryPick (fun (name, ty) ->
+            if hasFunction ty then Some $"parameter '{name}' is a function ({typeName ty}); not fuzzed"
+            elif isByRefLike ty then Some $"parameter '{name}' is a {typeName ty}, which reflection cannot pass; not fuzzed"
+            else None)
 
 // ==================================================================== verdicts
 
@@ -237,7 +242,10 @@ module Classify =
     /// Exception types that Nabla raises on bad input (subclasses included: ArgumentOutOfRange,
     /// ObjectDisposed, ...). Everything else is a finding: IndexOutOfRange, NullReference,
     /// KeyNotFound, InvalidCast, Format, raw ExternalException, plain Exception (failwith), ...
-    let ourTypes = [ typeof<ArgumentException>; typeof<InvalidOperationException>; typeof<NotSupportedException> ]
+    let ourTypes =
+        [ typeof<ArgumentException>; typeof<InvalidOperationException>; typeof<NotSupportedException>
+          // integer division by zero: .NET's counterpart of PyTorch's ZeroDivisionError
+          typeof<DivideByZeroException> ]
 
     /// LibTorch's raw text: a C++ stack or source location must never reach a user. (Type names
     /// such as c10::Half may appear in LibTorch's one-line explanation, which Nabla passes on.)
@@ -245,7 +253,7 @@ module Classify =
 
     /// Variant suffixes of a function's name: `sumDim` may report as `sum`, `ofArray2D` as
     /// `ofArray`, `clampMin` as `clamp`.
-    let variantSuffixes = [ "dim"; "dims"; "like"; "with"; "nobias"; "tensor"; "2d"; "all"; "min"; "max" ]
+    let variantSuffixes = [ "dim"; "dims"; "like"; "with"; "nobias"; "tensor"; "2d"; "all"; "min"; "max"; "scalar" ]
 
     /// The names an error of this op may use, lower case: the op, without a `get_` prefix, its
     /// aliases, and the transform's own name (`grad`, `jvp`) when the call ran under one.
