@@ -109,8 +109,7 @@ let speed () =
     let loopMs = timeMs 3 (fun () -> naiveMatmul a2 b2 |> ignore)
     let expected = naiveMatmul a2 b2 |> Array2D.map float |> Tensor.ofArray2D
     let maxDiff = Scope.run (fun () -> (Tensor.matmul a b |> Tensor.toDtype Dtype.Float64) - expected |> Tensor.abs |> Tensor.max |> Tensor.toScalar)
-    // LibTorch's thread count comes from TorchSharp directly: Nabla has no call for it yet.
-    printfn "Tensor.matmul (LibTorch, %d threads): %8.2f ms (median of 10)" (TorchSharp.torch.get_num_threads ()) nablaMs
+    printfn "Tensor.matmul (LibTorch, %d threads): %8.2f ms (median of 10)" (Torch.getNumThreads ()) nablaMs
     printfn "F# triple loop over float32[,]:     %8.2f ms (median of 3)" loopMs
     printfn "speed-up: %.0fx; max |difference| = %.2g (float32 rounding, sums of %d products)" (loopMs / nablaMs) maxDiff n
     printfn "tensors alive before the timings: %d, after them: %d (Scope.run freed every product)" liveBefore liveAfter
