@@ -21,8 +21,12 @@ let allTests =
 /// with the line "N passed, M failed"; the exit code is non-zero on any failure.
 [<EntryPoint>]
 let main argv =
-    if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
-    else
+    match argv with
+    | [| "--child-gradient" |] -> NativeLoading.childGradient ()
+    | [| "--child-latency" |] -> MemoryTests.childLatency "grad"
+    | [| "--child-latency"; workload |] -> MemoryTests.childLatency workload
+    | [| "--child-finalizer-lock" |] -> MemoryTests.childFinalizerLock ()
+    | _ ->
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
         Nabla.Native.ensureLoaded ()
         TorchSharp.torch.set_num_threads 1
