@@ -21,6 +21,21 @@ let private collectionStep = 32L * 1024L * 1024L
 
 let private collecting = obj ()
 
+/// TEMPORARY, for measuring the candidates (issue "GC pressure"): wait (the current mechanism),
+/// none (a), optimized (b), thread (c), collect (d).
+let private mechanism =
+    match Environment.GetEnvironmentVariable "NABLA_PRESSURE_MECHANISM" with
+    | null | "" -> "wait"
+    | m -> m
+
+/// For the mechanisms that do not wait for finalizers: finalizers lower the baseline to the
+/// trough, so the next request comes after `collectionStep` of growth above what really survived.
+let rec private lowerBaseline (now: int64) =
+    let seen = Threading.Volatile.Read &afterLastCollection
+    if mechanism <> "wait" && now < seen
+       && Threading.Interlocked.CompareExchange(&afterLastCollection, now, seen) <> seen then
+        lowerBaseline now
+
 /// Reports `bytes` of native memory to the GC for as long as this object lives.
 [<Sealed; AllowNullLiteral>]
 type private PressureToken(bytes: int64) =
@@ -29,7 +44,7 @@ type private PressureToken(bytes: int64) =
         Threading.Interlocked.Add(&outstanding, bytes) |> ignore
     override _.Finalize() =
         GC.RemoveMemoryPressure bytes
-        Threading.Interlocked.Add(&outstanding, -bytes) |> ignore
+        lowerBaseline (Threading.Interlocked.Add(&outstanding, -bytes))
 
 /// A token lives exactly as long as its tensor: when the tensor becomes garbage, so does the
 /// token, and its finalizer withdraws the pressure.
@@ -38,18 +53,51 @@ let private tokens = ConditionalWeakTable<torch.Tensor, PressureToken>()
 /// LibTorch's own bookkeeping per tensor (TensorImpl, storage, autograd meta), roughly.
 let private overheadBytes = 512L
 
+let mutable private requested = 0
+let private signal = new Threading.AutoResetEvent(false)
+
+/// (c): a dedicated thread collects and waits for the finalizers; the allocating thread only signals.
+let private collector =
+    lazy
+        let t =
+            Threading.Thread(
+                (fun () ->
+                    while true do
+                        signal.WaitOne() |> ignore
+                        GC.Collect(1, GCCollectionMode.Forced, true)
+                        GC.WaitForPendingFinalizers()
+                        Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
+                        Threading.Volatile.Write(&requested, 0)),
+                IsBackground = true, Name = "Nabla memory")
+        t.Start()
+
+let private grown () =
+    Threading.Volatile.Read &outstanding - Threading.Volatile.Read &afterLastCollection > collectionStep
+
 /// Collects young garbage and runs the finalizers that free dropped tensors' native memory, once
 /// tracked memory has grown by collectionStep since the last time. What stays alive (real data)
 /// raises the baseline, so a program that legitimately holds much memory is not collected over and over.
 let private collectIfGrown () =
-    if Threading.Volatile.Read &outstanding - Threading.Volatile.Read &afterLastCollection > collectionStep
-       && Threading.Monitor.TryEnter collecting then
-        try
-            GC.Collect(1, GCCollectionMode.Forced, true)
-            GC.WaitForPendingFinalizers()
-            Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
-        finally
-            Threading.Monitor.Exit collecting
+    match mechanism with
+    | "none" -> ()
+    | "wait" ->
+        if grown () && Threading.Monitor.TryEnter collecting then
+            try
+                GC.Collect(1, GCCollectionMode.Forced, true)
+                GC.WaitForPendingFinalizers()
+                Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
+            finally
+                Threading.Monitor.Exit collecting
+    | "thread" ->
+        if grown () && Threading.Interlocked.CompareExchange(&requested, 1, 0) = 0 then
+            collector.Force()
+            signal.Set() |> ignore
+    | _ ->
+        // One thread wins the request; the baseline moves up now and finalizers bring it down.
+        let seen, now = Threading.Volatile.Read &afterLastCollection, Threading.Volatile.Read &outstanding
+        if now - seen > collectionStep && Threading.Interlocked.CompareExchange(&afterLastCollection, now, seen) = seen then
+            if mechanism = "optimized" then GC.Collect(1, GCCollectionMode.Optimized, false)
+            else GC.Collect(1, GCCollectionMode.Forced, true)
 
 /// Makes the GC count a tensor's native size (data plus bookkeeping). Idempotent.
 let track (t: torch.Tensor) =
