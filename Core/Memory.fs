@@ -2,6 +2,14 @@
 /// size nor frees them in time. Two mechanisms keep loops flat (DESIGN.md, Memory):
 /// dispose scopes free intermediates deterministically, and every tensor that ends up outside
 /// any scope reports its native size to the GC (memory pressure) until it is collected.
+///
+/// Memory pressure alone is not enough where the managed heap is large: the runtime's trigger
+/// grows with the heap (a third of it), and in `dotnet fsi` (server GC, the compiler's own heap)
+/// 100,000 small gradients grew resident memory by 90 to 220 MB with pressure alone. So once
+/// tracked memory has grown by a step, Nabla also asks for a gen-1 collection, on the allocating
+/// thread, and never waits for finalizers there: that thread may hold a lock a finalizer needs
+/// (a deadlock), and the finalizer thread frees the dropped tensors concurrently anyway. The
+/// alternatives, measured, are in DESIGN.md (Memory).
 module internal Nabla.Memory
 
 open System
@@ -11,29 +19,20 @@ open TorchSharp
 /// Native bytes held by tracked tensors that the GC has not collected yet.
 let mutable private outstanding = 0L
 
-/// `outstanding` just after Nabla last asked the GC to collect.
-let mutable private afterLastCollection = 0L
+/// What growth is measured from: `outstanding` when Nabla last asked for a collection, lowered
+/// by the finalizers that follow to what really survived. What stays alive (real data) raises
+/// it, so a program that legitimately holds much memory is not collected over and over; garbage
+/// the collection could not reach (already in gen 2) does not, so it cannot delay the next one.
+let mutable private baseline = 0L
 
-/// How much tracked native memory may accumulate before Nabla asks for a collection. Memory
-/// pressure alone lets the GC run late when the managed heap is quiet, and it is the finalizers
-/// of dropped tensors that free their native buffers.
+/// How much tracked native memory may accumulate above the baseline before Nabla asks for a
+/// collection: it is the finalizers of dropped tensors that free their native buffers.
 let private collectionStep = 32L * 1024L * 1024L
 
-let private collecting = obj ()
-
-/// TEMPORARY, for measuring the candidates (issue "GC pressure"): wait (the current mechanism),
-/// none (a), optimized (b), thread (c), collect (d).
-let private mechanism =
-    match Environment.GetEnvironmentVariable "NABLA_PRESSURE_MECHANISM" with
-    | null | "" -> "wait"
-    | m -> m
-
-/// For the mechanisms that do not wait for finalizers: finalizers lower the baseline to the
-/// trough, so the next request comes after `collectionStep` of growth above what really survived.
+/// Lowers the baseline to `now` if it is higher (finalizers, in any order, race with a request).
 let rec private lowerBaseline (now: int64) =
-    let seen = Threading.Volatile.Read &afterLastCollection
-    if mechanism <> "wait" && now < seen
-       && Threading.Interlocked.CompareExchange(&afterLastCollection, now, seen) <> seen then
+    let seen = Threading.Volatile.Read &baseline
+    if now < seen && Threading.Interlocked.CompareExchange(&baseline, now, seen) <> seen then
         lowerBaseline now
 
 /// Reports `bytes` of native memory to the GC for as long as this object lives.
@@ -53,51 +52,15 @@ let private tokens = ConditionalWeakTable<torch.Tensor, PressureToken>()
 /// LibTorch's own bookkeeping per tensor (TensorImpl, storage, autograd meta), roughly.
 let private overheadBytes = 512L
 
-let mutable private requested = 0
-let private signal = new Threading.AutoResetEvent(false)
-
-/// (c): a dedicated thread collects and waits for the finalizers; the allocating thread only signals.
-let private collector =
-    lazy
-        let t =
-            Threading.Thread(
-                (fun () ->
-                    while true do
-                        signal.WaitOne() |> ignore
-                        GC.Collect(1, GCCollectionMode.Forced, true)
-                        GC.WaitForPendingFinalizers()
-                        Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
-                        Threading.Volatile.Write(&requested, 0)),
-                IsBackground = true, Name = "Nabla memory")
-        t.Start()
-
-let private grown () =
-    Threading.Volatile.Read &outstanding - Threading.Volatile.Read &afterLastCollection > collectionStep
-
-/// Collects young garbage and runs the finalizers that free dropped tensors' native memory, once
-/// tracked memory has grown by collectionStep since the last time. What stays alive (real data)
-/// raises the baseline, so a program that legitimately holds much memory is not collected over and over.
+/// Once tracked memory has grown by collectionStep above the baseline, collects young garbage so
+/// that the finalizer thread frees the dropped tensors. A gen-1 collection pauses every managed
+/// thread whoever starts it (a collecting thread of Nabla's own would not shorten the pause), and
+/// that pause is all the allocating thread bears: it does not wait for finalizers. One thread
+/// wins each request.
 let private collectIfGrown () =
-    match mechanism with
-    | "none" -> ()
-    | "wait" ->
-        if grown () && Threading.Monitor.TryEnter collecting then
-            try
-                GC.Collect(1, GCCollectionMode.Forced, true)
-                GC.WaitForPendingFinalizers()
-                Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
-            finally
-                Threading.Monitor.Exit collecting
-    | "thread" ->
-        if grown () && Threading.Interlocked.CompareExchange(&requested, 1, 0) = 0 then
-            collector.Force()
-            signal.Set() |> ignore
-    | _ ->
-        // One thread wins the request; the baseline moves up now and finalizers bring it down.
-        let seen, now = Threading.Volatile.Read &afterLastCollection, Threading.Volatile.Read &outstanding
-        if now - seen > collectionStep && Threading.Interlocked.CompareExchange(&afterLastCollection, now, seen) = seen then
-            if mechanism = "optimized" then GC.Collect(1, GCCollectionMode.Optimized, false)
-            else GC.Collect(1, GCCollectionMode.Forced, true)
+    let seen, now = Threading.Volatile.Read &baseline, Threading.Volatile.Read &outstanding
+    if now - seen > collectionStep && Threading.Interlocked.CompareExchange(&baseline, now, seen) = seen then
+        GC.Collect(1, GCCollectionMode.Forced, true)
 
 /// Makes the GC count a tensor's native size (data plus bookkeeping). Idempotent.
 let track (t: torch.Tensor) =

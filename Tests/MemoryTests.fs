@@ -90,6 +90,29 @@ let loopTests =
             Expect.isLessThan growth 50_000_000L "resident memory growth"
     ]
 
+/// Runs a process and returns (Some exit code, output), or (None, output so far) when it did not
+/// finish in time: a child that deadlocks fails its test instead of hanging the test run.
+let runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
+    psi.RedirectStandardOutput <- true
+    psi.RedirectStandardError <- true
+    use p = Process.Start psi
+    // Read both pipes concurrently: a child blocked on a full pipe would look like a deadlock.
+    let out, err = p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync()
+    if p.WaitForExit timeout then
+        p.WaitForExit()
+        Some p.ExitCode, out.Result + err.Result
+    else
+        p.Kill true
+        p.WaitForExit()
+        None, out.Result + err.Result
+
+/// This test program again, with one argument (as NativeLoading's runSelf, with a timeout).
+let private selfWith (arg: string) =
+    let exe = Environment.ProcessPath
+    if Path.GetFileNameWithoutExtension exe = "dotnet" then
+        ProcessStartInfo("dotnet", $"\"{Reflection.Assembly.GetEntryAssembly().Location}\" {arg}")
+    else ProcessStartInfo(exe, arg)
+
 /// Child mode `--child-latency [grad|ops|big]`: a measurement, not a test (tests never depend on
 /// timing). Times each iteration of a plain loop after a warm-up and prints the latency
 /// distribution, the collections and the resident-memory growth, so that spikes caused by
@@ -165,4 +188,73 @@ let childFinalizerLock () =
     printfn "finished"
     0
 
-let tests = testList "memory" [ scopeTests; loopTests ]
+let finalizerTests =
+    testList "finalizers" [
+        testCase "allocating tensors while holding a lock that a finalizer needs does not deadlock" <| fun () ->
+            let code, output = runWithin (TimeSpan.FromSeconds 60.0) (selfWith "--child-finalizer-lock")
+            match code with
+            | None -> failtestf "deadlock: the child did not finish within 60 s (output: %s)" output
+            | Some code ->
+                Expect.equal code 0 $"exit code (output: {output})"
+                Expect.stringContains output "finished" "the child ran to the end"
+    ]
+
+/// Nabla.dll as the README has scripts reference it: Core/bin/<configuration>/<framework>/ of the
+/// repository this test program was built from (the test program lives in Tests/bin/<configuration>/<framework>/).
+let private builtLibrary () =
+    let here = DirectoryInfo AppContext.BaseDirectory
+    let framework, configuration = here.Name, here.Parent.Name
+    let root = here.Parent.Parent.Parent.Parent
+    Path.Combine(root.FullName, "Core", "bin", configuration, framework, "Nabla.dll")
+
+/// The loop of the 100,000-gradient test, as a user would write it in a script.
+let private loopScript (library: string) =
+    $"""#r @"{library}"
+open System
+open System.IO
+open Nabla
+
+let resident () =
+    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
+    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
+
+let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+for _ in 1 .. 10_000 do AD.grad f x |> ignore
+let before = resident ()
+let clock = Diagnostics.Stopwatch.StartNew()
+for _ in 1 .. 100_000 do AD.grad f x |> ignore
+printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
+printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
+printfn "growth=%%d" (resident () - before)
+"""
+
+let scriptTests =
+    testSequenced <| testList "F# Interactive" [
+        testCase "100,000 gradients in a dotnet fsi script grow resident memory by less than 50 MB" <| fun () ->
+            let library = builtLibrary ()
+            Expect.isTrue (File.Exists library) $"the library is built at {library}"
+            let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
+            try
+                let script = Path.Combine(dir.FullName, "loop.fsx")
+                File.WriteAllText(script, loopScript library)
+                // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
+                let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with null | "" -> "dotnet" | p -> p
+                let clock = Stopwatch.StartNew()
+                let code, output = runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{script}\""))
+                let lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.Trim())
+                match code with
+                | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
+                | Some code ->
+                    Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
+                    let growth = lines |> Array.pick (fun l -> if l.StartsWith "growth=" then Some(int64 (l.Substring 7)) else None)
+                    let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
+                    let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
+                    printfn "memory: dotnet fsi, 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB (%s; %s; whole run with FSI start-up %.1f s)"
+                        (float growth / 1e6) gc loop clock.Elapsed.TotalSeconds
+                    Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
+            finally
+                dir.Delete true
+    ]
+
+let tests = testList "memory" [ scopeTests; loopTests; finalizerTests; scriptTests ]
