@@ -5,7 +5,7 @@
 ///
 /// Memory pressure alone is not enough where the managed heap is large: the runtime's trigger
 /// grows with the heap (a third of it), and in `dotnet fsi` (server GC, the compiler's own heap)
-/// 100,000 small gradients grew resident memory by 90 to 220 MB with pressure alone. So once
+/// 100,000 small gradients grew resident memory by 40 to 150 MB with pressure alone. So once
 /// tracked memory has grown by a step, Nabla also asks for a gen-1 collection, on the allocating
 /// thread, and never waits for finalizers there: that thread may hold a lock a finalizer needs
 /// (a deadlock), and the finalizer thread frees the dropped tensors concurrently anyway. The
@@ -27,9 +27,9 @@ let mutable private baseline = 0L
 
 /// How much tracked native memory may accumulate above the baseline before Nabla asks for a
 /// collection: it is the finalizers of dropped tensors that free their native buffers. It bounds
-/// the garbage a loop keeps; in dotnet fsi, 32 MB of it plus the server GC's own heap growth came
-/// within a few MB of the 50 MB the tests allow, and halving it costs one more gen-1 collection
-/// per 16 MB of dropped tensors.
+/// the garbage a loop keeps; in dotnet fsi, 32 MB of it plus the server GC's own heap growth
+/// reached 38 MB of the 50 MB the tests allow, and halving it costs one more gen-1 collection per
+/// 16 MB of dropped tensors.
 let private collectionStep = 16L * 1024L * 1024L
 
 /// Lowers the baseline to `now` if it is higher (finalizers, in any order, race with a request).
