@@ -92,7 +92,7 @@ let loopTests =
 
 /// Runs a process and returns (Some exit code, output), or (None, output so far) when it did not
 /// finish in time: a child that deadlocks fails its test instead of hanging the test run.
-let runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
+let private runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
     psi.RedirectStandardOutput <- true
     psi.RedirectStandardError <- true
     use p = Process.Start psi
