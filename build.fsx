@@ -72,7 +72,13 @@ let project (name: string) passArgs =
 match target with
 | "restore" -> restore ()
 | "build" -> build ()
-| "test" -> build (); project "Tests" passThrough
+| "test" ->
+    build ()
+    // Expecto runs tests on thread-pool threads; OpenMP's thread count is per thread, so without
+    // this each of them would start its own pool of spinning workers on the two cores.
+    if String.IsNullOrEmpty(Environment.GetEnvironmentVariable "OMP_NUM_THREADS") then
+        Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "1")
+    project "Tests" passThrough
 | "run" -> build (); project "Samples/Quickstart" passThrough
 | "bench" -> build (); project "Benchmarks" (Array.append [| "compare" |] passThrough)
 | "bdn" -> build (); project "Benchmarks" (Array.append [| "bdn" |] passThrough)

@@ -2,6 +2,14 @@
 /// size nor frees them in time. Two mechanisms keep loops flat (DESIGN.md, Memory):
 /// dispose scopes free intermediates deterministically, and every tensor that ends up outside
 /// any scope reports its native size to the GC (memory pressure) until it is collected.
+///
+/// Memory pressure alone is not enough where the managed heap is large: the runtime's trigger
+/// grows with the heap (a third of it), and in `dotnet fsi` (server GC, the compiler's own heap)
+/// 100,000 small gradients grew resident memory by 40 to 150 MB with pressure alone. So once
+/// tracked memory has grown by a step, Nabla also asks for a gen-1 collection, on the allocating
+/// thread, and never waits for finalizers there: that thread may hold a lock a finalizer needs
+/// (a deadlock), and the finalizer thread frees the dropped tensors concurrently anyway. The
+/// alternatives, measured, are in DESIGN.md (Memory).
 module internal Nabla.Memory
 
 open System
@@ -11,15 +19,24 @@ open TorchSharp
 /// Native bytes held by tracked tensors that the GC has not collected yet.
 let mutable private outstanding = 0L
 
-/// `outstanding` just after Nabla last asked the GC to collect.
-let mutable private afterLastCollection = 0L
+/// What growth is measured from: `outstanding` when Nabla last asked for a collection, lowered
+/// by the finalizers that follow to what really survived. What stays alive (real data) raises
+/// it, so a program that legitimately holds much memory is not collected over and over; garbage
+/// the collection could not reach (already in gen 2) does not, so it cannot delay the next one.
+let mutable private baseline = 0L
 
-/// How much tracked native memory may accumulate before Nabla asks for a collection. Memory
-/// pressure alone lets the GC run late when the managed heap is quiet, and it is the finalizers
-/// of dropped tensors that free their native buffers.
-let private collectionStep = 32L * 1024L * 1024L
+/// How much tracked native memory may accumulate above the baseline before Nabla asks for a
+/// collection: it is the finalizers of dropped tensors that free their native buffers. It bounds
+/// the garbage a loop keeps; in dotnet fsi, 32 MB of it plus the server GC's own heap growth
+/// reached 38 MB of the 50 MB the tests allow, and halving it costs one more gen-1 collection per
+/// 16 MB of dropped tensors.
+let private collectionStep = 16L * 1024L * 1024L
 
-let private collecting = obj ()
+/// Lowers the baseline to `now` if it is higher (finalizers, in any order, race with a request).
+let rec private lowerBaseline (now: int64) =
+    let seen = Threading.Volatile.Read &baseline
+    if now < seen && Threading.Interlocked.CompareExchange(&baseline, now, seen) <> seen then
+        lowerBaseline now
 
 /// Reports `bytes` of native memory to the GC for as long as this object lives.
 [<Sealed; AllowNullLiteral>]
@@ -29,7 +46,7 @@ type private PressureToken(bytes: int64) =
         Threading.Interlocked.Add(&outstanding, bytes) |> ignore
     override _.Finalize() =
         GC.RemoveMemoryPressure bytes
-        Threading.Interlocked.Add(&outstanding, -bytes) |> ignore
+        lowerBaseline (Threading.Interlocked.Add(&outstanding, -bytes))
 
 /// A token lives exactly as long as its tensor: when the tensor becomes garbage, so does the
 /// token, and its finalizer withdraws the pressure.
@@ -38,18 +55,15 @@ let private tokens = ConditionalWeakTable<torch.Tensor, PressureToken>()
 /// LibTorch's own bookkeeping per tensor (TensorImpl, storage, autograd meta), roughly.
 let private overheadBytes = 512L
 
-/// Collects young garbage and runs the finalizers that free dropped tensors' native memory, once
-/// tracked memory has grown by collectionStep since the last time. What stays alive (real data)
-/// raises the baseline, so a program that legitimately holds much memory is not collected over and over.
+/// Once tracked memory has grown by collectionStep above the baseline, collects young garbage so
+/// that the finalizer thread frees the dropped tensors. A gen-1 collection pauses every managed
+/// thread whoever starts it (a collecting thread of Nabla's own would not shorten the pause), and
+/// that pause is all the allocating thread bears: it does not wait for finalizers. One thread
+/// wins each request.
 let private collectIfGrown () =
-    if Threading.Volatile.Read &outstanding - Threading.Volatile.Read &afterLastCollection > collectionStep
-       && Threading.Monitor.TryEnter collecting then
-        try
-            GC.Collect(1, GCCollectionMode.Forced, true)
-            GC.WaitForPendingFinalizers()
-            Threading.Volatile.Write(&afterLastCollection, Threading.Volatile.Read &outstanding)
-        finally
-            Threading.Monitor.Exit collecting
+    let seen, now = Threading.Volatile.Read &baseline, Threading.Volatile.Read &outstanding
+    if now - seen > collectionStep && Threading.Interlocked.CompareExchange(&baseline, now, seen) = seen then
+        GC.Collect(1, GCCollectionMode.Forced, true)
 
 /// Makes the GC count a tensor's native size (data plus bookkeeping). Idempotent.
 let track (t: torch.Tensor) =

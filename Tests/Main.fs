@@ -27,13 +27,17 @@ let allTests =
     ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
-/// with the line "N passed, M failed"; the exit code is non-zero on any failure. With
-/// `--child-gradient` or `--child-fuzz ...` it is instead a child process of one of the tests.
+/// with the line "N passed, M failed"; the exit code is non-zero on any failure. With a
+/// `--child-...` argument it is instead a child process of one of the tests.
 [<EntryPoint>]
 let main argv =
-    if argv = [| "--child-gradient" |] then NativeLoading.childGradient ()
-    elif argv.Length > 0 && argv[0] = "--child-fuzz" then Fuzzing.Child.run argv[1..]
-    else
+    match argv with
+    | [| "--child-gradient" |] -> NativeLoading.childGradient ()
+    | [| "--child-latency" |] -> MemoryTests.childLatency "grad"
+    | [| "--child-latency"; workload |] -> MemoryTests.childLatency workload
+    | [| "--child-finalizer-lock" |] -> MemoryTests.childFinalizerLock ()
+    | _ when argv.Length > 0 && argv[0] = "--child-fuzz" -> Fuzzing.Child.run argv[1..]
+    | _ ->
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
         Nabla.Torch.setNumThreads 1
         let mutable summary : TestRunSummary option = None

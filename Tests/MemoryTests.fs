@@ -3,7 +3,9 @@
 module Nabla.Tests.MemoryTests
 
 open System
+open System.Diagnostics
 open System.IO
+open System.Runtime
 open Expecto
 open Nabla
 open Nabla.Tests.Check
@@ -88,4 +90,183 @@ let loopTests =
             Expect.isLessThan growth 50_000_000L "resident memory growth"
     ]
 
-let tests = testList "memory" [ scopeTests; loopTests ]
+/// Runs a process and returns (Some exit code, output), or (None, output so far) when it did not
+/// finish in time: a child that deadlocks fails its test instead of hanging the test run.
+let private runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
+    psi.RedirectStandardOutput <- true
+    psi.RedirectStandardError <- true
+    use p = Process.Start psi
+    // Read both pipes concurrently: a child blocked on a full pipe would look like a deadlock.
+    let out, err = p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync()
+    if p.WaitForExit timeout then
+        p.WaitForExit()
+        Some p.ExitCode, out.Result + err.Result
+    else
+        p.Kill true
+        p.WaitForExit()
+        None, out.Result + err.Result
+
+/// This test program again, with one argument (as NativeLoading's runSelf, with a timeout).
+let private selfWith (arg: string) =
+    let exe = Environment.ProcessPath
+    if Path.GetFileNameWithoutExtension exe = "dotnet" then
+        ProcessStartInfo("dotnet", $"\"{Reflection.Assembly.GetEntryAssembly().Location}\" {arg}")
+    else ProcessStartInfo(exe, arg)
+
+/// Child mode `--child-latency [grad|ops|big]`: a measurement, not a test (tests never depend on
+/// timing). Times each iteration of a plain loop after a warm-up and prints the latency
+/// distribution, the collections and the resident-memory growth, so that spikes caused by
+/// collections show. grad: 100,000 `AD.grad` on 1,000 elements; ops: 100,000 x two unscoped ops;
+/// big: 2,000 x one unscoped op on 1,000,000 elements (8 MB of native memory each, next to no
+/// managed allocation: the case where the GC has the least reason to run on its own).
+let childLatency (workload: string) =
+    let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+    let large = Tensor.Randn([| 1_000_000 |], dtype = Dtype.Float64)
+    let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+    let step, warmup, n =
+        match workload with
+        | "ops" -> (fun () -> Tensor.exp x * 2.0 |> ignore), 10_000, 100_000
+        | "big" -> (fun () -> Tensor.exp large |> ignore), 200, 2_000
+        | _ -> (fun () -> AD.grad f x |> ignore), 10_000, 100_000
+    for _ in 1 .. warmup do step ()
+    let elapsed = Array.zeroCreate<int64> n
+    // Iterations during which a collection ran (every collection counts as a gen0 one): their
+    // latencies are the spikes collections cause; the others show the machine's own noise.
+    let collected = Array.zeroCreate<bool> n
+    let collections () = [| for g in 0 .. 2 -> GC.CollectionCount g |]
+    let gcBefore, pauseBefore = collections (), GC.GetTotalPauseDuration()
+    let before, committedBefore = residentBytes (), GC.GetGCMemoryInfo().TotalCommittedBytes
+    let mutable peak = before
+    // TorchSharp tensors not yet disposed or finalized (process-wide): garbage waiting for the GC.
+    let mutable mostTensors = TorchSharp.torch.Tensor.TotalCount
+    let total = Stopwatch.StartNew()
+    for i in 0 .. n - 1 do
+        let gen0, start = GC.CollectionCount 0, Stopwatch.GetTimestamp()
+        step ()
+        elapsed[i] <- Stopwatch.GetTimestamp() - start
+        collected[i] <- GC.CollectionCount 0 <> gen0
+        // Sampled outside the timed region; the peak shows what the end value may hide.
+        if i % (n / 100) = 0 then
+            peak <- max peak (residentBytes ())
+            mostTensors <- max mostTensors TorchSharp.torch.Tensor.TotalCount
+            // A mechanism that does not keep memory flat must not take the machine down with it.
+            if peak - before > 4_000_000_000L then failwithf "resident memory grew by more than 4 GB after %d iterations" i
+    total.Stop()
+    let growth = residentBytes () - before
+    let toMicros (ticks: int64[]) = ticks |> Array.map (fun t -> float t * 1e6 / float Stopwatch.Frequency) |> Array.sort
+    let micros = toMicros elapsed
+    let quantile (xs: float[]) (q: float) = if xs.Length = 0 then nan else xs[min (xs.Length - 1) (int (q * float xs.Length))]
+    let at = quantile micros
+    let above (us: float) = micros |> Array.filter (fun t -> t > us) |> Array.length
+    let withGc, withoutGc =
+        Array.zip elapsed collected |> Array.partition snd |> fun (a, b) -> toMicros (Array.map fst a), toMicros (Array.map fst b)
+    let gcs = Array.map2 (-) (collections ()) gcBefore
+    printfn "gc: server=%b concurrent=%A latencyMode=%A managedHeap=%.0fMB" GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent") GCSettings.LatencyMode (float (GC.GetGCMemoryInfo().HeapSizeBytes) / 1e6)
+    printfn "latency_us: median=%.1f p99=%.1f p99.9=%.1f max=%.1f  (>1ms: %d, >10ms: %d)" (at 0.5) (at 0.99) (at 0.999) micros[n - 1] (above 1000.0) (above 10000.0)
+    printfn "slowest_us: %s" (micros[n - 5 ..] |> Array.map (sprintf "%.0f") |> String.concat " ")
+    printfn "with_gc_us: n=%d median=%.0f p90=%.0f max=%.0f  without_gc_us: p99.9=%.0f max=%.0f"
+        withGc.Length (quantile withGc 0.5) (quantile withGc 0.9) (Array.tryLast withGc |> Option.defaultValue nan) (quantile withoutGc 0.999) (Array.last withoutGc)
+    printfn "collections: gen0=%d gen1=%d gen2=%d pause_ms=%.1f" gcs[0] gcs[1] gcs[2] (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds
+    printfn "total_s=%.2f growth_mb=%.1f peak_growth_mb=%.1f" total.Elapsed.TotalSeconds (float growth / 1e6) (float (peak - before) / 1e6)
+    printfn "managed_committed_growth_mb=%.1f live_tensors_end=%d live_tensors_max=%d"
+        (float (GC.GetGCMemoryInfo().TotalCommittedBytes - committedBefore) / 1e6) TorchSharp.torch.Tensor.TotalCount mostTensors
+    0
+
+/// Stands for any user type whose cleanup needs a lock (a cache, a pool, a logger).
+type private LockingFinalizer(held: obj) =
+    override _.Finalize() = lock held ignore
+
+/// Child mode `--child-finalizer-lock`: the allocating thread holds a lock that a pending finalizer
+/// needs while it creates 400 MB of tensors outside any scope (past the collection step). A
+/// mechanism that makes the allocating thread wait for finalizers deadlocks here.
+let childFinalizerLock () =
+    let held = obj ()
+    lock held (fun () ->
+        for _ in 1 .. 100 do
+            LockingFinalizer held |> ignore
+            Tensor.Zeros([| 1024; 1024 |]) |> ignore)   // 4 MB each in float32; dropped at once
+    printfn "finished"
+    0
+
+let finalizerTests =
+    testList "finalizers" [
+        testCase "allocating tensors while holding a lock that a finalizer needs does not deadlock" <| fun () ->
+            let code, output = runWithin (TimeSpan.FromSeconds 60.0) (selfWith "--child-finalizer-lock")
+            match code with
+            | None -> failtestf "deadlock: the child did not finish within 60 s (output: %s)" output
+            | Some code ->
+                Expect.equal code 0 $"exit code (output: {output})"
+                Expect.stringContains output "finished" "the child ran to the end"
+    ]
+
+/// Nabla.dll as the README has scripts reference it: Core/bin/<configuration>/<framework>/ of the
+/// repository this test program was built from (the test program lives in Tests/bin/<configuration>/<framework>/).
+let private builtLibrary () =
+    let here = DirectoryInfo AppContext.BaseDirectory
+    let framework, configuration = here.Name, here.Parent.Name
+    let root = here.Parent.Parent.Parent.Parent
+    Path.Combine(root.FullName, "Core", "bin", configuration, framework, "Nabla.dll")
+
+/// The loop of the 100,000-gradient test, as a user would write it in a script.
+let private loopScript (library: string) =
+    $"""#r @"{library}"
+open System
+open System.IO
+open Nabla
+
+let resident () =
+    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
+    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
+
+let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+for _ in 1 .. 10_000 do AD.grad f x |> ignore
+// FSI's own start-up garbage (the compiler's) is settled first, or its release would hide growth.
+GC.Collect()
+GC.WaitForPendingFinalizers()
+GC.Collect()
+let before = resident ()
+let mutable peak = before
+let clock = Diagnostics.Stopwatch.StartNew()
+for i in 1 .. 100_000 do
+    AD.grad f x |> ignore
+    if i %% 1000 = 0 then peak <- max peak (resident ())
+printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
+printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
+printfn "growth=%%d" (resident () - before)
+printfn "peak=%%d" (peak - before)
+"""
+
+let scriptTests =
+    testSequenced <| testList "F# Interactive" [
+        testCase "100,000 gradients in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout" <| fun () ->
+            let library = builtLibrary ()
+            Expect.isTrue (File.Exists library) $"the library is built at {library}"
+            let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
+            try
+                let script = Path.Combine(dir.FullName, "loop.fsx")
+                File.WriteAllText(script, loopScript library)
+                // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
+                let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with null | "" -> "dotnet" | p -> p
+                let clock = Stopwatch.StartNew()
+                let code, output = runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{script}\""))
+                let lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.Trim())
+                match code with
+                | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
+                | Some code ->
+                    Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
+                    let value (key: string) = lines |> Array.pick (fun l -> if l.StartsWith key then Some(int64 (l.Substring key.Length)) else None)
+                    let growth, peak = value "growth=", value "peak="
+                    let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
+                    let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
+                    printfn "memory: dotnet fsi, 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB (at most %.1f MB during the loop; %s; %s; whole run with FSI start-up %.1f s)"
+                        (float growth / 1e6) (float peak / 1e6) gc loop clock.Elapsed.TotalSeconds
+                    Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
+                    // The server GC hands memory back to the system slowly, so the end value can be
+                    // lower than at the start and hide growth; the largest value sampled cannot.
+                    Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
+            finally
+                dir.Delete true
+    ]
+
+let tests = testList "memory" [ scopeTests; loopTests; finalizerTests; scriptTests ]
