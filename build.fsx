@@ -1,7 +1,7 @@
 // The build: `dotnet fsi build.fsx <target>`.
 //   restore  tools (paket) and packages
 //   build    restore, then build everything (Release)
-//   test     build, then run all tests; the last line is "N passed, M failed"
+//   test     build, check the formatting (Fantomas), then run all tests; the last line is "N passed, M failed"
 //   run      build, then run the walkthrough (Samples/Quickstart)
 //   bench    build, then run the Nabla-vs-TorchSharp comparison (arguments after the target go to the runner)
 //   bdn      build, then run the BenchmarkDotNet suites (arguments after the target go to BenchmarkDotNet)
@@ -18,18 +18,27 @@ let args = fsi.CommandLineArgs |> Array.tail
 let target, passThrough =
     match List.ofArray args with
     | [] -> "test", [||]
-    | t :: rest -> t, (match rest with "--" :: more -> more | more -> more) |> List.toArray
+    | t :: rest ->
+        t,
+        (match rest with
+         | "--" :: more -> more
+         | more -> more)
+        |> List.toArray
 
 /// Runs a command in the repository root, streaming its output; returns the exit code.
 let run (file: string) (arguments: string) =
     printfn "> %s %s" file arguments
-    let psi = ProcessStartInfo(file, arguments, WorkingDirectory = root, UseShellExecute = false)
+
+    let psi =
+        ProcessStartInfo(file, arguments, WorkingDirectory = root, UseShellExecute = false)
+
     use p = Process.Start psi
     p.WaitForExit()
     p.ExitCode
 
 let runOrFail file arguments =
     let code = run file arguments
+
     if code <> 0 then
         eprintfn "build.fsx: '%s %s' failed with exit code %d" file arguments code
         exit code
@@ -38,18 +47,32 @@ let runOrFail file arguments =
 /// When it is unset, take the first enabled source of the user's own NuGet configuration.
 let ensureFeedVariable () =
     let name = "NABLA_NUGET_SOURCE"
+
     if String.IsNullOrEmpty(Environment.GetEnvironmentVariable name) then
-        let psi = ProcessStartInfo("dotnet", "nuget list source --format short", WorkingDirectory = root,
-                                   RedirectStandardOutput = true, UseShellExecute = false)
+        let psi =
+            ProcessStartInfo(
+                "dotnet",
+                "nuget list source --format short",
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                UseShellExecute = false
+            )
+
         use p = Process.Start psi
         let output = p.StandardOutput.ReadToEnd()
         p.WaitForExit()
+
         let source =
             output.Split('\n')
             |> Array.map (fun l -> l.Trim())
             |> Array.tryPick (fun l ->
                 let parts = l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries)
-                if parts.Length = 2 && parts[0].StartsWith "E" then Some(parts[1].Trim()) else None)
+
+                if parts.Length = 2 && parts[0].StartsWith "E" then
+                    Some(parts[1].Trim())
+                else
+                    None)
+
         match source with
         | Some s -> Environment.SetEnvironmentVariable(name, s)
         | None ->
@@ -65,8 +88,20 @@ let build () =
     restore ()
     runOrFail "dotnet" "build Nabla.slnx -c Release --nologo -v:minimal"
 
+/// The F# code must be formatted as Fantomas formats it (settings in .editorconfig), so that style
+/// is never a review topic: `dotnet fantomas .` formats, this checks.
+let checkFormat () =
+    if run "dotnet" "fantomas --check ." <> 0 then
+        eprintfn "build.fsx: some F# files are not formatted; run `dotnet fantomas .` and commit the result."
+        exit 1
+
 let project (name: string) passArgs =
-    let extra = if Array.isEmpty passArgs then "" else " -- " + String.Join(" ", passArgs |> Array.map (fun a -> "\"" + a + "\""))
+    let extra =
+        if Array.isEmpty passArgs then
+            ""
+        else
+            " -- " + String.Join(" ", passArgs |> Array.map (fun a -> "\"" + a + "\""))
+
     exit (run "dotnet" $"run --project {name} -c Release --no-build{extra}")
 
 match target with
@@ -74,14 +109,22 @@ match target with
 | "build" -> build ()
 | "test" ->
     build ()
+    checkFormat ()
     // Expecto runs tests on thread-pool threads; OpenMP's thread count is per thread, so without
     // this each of them would start its own pool of spinning workers on the two cores.
     if String.IsNullOrEmpty(Environment.GetEnvironmentVariable "OMP_NUM_THREADS") then
         Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "1")
+
     project "Tests" passThrough
-| "run" -> build (); project "Samples/Quickstart" passThrough
-| "bench" -> build (); project "Benchmarks" (Array.append [| "compare" |] passThrough)
-| "bdn" -> build (); project "Benchmarks" (Array.append [| "bdn" |] passThrough)
+| "run" ->
+    build ()
+    project "Samples/Quickstart" passThrough
+| "bench" ->
+    build ()
+    project "Benchmarks" (Array.append [| "compare" |] passThrough)
+| "bdn" ->
+    build ()
+    project "Benchmarks" (Array.append [| "bdn" |] passThrough)
 | other ->
     eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn." other
     exit 2

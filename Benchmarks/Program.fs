@@ -9,7 +9,9 @@ open BenchmarkDotNet.Configs
 open BenchmarkDotNet.Running
 
 let private usage =
-    "Nabla.Benchmarks " + Compare.usage + "\n"
+    "Nabla.Benchmarks "
+    + Compare.usage
+    + "\n"
     + "Nabla.Benchmarks bdn [--threads N] [--] [BenchmarkDotNet arguments, e.g. --filter * --job short]\n"
     + "  Runs the BenchmarkDotNet suites (Gradient: TorchSharp baseline vs Nabla, workloads small and large)."
 
@@ -17,16 +19,24 @@ let private usage =
 /// program's folder, bin/Release/net10.0), whatever the current directory; `--artifacts` overrides it.
 let private config () =
     let rec projectFolder (d: DirectoryInfo) =
-        if isNull d then None
-        elif File.Exists(Path.Combine(d.FullName, "Nabla.Benchmarks.fsproj")) then Some d.FullName
-        else projectFolder d.Parent
+        if isNull d then
+            None
+        elif File.Exists(Path.Combine(d.FullName, "Nabla.Benchmarks.fsproj")) then
+            Some d.FullName
+        else
+            projectFolder d.Parent
+
     match projectFolder (DirectoryInfo AppContext.BaseDirectory) with
     | Some folder -> DefaultConfig.Instance.WithArtifactsPath(Path.Combine(folder, "BenchmarkDotNet.Artifacts")) :> IConfig
     | None -> DefaultConfig.Instance
 
 let private bdn (args: string list) =
     // `bdn -- --filter *` and `bdn --filter *` both work.
-    let args = match args with "--" :: rest -> rest | _ -> args
+    let args =
+        match args with
+        | "--" :: rest -> rest
+        | _ -> args
+
     let args =
         match args with
         | "--threads" :: n :: rest ->
@@ -34,16 +44,24 @@ let private bdn (args: string list) =
             Environment.SetEnvironmentVariable("NABLA_BENCH_THREADS", n)
             rest
         | _ -> args
-    let args = match args with "--" :: rest -> rest | _ -> args
+
+    let args =
+        match args with
+        | "--" :: rest -> rest
+        | _ -> args
     // Without arguments BenchmarkDotNet would ask on the console which benchmark to run; run them all.
     let args = if List.isEmpty args then [ "--filter"; "*" ] else args
-    BenchmarkSwitcher.FromAssembly(typeof<Gradient>.Assembly).Run(List.toArray args, config ()) |> ignore
+
+    BenchmarkSwitcher.FromAssembly(typeof<Gradient>.Assembly).Run(List.toArray args, config ())
+    |> ignore
+
     0
 
 [<EntryPoint>]
 let main argv =
     // Before anything touches `torch`: TorchSharp's native library must be loaded by Nabla.
     Nabla.Torch.ensureLoaded ()
+
     match List.ofArray argv with
     // A leading "--" is dropped, so that `compare -- args` works as well as `compare args`.
     | "compare" :: "--" :: rest

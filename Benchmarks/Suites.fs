@@ -12,6 +12,7 @@ open Nabla.Benchmarks.Workloads
 [<MemoryDiagnoser>]
 type Gradient() =
     let mutable workload: Workload option = None
+
     let current () =
         match workload with
         | Some w -> w
@@ -24,9 +25,12 @@ type Gradient() =
     [<GlobalSetup>]
     member this.Setup() =
         Nabla.Torch.ensureLoaded ()
+
         match Environment.GetEnvironmentVariable "NABLA_BENCH_THREADS" with
-        | null | "" -> ()
+        | null
+        | "" -> ()
         | n -> torch.set_num_threads (int n)
+
         workload <- Some(byName this.Workload)
         // Shown in BenchmarkDotNet's log, so that a report says how many threads LibTorch used.
         printfn "// Nabla.Benchmarks: workload %s, LibTorch threads %d" this.Workload (torch.get_num_threads ())

@@ -10,14 +10,16 @@ open Nabla
 
 /// One implementation of a workload.
 type Side =
-    { /// One gradient step; every tensor it creates is freed before it returns.
-      Step: unit -> unit
-      /// The loss alone, not differentiated (Nabla: on constants; TorchSharp: under no_grad), freed.
-      Forward: unit -> unit
-      /// Loss and gradients (in parameter order) as .NET arrays: for the cross-check.
-      Compute: unit -> float * float[][]
-      /// Frees the parameters and data (they live outside any scope).
-      Dispose: unit -> unit }
+    {
+        /// One gradient step; every tensor it creates is freed before it returns.
+        Step: unit -> unit
+        /// The loss alone, not differentiated (Nabla: on constants; TorchSharp: under no_grad), freed.
+        Forward: unit -> unit
+        /// Loss and gradients (in parameter order) as .NET arrays: for the cross-check.
+        Compute: unit -> float * float[][]
+        /// Frees the parameters and data (they live outside any scope).
+        Dispose: unit -> unit
+    }
 
 /// A float32 or int64 array with its shape, as the PyTorch side receives it.
 type ArraySpec = { Dims: int[]; Data: obj }
@@ -25,19 +27,24 @@ type ArraySpec = { Dims: int[]; Data: obj }
 /// What PyTorch's side (pytorch_side.py) needs to build the same step: the loss ("mse" or
 /// "cross-entropy"), the parameters' initial values and the data (y: targets for cross-entropy).
 type PyTorchSpec =
-    { Loss: string
-      Params: (string * ArraySpec)[]
-      X: ArraySpec
-      Y: ArraySpec }
+    {
+        Loss: string
+        Params: (string * ArraySpec)[]
+        X: ArraySpec
+        Y: ArraySpec
+    }
 
 type Workload =
-    { Name: string
-      Description: string
-      ParamNames: string[]
-      Nabla: Side
-      Torch: Side
-      /// None when the workload has no PyTorch twin (large-fused).
-      PyTorch: PyTorchSpec option }
+    {
+        Name: string
+        Description: string
+        ParamNames: string[]
+        Nabla: Side
+        Torch: Side
+        /// None when the workload has no PyTorch twin (large-fused).
+        PyTorch: PyTorchSpec option
+    }
+
     member w.Dispose() =
         w.Nabla.Dispose()
         w.Torch.Dispose()
@@ -55,27 +62,49 @@ type CrossEntropy =
 type private Gen(seed: int) =
     let rng = Random(seed)
     member _.Uniform(lo: float, hi: float) = lo + (hi - lo) * rng.NextDouble()
+
     member _.Normal() =
         // Box–Muller
         let u1 = 1.0 - rng.NextDouble()
         let u2 = rng.NextDouble()
         sqrt (-2.0 * log u1) * cos (2.0 * Math.PI * u2)
+
     member _.Int(n: int) = rng.Next n
 
 /// A parameter: name, shape, float32 values (PyTorch's default init for nn.Linear: U(±1/√fan_in)).
-type private ParamData = { PName: string; Shape: int[]; Values: float32[] }
+type private ParamData =
+    {
+        PName: string
+        Shape: int[]
+        Values: float32[]
+    }
 
-let private pyParams (ps: ParamData list) = [| for d in ps -> d.PName, { Dims = d.Shape; Data = box d.Values } |]
+let private pyParams (ps: ParamData list) =
+    [| for d in ps -> d.PName, { Dims = d.Shape; Data = box d.Values } |]
 
 let private linearParams (g: Gen) (prefix: string) (input: int) (output: int) =
     let bound = 1.0 / sqrt (float input)
-    let draw n = Array.init n (fun _ -> float32 (g.Uniform(-bound, bound)))
-    [ { PName = "w" + prefix; Shape = [| output; input |]; Values = draw (output * input) }
-      { PName = "b" + prefix; Shape = [| output |]; Values = draw output } ]
+
+    let draw n =
+        Array.init n (fun _ -> float32 (g.Uniform(-bound, bound)))
+
+    [
+        {
+            PName = "w" + prefix
+            Shape = [| output; input |]
+            Values = draw (output * input)
+        }
+        {
+            PName = "b" + prefix
+            Shape = [| output |]
+            Values = draw output
+        }
+    ]
 
 // ------------------------------------------------------------------ tensors on each side
 
-let private nablaOf (shape: int[]) (values: 'T[]) = Tensor.ofArray values |> Tensor.reshape shape
+let private nablaOf (shape: int[]) (values: 'T[]) =
+    Tensor.ofArray values |> Tensor.reshape shape
 
 /// Runs `create` and returns its result with every LibTorch tensor it made, owned by no scope, so
 /// that they live until the workload is disposed, intermediates of data creation included.
@@ -88,10 +117,10 @@ let private owning (create: unit -> 'T) : 'T * IDisposable[] =
     result, made
 
 let private torchOf (shape: int[]) (values: float32[]) =
-    torch.tensor(values, ReadOnlySpan<int64>(Array.map int64 shape))
+    torch.tensor (values, ReadOnlySpan<int64>(Array.map int64 shape))
 
 let private torchOfInt64 (shape: int[]) (values: int64[]) =
-    torch.tensor(values, ReadOnlySpan<int64>(Array.map int64 shape))
+    torch.tensor (values, ReadOnlySpan<int64>(Array.map int64 shape))
 
 let private toFloats (t: torch.Tensor) : float[] =
     use c = t.detach().contiguous().to_type(torch.ScalarType.Float64)
@@ -100,37 +129,57 @@ let private toFloats (t: torch.Tensor) : float[] =
 /// Nabla's side: the loss as a function of Params, differentiated by AD.valueAndGradParams.
 /// A step runs in Scope.run, which frees the value and gradients that the transform returns.
 let private nablaSide (ps: ParamData list) (data: unit -> 'Data) (lossOf: 'Data -> Params -> Tensor) =
-    let (p, d), owned = owning (fun () -> Params.ofList [ for d in ps -> d.PName, nablaOf d.Shape d.Values ], data ())
+    let (p, d), owned =
+        owning (fun () -> Params.ofList [ for d in ps -> d.PName, nablaOf d.Shape d.Values ], data ())
+
     let loss = lossOf d
-    { Step = fun () -> Scope.run (fun () -> AD.valueAndGradParams loss p |> ignore)
-      Forward = fun () -> Scope.run (fun () -> loss p |> ignore)
-      Compute = fun () ->
-        Scope.run (fun () ->
-            let v, g = AD.valueAndGradParams loss p
-            v.ToScalar(), g.Values |> Array.map (fun t -> t.ToArray()))
-      Dispose = fun () -> for t in owned do t.Dispose() }
+
+    {
+        Step = fun () -> Scope.run (fun () -> AD.valueAndGradParams loss p |> ignore)
+        Forward = fun () -> Scope.run (fun () -> loss p |> ignore)
+        Compute =
+            fun () ->
+                Scope.run (fun () ->
+                    let v, g = AD.valueAndGradParams loss p
+                    v.ToScalar(), g.Values |> Array.map (fun t -> t.ToArray()))
+        Dispose =
+            fun () ->
+                for t in owned do
+                    t.Dispose()
+    }
 
 /// TorchSharp's side: leaf tensors with requires_grad, a forward pass, torch.autograd.grad.
 /// A step runs in a dispose scope, which frees the graph's tensors and the gradients.
 let private torchSide (ps: ParamData list) (loss: torch.Tensor[] -> torch.Tensor) (dispose: unit -> unit) =
-    let leaves: torch.Tensor[] = [| for d in ps -> (torchOf d.Shape d.Values).requires_grad_(true) |]
+    let leaves: torch.Tensor[] =
+        [| for d in ps -> (torchOf d.Shape d.Values).requires_grad_(true) |]
+
     let gradients () =
         let l = loss leaves
-        l, torch.autograd.grad([| l |], leaves)
-    { Step = fun () ->
-        use _ = torch.NewDisposeScope()
-        gradients () |> ignore
-      Forward = fun () ->
-        use _ = torch.NewDisposeScope()
-        use _ = torch.no_grad()
-        loss leaves |> ignore
-      Compute = fun () ->
-        use _ = torch.NewDisposeScope()
-        let l, gs = gradients ()
-        l.item<float32>() |> float, gs |> Seq.map toFloats |> Seq.toArray
-      Dispose = fun () ->
-        for t in leaves do t.Dispose()
-        dispose () }
+        l, torch.autograd.grad ([| l |], leaves)
+
+    {
+        Step =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                gradients () |> ignore
+        Forward =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                use _ = torch.no_grad ()
+                loss leaves |> ignore
+        Compute =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                let l, gs = gradients ()
+                l.item<float32>() |> float, gs |> Seq.map toFloats |> Seq.toArray
+        Dispose =
+            fun () ->
+                for t in leaves do
+                    t.Dispose()
+
+                dispose ()
+    }
 
 // ------------------------------------------------------------------ the workloads
 
@@ -144,25 +193,43 @@ let small () : Workload =
     let x32, y32 = Array.map float32 xs, Array.map float32 ys
     let ps = linearParams g "1" 1 20 @ linearParams g "2" 20 1
 
-    let nablaData () = nablaOf [| n; 1 |] x32, nablaOf [| n; 1 |] y32
+    let nablaData () =
+        nablaOf [| n; 1 |] x32, nablaOf [| n; 1 |] y32
+
     let nablaLoss (xN: Tensor, yN: Tensor) (p: Params) =
-        let pred = xN |> Tensor.linear p["w1"] p["b1"] |> Tensor.relu |> Tensor.linear p["w2"] p["b2"]
+        let pred =
+            xN
+            |> Tensor.linear p["w1"] p["b1"]
+            |> Tensor.relu
+            |> Tensor.linear p["w2"] p["b2"]
+
         ((pred - yN) ** 2.0) |> Tensor.mean
 
     let xT, yT = torchOf [| n; 1 |] x32, torchOf [| n; 1 |] y32
+
     let torchLoss (p: torch.Tensor[]) =
         let h = torch.nn.functional.linear(xT, p[0], p[1]).relu()
-        let pred = torch.nn.functional.linear(h, p[2], p[3])
+        let pred = torch.nn.functional.linear (h, p[2], p[3])
         (pred - yT).pow(Scalar.op_Implicit 2.0).mean()
 
-    { Name = "small"
-      Description = "MLP 1→20→1, ReLU, MSE ((pred - y) ** 2 |> mean), 100 points"
-      ParamNames = [| for d in ps -> d.PName |]
-      Nabla = nablaSide ps nablaData nablaLoss
-      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); yT.Dispose())
-      PyTorch =
-        Some { Loss = "mse"; Params = pyParams ps
-               X = { Dims = [| n; 1 |]; Data = box x32 }; Y = { Dims = [| n; 1 |]; Data = box y32 } } }
+    {
+        Name = "small"
+        Description = "MLP 1→20→1, ReLU, MSE ((pred - y) ** 2 |> mean), 100 points"
+        ParamNames = [| for d in ps -> d.PName |]
+        Nabla = nablaSide ps nablaData nablaLoss
+        Torch =
+            torchSide ps torchLoss (fun () ->
+                xT.Dispose()
+                yT.Dispose())
+        PyTorch =
+            Some
+                {
+                    Loss = "mse"
+                    Params = pyParams ps
+                    X = { Dims = [| n; 1 |]; Data = box x32 }
+                    Y = { Dims = [| n; 1 |]; Data = box y32 }
+                }
+    }
 
 /// MLP 784→256→10 with ReLU, cross-entropy on a batch of 512 random inputs and int64 targets.
 let large (crossEntropy: CrossEntropy) : Workload =
@@ -173,36 +240,68 @@ let large (crossEntropy: CrossEntropy) : Workload =
     let targets = Array.init batch (fun _ -> int64 (g.Int classes))
     let ps = linearParams g "1" inputs hidden @ linearParams g "2" hidden classes
 
-    let nablaData () = nablaOf [| batch; inputs |] x32, nablaOf [| batch; 1 |] targets
+    let nablaData () =
+        nablaOf [| batch; inputs |] x32, nablaOf [| batch; 1 |] targets
+
     let nablaLoss (xN: Tensor, tN: Tensor) (p: Params) =
-        let logits = xN |> Tensor.linear p["w1"] p["b1"] |> Tensor.relu |> Tensor.linear p["w2"] p["b2"]
+        let logits =
+            xN
+            |> Tensor.linear p["w1"] p["b1"]
+            |> Tensor.relu
+            |> Tensor.linear p["w2"] p["b2"]
+
         -(logits |> Tensor.logSoftmax 1 |> Tensor.gather 1 tN |> Tensor.mean)
 
     let xT = torchOf [| batch; inputs |] x32
     let tT = torchOfInt64 [| batch; 1 |] targets
     let tFlat = torchOfInt64 [| batch |] targets
+
     let torchLoss (p: torch.Tensor[]) =
         let h = torch.nn.functional.linear(xT, p[0], p[1]).relu()
-        let logits = torch.nn.functional.linear(h, p[2], p[3])
+        let logits = torch.nn.functional.linear (h, p[2], p[3])
+
         match crossEntropy with
         | Composed -> logits.log_softmax(1L).gather(1L, tT).mean().neg()
-        | Fused -> torch.nn.functional.cross_entropy(logits, tFlat)
+        | Fused -> torch.nn.functional.cross_entropy (logits, tFlat)
 
     let how =
         match crossEntropy with
         | Composed -> "TorchSharp: log_softmax → gather → mean → neg"
         | Fused -> "TorchSharp: nn.functional.cross_entropy (fused)"
-    { Name = (match crossEntropy with Composed -> "large" | Fused -> "large-fused")
-      Description = $"MLP 784→256→10, ReLU, cross-entropy, batch 512 ({how})"
-      ParamNames = [| for d in ps -> d.PName |]
-      Nabla = nablaSide ps nablaData nablaLoss
-      Torch = torchSide ps torchLoss (fun () -> xT.Dispose(); tT.Dispose(); tFlat.Dispose())
-      PyTorch =
-        match crossEntropy with
-        | Composed ->
-            Some { Loss = "cross-entropy"; Params = pyParams ps
-                   X = { Dims = [| batch; inputs |]; Data = box x32 }; Y = { Dims = [| batch; 1 |]; Data = box targets } }
-        | Fused -> None }
+
+    {
+        Name =
+            (match crossEntropy with
+             | Composed -> "large"
+             | Fused -> "large-fused")
+        Description = $"MLP 784→256→10, ReLU, cross-entropy, batch 512 ({how})"
+        ParamNames = [| for d in ps -> d.PName |]
+        Nabla = nablaSide ps nablaData nablaLoss
+        Torch =
+            torchSide ps torchLoss (fun () ->
+                xT.Dispose()
+                tT.Dispose()
+                tFlat.Dispose())
+        PyTorch =
+            match crossEntropy with
+            | Composed ->
+                Some
+                    {
+                        Loss = "cross-entropy"
+                        Params = pyParams ps
+                        X =
+                            {
+                                Dims = [| batch; inputs |]
+                                Data = box x32
+                            }
+                        Y =
+                            {
+                                Dims = [| batch; 1 |]
+                                Data = box targets
+                            }
+                    }
+            | Fused -> None
+    }
 
 /// A workload by name: small, large, large-fused.
 let byName (name: string) =

@@ -11,34 +11,45 @@ module AD =
 
     let private requireFloat (op: string) (x: Tensor) =
         if not x.Dtype.IsFloatingPoint then
-            invalidArg "x" $"{op}: the input has dtype {x.Dtype}; derivatives need a floating-point tensor. Convert it with Tensor.toDtype Dtype.Float64 (or Float32)."
+            invalidArg
+                "x"
+                $"{op}: the input has dtype {x.Dtype}; derivatives need a floating-point tensor. Convert it with Tensor.toDtype Dtype.Float64 (or Float32)."
 
     let private requireScalarOutput (op: string) (y: Tensor) =
         if y.Numel <> 1 then
-            invalidArg "f" $"{op}: the function must return a scalar (one element) to be differentiated this way; it returned shape {shapeText y.Shape}. Reduce it (Tensor.sum, Tensor.mean), or use AD.vjp / AD.jacobian for vector outputs."
+            invalidArg
+                "f"
+                $"{op}: the function must return a scalar (one element) to be differentiated this way; it returned shape {shapeText y.Shape}. Reduce it (Tensor.sum, Tensor.mean), or use AD.vjp / AD.jacobian for vector outputs."
+
         if not y.Dtype.IsFloatingPoint then
             invalidArg "f" $"{op}: the function returned dtype {y.Dtype}; only floating-point outputs can be differentiated."
 
     /// y with this transform's level removed. A higher level means a tensor escaped an inner transform.
     let private primalAt (op: string) (tag: int64) (y: Tensor) =
         if y.Level > tag then
-            invalidOp $"{op}: the function returned a value that belongs to a transform that has already finished (a perturbation escaped its scope). Return derivatives from inside the transform that made them."
+            invalidOp
+                $"{op}: the function returned a value that belongs to a transform that has already finished (a perturbation escaped its scope). Return derivatives from inside the transform that made them."
+
         if y.Level = tag then y.PrimalOneLevel else y
 
-    let private orZerosLike (x: Tensor) (g: Tensor) = if isNull (box g) then Tensor.zerosLike x else g
+    let private orZerosLike (x: Tensor) (g: Tensor) =
+        if isNull (box g) then Tensor.zerosLike x else g
 
     // ------------------------------------------------------------ reverse mode
 
     /// The value of f at x and the gradient of f (which must return a scalar) at x.
     let valueAndGrad (f: Tensor -> Tensor) (x: Tensor) : Tensor * Tensor =
         requireFloat "AD.grad" x
-        Scope.runKeeping (fun (v, g) -> [ v; g ]) (fun () -> Tags.run <| fun tag ->
-            let leaf = Reverse.leaf x tag
-            let y = f leaf
-            requireScalarOutput "AD.grad" y
-            let value = primalAt "AD.grad" tag y
-            let g = (Reverse.sweep y (Tensor.onesLike value) tag [| leaf |])[0]
-            value, orZerosLike x g)
+
+        Scope.runKeeping (fun (v, g) -> [ v; g ]) (fun () ->
+            Tags.run
+            <| fun tag ->
+                let leaf = Reverse.leaf x tag
+                let y = f leaf
+                requireScalarOutput "AD.grad" y
+                let value = primalAt "AD.grad" tag y
+                let g = (Reverse.sweep y (Tensor.onesLike value) tag [| leaf |])[0]
+                value, orZerosLike x g)
 
     /// The gradient of f (which must return a scalar) at x; it has x's shape. Reverse mode.
     let grad (f: Tensor -> Tensor) (x: Tensor) : Tensor =
@@ -48,16 +59,22 @@ module AD =
     /// to the cotangent of x (vector-Jacobian product). The pullback may be called many times.
     let vjp (f: Tensor -> Tensor) (x: Tensor) : Tensor * (Tensor -> Tensor) =
         requireFloat "AD.vjp" x
-        Scope.runKeepingAll (fun () -> Tags.run <| fun tag ->
-            let leaf = Reverse.leaf x tag
-            let y = f leaf
-            let value = primalAt "AD.vjp" tag y
-            let yShape = value.Shape
-            let pullback (g: Tensor) =
-                if g.Shape <> yShape then
-                    invalidArg "g" $"AD.vjp: the cotangent must have the output's shape {shapeText yShape}; got {shapeText g.Shape}."
-                Scope.runKeeping (fun t -> [ t ]) (fun () -> (Reverse.sweep y g tag [| leaf |])[0] |> orZerosLike x)
-            value, pullback)
+
+        Scope.runKeepingAll (fun () ->
+            Tags.run
+            <| fun tag ->
+                let leaf = Reverse.leaf x tag
+                let y = f leaf
+                let value = primalAt "AD.vjp" tag y
+                let yShape = value.Shape
+
+                let pullback (g: Tensor) =
+                    if g.Shape <> yShape then
+                        invalidArg "g" $"AD.vjp: the cotangent must have the output's shape {shapeText yShape}; got {shapeText g.Shape}."
+
+                    Scope.runKeeping (fun t -> [ t ]) (fun () -> (Reverse.sweep y g tag [| leaf |])[0] |> orZerosLike x)
+
+                value, pullback)
 
     /// The value of f and its gradient with respect to every tensor of a Params collection, which
     /// come back as Params with the same names (no flattening into one vector).
@@ -65,13 +82,16 @@ module AD =
         for name, t in p.Entries do
             if not t.Dtype.IsFloatingPoint then
                 invalidArg "p" $"AD.gradParams: the parameter '{name}' has dtype {t.Dtype}; derivatives need floating-point tensors."
-        Scope.runKeeping (fun (v, g: Params) -> Seq.append [ v ] g.Values) (fun () -> Tags.run <| fun tag ->
-            let leaves = p.Values |> Array.map (fun t -> Reverse.leaf t tag)
-            let y = f (Params(Array.zip p.Names leaves))
-            requireScalarOutput "AD.gradParams" y
-            let value = primalAt "AD.gradParams" tag y
-            let gs = Reverse.sweep y (Tensor.onesLike value) tag leaves
-            value, Params(Array.map2 (fun (n, t) g -> n, orZerosLike t g) p.Entries gs))
+
+        Scope.runKeeping (fun (v, g: Params) -> Seq.append [ v ] g.Values) (fun () ->
+            Tags.run
+            <| fun tag ->
+                let leaves = p.Values |> Array.map (fun t -> Reverse.leaf t tag)
+                let y = f (Params(Array.zip p.Names leaves))
+                requireScalarOutput "AD.gradParams" y
+                let value = primalAt "AD.gradParams" tag y
+                let gs = Reverse.sweep y (Tensor.onesLike value) tag leaves
+                value, Params(Array.map2 (fun (n, t) g -> n, orZerosLike t g) p.Entries gs))
 
     /// The gradient of f with respect to every tensor of a Params collection (see valueAndGradParams).
     let gradParams (f: Params -> Tensor) (p: Params) : Params =
@@ -82,26 +102,36 @@ module AD =
     /// The value of f at x and the Jacobian-vector product J·v (the directional derivative along v).
     let jvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor * Tensor =
         requireFloat "AD.jvp" x
+
         if v.Shape <> x.Shape then
             invalidArg "v" $"AD.jvp: the tangent must have the input's shape {shapeText x.Shape}; got {shapeText v.Shape}."
+
         if v.Dtype <> x.Dtype then
             invalidArg "v" $"AD.jvp: the tangent must have the input's dtype {x.Dtype}; got {v.Dtype}. Convert it with Tensor.toDtype."
-        Scope.runKeeping (fun (y, t) -> [ y; t ]) (fun () -> Tags.run <| fun tag ->
-            match f (Dual(x, v, tag)) with
-            | Dual(p, t, g) when g = tag -> p, t
-            | y ->
-                let y = primalAt "AD.jvp" tag y
-                y, Tensor.zerosLike y)
+
+        Scope.runKeeping (fun (y, t) -> [ y; t ]) (fun () ->
+            Tags.run
+            <| fun tag ->
+                match f (Dual(x, v, tag)) with
+                | Dual(p, t, g) when g = tag -> p, t
+                | y ->
+                    let y = primalAt "AD.jvp" tag y
+                    y, Tensor.zerosLike y)
 
     /// The derivative of f at a scalar x (forward mode); the result has f's output shape.
     let diff (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         if x.Numel <> 1 then
-            invalidArg "x" $"AD.diff: x must be a scalar (one element); got shape {shapeText x.Shape}. Use AD.jvp or AD.jacobian for vector inputs."
+            invalidArg
+                "x"
+                $"AD.diff: x must be a scalar (one element); got shape {shapeText x.Shape}. Use AD.jvp or AD.jacobian for vector inputs."
+
         snd (jvp f x (Tensor.onesLike x))
 
     /// The n-th derivative of f at a scalar x (nested forward mode); diffn 0 f x = f x.
     let rec diffn (n: int) (f: Tensor -> Tensor) (x: Tensor) : Tensor =
-        if n < 0 then invalidArg "n" $"AD.diffn: the order must be non-negative; got {n}."
+        if n < 0 then
+            invalidArg "n" $"AD.diffn: the order must be non-negative; got {n}."
+
         if n = 0 then f x else diff (diffn (n - 1) f) x
 
     // ------------------------------------------------------------ Jacobians and Hessians
@@ -117,7 +147,8 @@ module AD =
     /// Columns J·eᵢ (flattened) stacked into [m, n], reshaped to outShape ++ inShape; with no
     /// pieces, zeros of that shape and of like's dtype and device (also for Numerical).
     let internal assemble (like: Tensor) (outShape: int[]) (inShape: int[]) (stackDim: int) (pieces: Tensor[]) =
-        if pieces.Length = 0 then Tensor.Zeros(Array.append outShape inShape, like.Dtype, like.Device)
+        if pieces.Length = 0 then
+            Tensor.Zeros(Array.append outShape inShape, like.Dtype, like.Device)
         else
             pieces
             |> Array.map (Tensor.reshape [| -1 |])
@@ -127,8 +158,10 @@ module AD =
     /// The Jacobian by forward mode: one JVP per input element. Shape: output shape ++ input shape.
     let jacfwd (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         requireFloat "AD.jacfwd" x
+
         Scope.runKeeping (fun j -> [ j ]) (fun () ->
             let n = x.Numel
+
             if n = 0 then
                 let y = f x
                 Tensor.Zeros(Array.append y.Shape x.Shape, y.Dtype, y.Device)
@@ -139,6 +172,7 @@ module AD =
     /// The Jacobian by reverse mode: one forward pass, one VJP per output element.
     let jacrev (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         requireFloat "AD.jacrev" x
+
         Scope.runKeeping (fun j -> [ j ]) (fun () ->
             let y, pullback = vjp f x
             assemble y y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i))))
@@ -147,10 +181,14 @@ module AD =
     /// elements than the input, by forward mode otherwise.
     let jacobian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         requireFloat "AD.jacobian" x
+
         Scope.runKeeping (fun j -> [ j ]) (fun () ->
             let y, pullback = vjp f x
-            if y.Numel < x.Numel then assemble y y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i)))
-            else jacfwd f x)
+
+            if y.Numel < x.Numel then
+                assemble y y.Shape x.Shape 0 (Array.init y.Numel (fun i -> pullback (basis y i)))
+            else
+                jacfwd f x)
 
     /// The Hessian of a scalar function (forward-over-reverse); shape: input shape ++ input shape.
     let hessian (f: Tensor -> Tensor) (x: Tensor) : Tensor = jacfwd (grad f) x
@@ -159,7 +197,8 @@ module AD =
     let hvp (f: Tensor -> Tensor) (x: Tensor) (v: Tensor) : Tensor = snd (jvp (grad f) x v)
 
     /// The trace of a Jacobian or Hessian of shape inShape ++ inShape (n elements in).
-    let private trace (square: Tensor) (n: int) = Tensor.trace (Tensor.reshape [| n; n |] square)
+    let private trace (square: Tensor) (n: int) =
+        Tensor.trace (Tensor.reshape [| n; n |] square)
 
     /// The Laplacian Σᵢ ∂²f/∂xᵢ² of a scalar function (the trace of its Hessian).
     let laplacian (f: Tensor -> Tensor) (x: Tensor) : Tensor =
@@ -169,16 +208,25 @@ module AD =
     let divergence (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         Scope.runKeeping (fun d -> [ d ]) (fun () ->
             let j = jacfwd f x
+
             if j.Numel <> x.Numel * x.Numel then
-                invalidArg "f" $"AD.divergence: the field must map x to a tensor of x's shape {shapeText x.Shape}; its Jacobian has shape {shapeText j.Shape}."
+                invalidArg
+                    "f"
+                    $"AD.divergence: the field must map x to a tensor of x's shape {shapeText x.Shape}; its Jacobian has shape {shapeText j.Shape}."
+
             trace j x.Numel)
 
     /// The curl ∇×f of a vector field f: R³ → R³ (x and f x of shape [3]).
     let curl (f: Tensor -> Tensor) (x: Tensor) : Tensor =
-        if x.Shape <> [| 3 |] then invalidArg "x" $"AD.curl: x must have shape [3]; got {shapeText x.Shape}."
+        if x.Shape <> [| 3 |] then
+            invalidArg "x" $"AD.curl: x must have shape [3]; got {shapeText x.Shape}."
+
         Scope.runKeeping (fun c -> [ c ]) (fun () ->
             let j = jacfwd f x
-            if j.Shape <> [| 3; 3 |] then invalidArg "f" $"AD.curl: f must map R³ to R³; its Jacobian has shape {shapeText j.Shape}."
+
+            if j.Shape <> [| 3; 3 |] then
+                invalidArg "f" $"AD.curl: f must map R³ to R³; its Jacobian has shape {shapeText j.Shape}."
+
             let d (i: int) (k: int) = j[i, k] // ∂fᵢ/∂xₖ
             Tensor.stack 0 [ d 2 1 - d 1 2; d 0 2 - d 2 0; d 1 0 - d 0 1 ])
 
@@ -192,8 +240,11 @@ module AD =
         match x with
         | Node(xp, _, tag) ->
             let y = Scope.runKeeping (fun y -> [ y ]) (fun () -> f xp)
-            if y.Level >= tag then f x
-            else Node(y, GraphNode([| x |], fun g -> [| (snd (vjp f xp)) g |]), tag)
+
+            if y.Level >= tag then
+                f x
+            else
+                Node(y, GraphNode([| x |], fun g -> [| (snd (vjp f xp)) g |]), tag)
         | _ -> f x
 
     // ------------------------------------------------------------ for C#
@@ -212,7 +263,9 @@ module AD =
     type ValueAndTangent = { Value: Tensor; Tangent: Tensor }
 
     let private invoke (f: Func<'a, 'b>) : 'a -> 'b =
-        if isNull f then nullArg "f"
+        if isNull f then
+            nullArg "f"
+
         fun a -> f.Invoke a
 
     /// The gradient of f (which returns a scalar) at x, for C#: `AD.Grad(x => ..., x)` (AD.grad).
@@ -221,7 +274,11 @@ module AD =
     /// The value of f at x and its gradient, for C# (AD.valueAndGrad).
     let ValueAndGrad (f: Func<Tensor, Tensor>, x: Tensor) : ValueAndGradient =
         let value, gradient = valueAndGrad (invoke f) x
-        { ValueAndGradient.Value = value; Gradient = gradient }
+
+        {
+            ValueAndGradient.Value = value
+            Gradient = gradient
+        }
 
     /// The gradient of f with respect to every tensor of a Params collection, for C# (AD.gradParams).
     let GradParams (f: Func<Params, Tensor>, p: Params) : Params = gradParams (invoke f) p
@@ -229,12 +286,20 @@ module AD =
     /// The value of f and its gradients with respect to every tensor of p, for C# (AD.valueAndGradParams).
     let ValueAndGradParams (f: Func<Params, Tensor>, p: Params) : ValueAndGradients =
         let value, gradients = valueAndGradParams (invoke f) p
-        { ValueAndGradients.Value = value; Gradients = gradients }
+
+        {
+            ValueAndGradients.Value = value
+            Gradients = gradients
+        }
 
     /// The value of f at x and the Jacobian-vector product J·v (forward mode), for C# (AD.jvp).
     let Jvp (f: Func<Tensor, Tensor>, x: Tensor, v: Tensor) : ValueAndTangent =
         let value, tangent = jvp (invoke f) x v
-        { ValueAndTangent.Value = value; Tangent = tangent }
+
+        {
+            ValueAndTangent.Value = value
+            Tangent = tangent
+        }
 
     /// The Jacobian of f at x (output shape ++ input shape), for C# (AD.jacobian).
     let Jacobian (f: Func<Tensor, Tensor>, x: Tensor) : Tensor = jacobian (invoke f) x

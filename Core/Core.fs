@@ -12,13 +12,19 @@ open Nabla.Raw
 module internal Tags =
 
     let mutable private last = 0L
-    let private active = System.Collections.Concurrent.ConcurrentDictionary<int64, byte>()
+
+    let private active =
+        System.Collections.Concurrent.ConcurrentDictionary<int64, byte>()
 
     /// Runs f with a fresh tag that is active while f runs.
     let run (f: int64 -> 'T) : 'T =
         let tag = Interlocked.Increment &last
         active[tag] <- 0uy
-        try f tag finally active.TryRemove tag |> ignore
+
+        try
+            f tag
+        finally
+            active.TryRemove tag |> ignore
 
     /// False once the transform that owns the tag has returned.
     let isActive (tag: int64) = active.ContainsKey tag
@@ -49,22 +55,24 @@ type Tensor =
     member internal t.Level =
         match t with
         | Const _ -> 0L
-        | Dual(_, _, g) | Node(_, _, g) -> g
+        | Dual(_, _, g)
+        | Node(_, _, g) -> g
 
     /// This tensor with its outermost level of differentiation removed.
     member internal t.PrimalOneLevel =
         match t with
         | Const _ -> t
-        | Dual(p, _, _) | Node(p, _, _) -> p
+        | Dual(p, _, _)
+        | Node(p, _, _) -> p
 
     /// The size of each dimension.
     member t.Shape: int[] = shape (Prim.RawOf t)
 
     /// The number of dimensions.
-    member t.Dim = int ((Prim.RawOf t).dim ())
+    member t.Dim = int ((Prim.RawOf t).dim())
 
     /// The number of elements.
-    member t.Numel = int ((Prim.RawOf t).numel ())
+    member t.Numel = int ((Prim.RawOf t).numel())
 
     /// The element type.
     member t.Dtype = ofScalarType (Prim.RawOf t).dtype
@@ -81,8 +89,11 @@ type Tensor =
     /// The value as a float (the tensor must have exactly one element).
     member t.ToScalar() : float =
         let r = Prim.RawOf t
+
         if r.numel () <> 1L then
-            invalidOp $"toScalar: the tensor has shape {shapeText t.Shape} ({r.numel ()} elements); only a one-element tensor converts to a scalar. Index it or reduce it (sum, mean) first."
+            invalidOp
+                $"toScalar: the tensor has shape {shapeText t.Shape} ({r.numel ()} elements); only a one-element tensor converts to a scalar. Index it or reduce it (sum, mean) first."
+
         (toFloatArray r)[0]
 
     /// The values, flattened in row-major order, as float.
@@ -95,8 +106,13 @@ type Tensor =
             | Const _ -> []
             | Dual(_, _, g) -> [ $"forward-mode tag={g}" ]
             | Node(_, _, g) -> [ $"reverse-mode tag={g}" ]
+
         let r = Prim.Innermost t
-        if r.IsInvalid then "tensor(<freed>)" else Format.tensor r notes
+
+        if r.IsInvalid then
+            "tensor(<freed>)"
+        else
+            Format.tensor r notes
 
     /// Used by F# Interactive and `%A`.
     [<ComponentModel.EditorBrowsable(ComponentModel.EditorBrowsableState.Never)>]
@@ -109,6 +125,7 @@ type Tensor =
     /// int64 → int64, bool → bool) unless `dtype` is given. Omitted arguments: as PyTorch.
     static member Create(data: obj, [<Optional>] dtype: Dtype, [<Optional>] device: Device) : Tensor =
         let r = ofNested "create" data (Prim.DeviceOr device)
+
         match box dtype with
         | null -> Const r
         | _ when toScalarType dtype = r.dtype -> Const r
@@ -128,27 +145,54 @@ type Tensor =
 
     /// The n×n identity matrix (float32 unless `dtype` is given).
     static member Eye(n: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        if n < 0 then invalidArg "n" $"eye: the size must be non-negative; got {n}."
+        if n < 0 then
+            invalidArg "n" $"eye: the size must be non-negative; got {n}."
+
         Const(Raw.createFor "eye" (Prim.DeviceOr device) (fun d -> torch.eye (int64 n, int64 n, toScalarType (Prim.DtypeOr dtype), d)))
 
     /// Values from `start` (inclusive) to `stop` (exclusive) in steps of `step` (default 1; float32
     /// unless `dtype` is given).
-    static member Arange(start: float, stop: float, [<Optional; DefaultParameterValue(1.0)>] step: float, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
+    static member Arange
+        (
+            start: float,
+            stop: float,
+            [<Optional; DefaultParameterValue(1.0)>] step: float,
+            [<Optional>] dtype: Dtype,
+            [<Optional>] device: Device
+        ) =
         let dtype = Prim.DtypeOr dtype
-        if step = 0.0 || Double.IsNaN step || (stop - start) * step < 0.0 && stop <> start || not (Double.IsFinite start && Double.IsFinite stop) then
-            invalidArg "step" $"arange: the step {step} does not lead from {start} to {stop} (all three must be finite, the step non-zero and pointing from start to stop)."
+
+        if
+            step = 0.0
+            || Double.IsNaN step
+            || (stop - start) * step < 0.0 && stop <> start
+            || not (Double.IsFinite start && Double.IsFinite stop)
+        then
+            invalidArg
+                "step"
+                $"arange: the step {step} does not lead from {start} to {stop} (all three must be finite, the step non-zero and pointing from start to stop)."
         // LibTorch steps integer ranges by the step converted to the dtype: 0.5 becomes 0, which
         // it would divide by (a hardware exception that ends the process).
         if not dtype.IsFloatingPoint && truncate step = 0.0 then
             invalidArg "step" $"arange: the step {step} is 0 in dtype {dtype}; give an integer step, or a floating-point dtype."
-        Const(Raw.createFor "arange" (Prim.DeviceOr device) (fun d ->
-            torch.arange (scalar start, scalar stop, scalar step, toScalarType dtype, d)))
+
+        Const(
+            Raw.createFor "arange" (Prim.DeviceOr device) (fun d ->
+                torch.arange (scalar start, scalar stop, scalar step, toScalarType dtype, d))
+        )
 
     /// `steps` values evenly spaced from `start` to `stop`, both included (float32 unless `dtype` is given).
     static member Linspace(start: float, stop: float, steps: int, [<Optional>] dtype: Dtype, [<Optional>] device: Device) =
-        if steps < 0 then invalidArg "steps" $"linspace: steps must be non-negative; got {steps}."
-        if not (Double.IsFinite start && Double.IsFinite stop) then invalidArg "start" $"linspace: start and stop must be finite; got {start} and {stop}."
-        Const(Raw.createFor "linspace" (Prim.DeviceOr device) (fun d -> torch.linspace (start, stop, int64 steps, toScalarType (Prim.DtypeOr dtype), d)))
+        if steps < 0 then
+            invalidArg "steps" $"linspace: steps must be non-negative; got {steps}."
+
+        if not (Double.IsFinite start && Double.IsFinite stop) then
+            invalidArg "start" $"linspace: start and stop must be finite; got {start} and {stop}."
+
+        Const(
+            Raw.createFor "linspace" (Prim.DeviceOr device) (fun d ->
+                torch.linspace (start, stop, int64 steps, toScalarType (Prim.DtypeOr dtype), d))
+        )
 
     /// Uniform random values in [0, 1) (float32 unless `dtype` is given), from the global
     /// generator unless one is given.
@@ -162,11 +206,16 @@ type Tensor =
     static member Randn(shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
         let dtype = Prim.RandomDtype("randn", dtype)
         let g = if isNull (box generator) then null else generator.Torch
-        Const(Raw.createFor "randn" (Prim.DeviceOr device) (fun d -> torch.randn (shape64For "randn" shape, toScalarType dtype, d, false, g)))
+
+        Const(
+            Raw.createFor "randn" (Prim.DeviceOr device) (fun d -> torch.randn (shape64For "randn" shape, toScalarType dtype, d, false, g))
+        )
 
     /// Random integers uniform in [low, high) (int64 unless `dtype` is given, as torch.randint),
     /// from the global generator unless one is given. The dtype must hold every value exactly.
-    static member Randint(low: int64, high: int64, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+    static member Randint
+        (low: int64, high: int64, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator)
+        =
         let dtype = if isNull (box dtype) then Dtype.Int64 else dtype
         Const(Raw.randint "Tensor.randint" low high shape dtype (Prim.DeviceOr device) (Raw.torchGenerator generator))
 
@@ -178,7 +227,9 @@ type Tensor =
 
     /// Normal random values with the given mean and standard deviation (≥ 0; float32 unless
     /// `dtype` is given), from the global generator unless one is given.
-    static member Normal(mean: float, std: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+    static member Normal
+        (mean: float, std: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator)
+        =
         Const(Raw.normal "Tensor.normal" mean std shape (Prim.DtypeOr dtype) (Prim.DeviceOr device) (Raw.torchGenerator generator))
 
     /// Normal random values with elementwise means and standard deviations (floating-point tensors
@@ -193,7 +244,9 @@ type Tensor =
         Const(Raw.bernoulli "Tensor.bernoulli" (Prim.RawOf probs) (Raw.torchGenerator generator))
 
     /// 0 or 1 everywhere, 1 with probability p (float32 unless `dtype` is given).
-    static member Bernoulli(p: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator) =
+    static member Bernoulli
+        (p: float, shape: int[], [<Optional>] dtype: Dtype, [<Optional>] device: Device, [<Optional>] generator: Generator)
+        =
         Const(Raw.bernoulliScalar "Tensor.bernoulli" p shape (Prim.DtypeOr dtype) (Prim.DeviceOr device) (Raw.torchGenerator generator))
 
     /// `numSamples` category indices (int64) drawn from each row of `probs` (1-D, or 2-D with one
@@ -242,24 +295,42 @@ type Tensor =
     // F# slicing `t.[a..b]` (b included; negative positions count from the end, so `t.[1 .. -2]`
     // drops the first and the last), one overload per mix of ranges and single indices.
     member x.GetSlice(s0: int option, e0: int option) = Tensor.Range(x, 0, s0, e0)
+
     member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option) =
         Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1)
+
     member x.GetSlice(i0: int, s1: int option, e1: int option) =
         Tensor.SelectChecked("index", Tensor.Range(x, 1, s1, e1), 0, i0)
+
     member x.GetSlice(s0: int option, e0: int option, i1: int) =
         Tensor.Range(Tensor.SelectChecked("index", x, 1, i1), 0, s0, e0)
+
     member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option) =
         Tensor.Range(Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1), 2, s2, e2)
+
     member x.GetSlice(i0: int, s1: int option, e1: int option, s2: int option, e2: int option) =
         Tensor.SelectChecked("index", Tensor.Range(Tensor.Range(x, 1, s1, e1), 2, s2, e2), 0, i0)
-    member x.GetSlice(s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option, s3: int option, e3: int option) =
+
+    member x.GetSlice
+        (s0: int option, e0: int option, s1: int option, e1: int option, s2: int option, e2: int option, s3: int option, e3: int option)
+        =
         Tensor.Range(Tensor.Range(Tensor.Range(Tensor.Range(x, 0, s0, e0), 1, s1, e1), 2, s2, e2), 3, s3, e3)
 
     /// F#'s inclusive range a..b along a dim as a slice.
     static member private Range(x: Tensor, dim: int, first: int option, last: int option) =
         let size = Tensor.SizeAt("slice", x, dim)
         let stop = last |> Option.map (fun l -> if l < 0 then l + size + 1 else l + 1)
-        Tensor.SliceChecked("slice", x, dim, first, (match stop with Some s when s > size -> None | s -> s), 1)
+
+        Tensor.SliceChecked(
+            "slice",
+            x,
+            dim,
+            first,
+            (match stop with
+             | Some s when s > size -> None
+             | s -> s),
+            1
+        )
 
     static member private SizeAt(op: string, x: Tensor, dim: int) =
         let r = Prim.RawOf x
@@ -270,8 +341,15 @@ type Tensor =
         let s = x.Shape
         let d = normDim op s.Length dim
         let i = if index < 0 then index + s[d] else index
+
         if i < 0 || i >= s[d] then
-            raise (ArgumentOutOfRangeException("index", $"{op}: index {index} is out of range for dimension {d} of size {s[d]} (shape {shapeText s}); valid: {-s[d]} .. {s[d] - 1}."))
+            raise (
+                ArgumentOutOfRangeException(
+                    "index",
+                    $"{op}: index {index} is out of range for dimension {d} of size {s[d]} (shape {shapeText s}); valid: {-s[d]} .. {s[d] - 1}."
+                )
+            )
+
         Tensor.SelectAt(x, d, i)
 
     /// Python slice semantics: negative bounds count from the end, bounds are clamped to the size,
@@ -279,12 +357,22 @@ type Tensor =
     static member internal SliceChecked(op: string, x: Tensor, dim: int, start: int option, stop: int option, step: int) =
         let s = x.Shape
         let d = normDim op s.Length dim
-        if step < 1 then invalidArg "step" $"{op}: the step must be at least 1; got {step} (to reverse, use Tensor.flip)."
+
+        if step < 1 then
+            invalidArg "step" $"{op}: the step must be at least 1; got {step} (to reverse, use Tensor.flip)."
+
         let size = s[d]
-        let clampIndex (i: int) = if i < 0 then max 0 (i + size) else min i size
+
+        let clampIndex (i: int) =
+            if i < 0 then max 0 (i + size) else min i size
+
         let a = start |> Option.map clampIndex |> Option.defaultValue 0
         let b = stop |> Option.map clampIndex |> Option.defaultValue size |> max a
-        if a = 0 && b = size && step = 1 then x else Tensor.SliceAt(x, d, a, b, step)
+
+        if a = 0 && b = size && step = 1 then
+            x
+        else
+            Tensor.SliceAt(x, d, a, b, step)
 
     /// Slices of a dimension at positions (negative from the end): a strided view when they are
     /// evenly spaced and increasing, an index-select (a copy) otherwise.
@@ -292,15 +380,28 @@ type Tensor =
         let s = x.Shape
         let d = normDim op s.Length dim
         let size = s[d]
+
         let idx =
-            indices |> Array.map (fun i ->
+            indices
+            |> Array.map (fun i ->
                 let j = if i < 0 then i + size else i
+
                 if j < 0 || j >= size then
-                    raise (ArgumentOutOfRangeException("indices", $"{op}: index {i} is out of range for dimension {d} of size {size} (shape {shapeText s})."))
+                    raise (
+                        ArgumentOutOfRangeException(
+                            "indices",
+                            $"{op}: index {i} is out of range for dimension {d} of size {size} (shape {shapeText s})."
+                        )
+                    )
+
                 j)
+
         let progression =
             idx.Length >= 1
-            && (idx.Length = 1 || (idx[1] > idx[0] && idx |> Array.pairwise |> Array.forall (fun (p, q) -> q - p = idx[1] - idx[0])))
+            && (idx.Length = 1
+                || (idx[1] > idx[0]
+                    && idx |> Array.pairwise |> Array.forall (fun (p, q) -> q - p = idx[1] - idx[0])))
+
         if progression then
             let step = if idx.Length = 1 then 1 else idx[1] - idx[0]
             Tensor.SliceAt(x, d, idx[0], idx[idx.Length - 1] + 1, step)
@@ -312,82 +413,129 @@ type Tensor =
     static member internal IndexTensor(op: string, x: Tensor, index: Tensor) =
         let ri = Prim.RawOf index
         let xs = x.Shape
+
         match ofScalarType ri.dtype with
         | Dtype.Bool ->
             let ms = shape ri
+
             if ms.Length > xs.Length || ms <> xs[.. ms.Length - 1] then
-                invalidArg "index" $"{op}: a bool mask must have the leading shape of the tensor; got mask {shapeText ms} for tensor {shapeText xs}."
+                invalidArg
+                    "index"
+                    $"{op}: a bool mask must have the leading shape of the tensor; got mask {shapeText ms} for tensor {shapeText xs}."
+
             Prim.MaskedSelectAt(x, ri)
-        | Dtype.Int64 | Dtype.Int32 | Dtype.Int16 | Dtype.Int8 | Dtype.UInt8 ->
-            if xs.Length = 0 then invalidArg "x" $"{op}: a 0-d tensor cannot be indexed."
+        | Dtype.Int64
+        | Dtype.Int32
+        | Dtype.Int16
+        | Dtype.Int8
+        | Dtype.UInt8 ->
+            if xs.Length = 0 then
+                invalidArg "x" $"{op}: a 0-d tensor cannot be indexed."
+
             let flat = (toFloatArray ri) |> Array.map int
             let picked = Tensor.IndexList(op, x, 0, flat)
             // the index's own shape replaces the first dimension, as in PyTorch
             let target = Array.append (shape ri) xs[1..]
-            if picked.Shape = target then picked else Tensor.Reshape(picked, target)
+
+            if picked.Shape = target then
+                picked
+            else
+                Tensor.Reshape(picked, target)
         | other -> invalidArg "index" $"{op}: an index must be a bool mask or an integer tensor; got {other}."
 
     // ---------------------------------------------------------------- indexing primitives (views and their transposes)
 
     /// The slice at `index` along `dim` (both already normalised), the dim removed; a view.
     static member internal SelectAt(x: Tensor, dim: int, index: int) : Tensor =
-        Prim.Lift1("select", (fun r -> r.select (int64 dim, int64 index)),
-                   (fun _ _ dx -> Tensor.SelectAt(dx, dim, index)),
-                   (fun x _ g -> Tensor.SelectScatter(g, x.Shape, dim, index)), x)
+        Prim.Lift1(
+            "select",
+            (fun r -> r.select (int64 dim, int64 index)),
+            (fun _ _ dx -> Tensor.SelectAt(dx, dim, index)),
+            (fun x _ g -> Tensor.SelectScatter(g, x.Shape, dim, index)),
+            x
+        )
 
     /// Zeros of `shape` with `src` at `index` along `dim`: the transpose of SelectAt.
     static member internal SelectScatter(src: Tensor, shape: int[], dim: int, index: int) : Tensor =
-        Prim.Lift1("select",
-                   (fun r ->
-                        use z = torch.zeros (longs shape, r.dtype, r.device)
-                        torch.select_scatter (z, r, int64 dim, int64 index)),
-                   (fun _ _ d -> Tensor.SelectScatter(d, shape, dim, index)),
-                   (fun _ _ g -> Tensor.SelectAt(g, dim, index)), src)
+        Prim.Lift1(
+            "select",
+            (fun r ->
+                use z = torch.zeros (longs shape, r.dtype, r.device)
+                torch.select_scatter (z, r, int64 dim, int64 index)),
+            (fun _ _ d -> Tensor.SelectScatter(d, shape, dim, index)),
+            (fun _ _ g -> Tensor.SelectAt(g, dim, index)),
+            src
+        )
 
     /// Elements start, start+step, ... below stop along `dim` (all normalised, 0 ≤ start ≤ stop ≤
     /// size, step ≥ 1); a view.
     static member internal SliceAt(x: Tensor, dim: int, start: int, stop: int, step: int) : Tensor =
-        Prim.Lift1("slice", (fun r -> r.slice (int64 dim, int64 start, int64 stop, int64 step)),
-                   (fun _ _ dx -> Tensor.SliceAt(dx, dim, start, stop, step)),
-                   (fun x _ g -> Tensor.SliceScatter(g, x.Shape, dim, start, stop, step)), x)
+        Prim.Lift1(
+            "slice",
+            (fun r -> r.slice (int64 dim, int64 start, int64 stop, int64 step)),
+            (fun _ _ dx -> Tensor.SliceAt(dx, dim, start, stop, step)),
+            (fun x _ g -> Tensor.SliceScatter(g, x.Shape, dim, start, stop, step)),
+            x
+        )
 
     /// Zeros of `shape` with `src` at the strided positions: the transpose of SliceAt.
     static member internal SliceScatter(src: Tensor, shape: int[], dim: int, start: int, stop: int, step: int) : Tensor =
-        Prim.Lift1("slice",
-                   (fun r ->
-                        use z = torch.zeros (longs shape, r.dtype, r.device)
-                        torch.slice_scatter (z, r, int64 dim, Nullable(int64 start), Nullable(int64 stop), int64 step)),
-                   (fun _ _ d -> Tensor.SliceScatter(d, shape, dim, start, stop, step)),
-                   (fun _ _ g -> Tensor.SliceAt(g, dim, start, stop, step)), src)
+        Prim.Lift1(
+            "slice",
+            (fun r ->
+                use z = torch.zeros (longs shape, r.dtype, r.device)
+                torch.slice_scatter (z, r, int64 dim, Nullable(int64 start), Nullable(int64 stop), int64 step)),
+            (fun _ _ d -> Tensor.SliceScatter(d, shape, dim, start, stop, step)),
+            (fun _ _ g -> Tensor.SliceAt(g, dim, start, stop, step)),
+            src
+        )
 
     /// A new shape with the same elements (the target already checked); its transpose reshapes back.
     static member internal Reshape(x: Tensor, shape: int[]) : Tensor =
-        Prim.Lift1("reshape", (fun r -> r.reshape (longs shape)),
-                   (fun _ _ dx -> Tensor.Reshape(dx, shape)),
-                   (fun x _ g -> Tensor.Reshape(g, x.Shape)), x)
+        Prim.Lift1(
+            "reshape",
+            (fun r -> r.reshape (longs shape)),
+            (fun _ _ dx -> Tensor.Reshape(dx, shape)),
+            (fun x _ g -> Tensor.Reshape(g, x.Shape)),
+            x
+        )
 
     // ---------------------------------------------------------------- broadcasting primitives
 
     /// Sums over the dimensions that broadcasting to this tensor's shape added or stretched.
     static member internal SumTo(x: Tensor, shape: int[]) : Tensor =
-        Prim.Lift1("sumTo", (fun r -> Raw.sumTo r shape),
-                   (fun _ _ dx -> Tensor.SumTo(dx, shape)),
-                   (fun x _ g -> Tensor.ExpandTo(g, x.Shape)), x)
+        Prim.Lift1(
+            "sumTo",
+            (fun r -> Raw.sumTo r shape),
+            (fun _ _ dx -> Tensor.SumTo(dx, shape)),
+            (fun x _ g -> Tensor.ExpandTo(g, x.Shape)),
+            x
+        )
 
     /// Broadcasts to a larger shape (a view: no copy).
     static member internal ExpandTo(x: Tensor, shape: int[]) : Tensor =
-        Prim.Lift1("expand", (fun r -> Raw.expandTo r shape),
-                   (fun _ _ dx -> Tensor.ExpandTo(dx, shape)),
-                   (fun x _ g -> Tensor.SumTo(g, x.Shape)), x)
+        Prim.Lift1(
+            "expand",
+            (fun r -> Raw.expandTo r shape),
+            (fun _ _ dx -> Tensor.ExpandTo(dx, shape)),
+            (fun x _ g -> Tensor.SumTo(g, x.Shape)),
+            x
+        )
 
     /// Converts the element type; differentiable between floating-point types.
     static member internal Cast(x: Tensor, dtype: Dtype) : Tensor =
         let st = toScalarType dtype
-        if (Prim.RawOf x).dtype = st then x
+
+        if (Prim.RawOf x).dtype = st then
+            x
         else
-            Prim.Lift1($"toDtype({dtype})", (fun r -> r.to_type st),
-                       (fun _ _ dx -> Tensor.Cast(dx, dtype)),
-                       (fun x _ g -> Tensor.Cast(g, x.Dtype)), x)
+            Prim.Lift1(
+                $"toDtype({dtype})",
+                (fun r -> r.to_type st),
+                (fun _ _ dx -> Tensor.Cast(dx, dtype)),
+                (fun x _ g -> Tensor.Cast(g, x.Dtype)),
+                x
+            )
 
     // ---------------------------------------------------------------- arithmetic primitives
     // Each partial derivative is written once: `wrtA p d` is d·∂out/∂a, the tangent's share
@@ -404,9 +552,14 @@ type Tensor =
 
     /// ∂/∂a = 1/b, ∂/∂b = −out/b.
     static member internal Div(a: Tensor, b: Tensor) : Tensor =
-        Prim.Elementwise2("div", (fun a b -> a.div b),
-                          (fun p d -> Tensor.Div(d, p.B)),
-                          (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.Out), p.B))), a, b)
+        Prim.Elementwise2(
+            "div",
+            (fun a b -> a.div b),
+            (fun p d -> Tensor.Div(d, p.B)),
+            (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.Out), p.B))),
+            a,
+            b
+        )
 
     /// a ** b with a tensor exponent: ∂/∂a = b·a^(b−1), ∂/∂b = out·log a. As in PyTorch, the base's
     /// derivative is 0 where b = 0 (not 0·a⁻¹, NaN at a = 0) and the exponent's is 0 where a = 0 and
@@ -416,8 +569,10 @@ type Tensor =
             let rb = Prim.RawOf p.B
             let zeroExponent = guard1 "pow" rb (fun () -> rb.eq (scalar 0.0))
             Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.B), Tensor.PowTensor(p.A, Tensor.AddScalar(p.B, -1.0))), zeroExponent)
+
         let wrtExponent (p: Primals2) (d: Tensor) =
             Prim.MaskedZero("pow", Tensor.Mul(Tensor.Mul(d, p.Out), Tensor.Log p.A), Raw.zeroBaseMask (Prim.RawOf p.A) (Prim.RawOf p.B))
+
         Prim.Elementwise2("pow", (fun a b -> a.pow b), wrtBase, wrtExponent, a, b)
 
     static member internal Neg(x: Tensor) : Tensor =
@@ -427,94 +582,157 @@ type Tensor =
         Prim.Lift1("add", (fun r -> r.add (scalar c)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
 
     static member internal MulScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("mul", (fun r -> r.mul (scalar c)),
-                   (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
+        Prim.Lift1("mul", (fun r -> r.mul (scalar c)), (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
 
     static member internal DivScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("div", (fun r -> r.div (scalar c)),
-                   (fun _ _ dx -> Tensor.DivScalar(dx, c)), (fun _ _ g -> Tensor.DivScalar(g, c)), x)
+        Prim.Lift1("div", (fun r -> r.div (scalar c)), (fun _ _ dx -> Tensor.DivScalar(dx, c)), (fun _ _ g -> Tensor.DivScalar(g, c)), x)
 
     /// c - x
     static member internal RSubScalar(c: float, x: Tensor) : Tensor =
-        Prim.Lift1("sub", (fun r -> r.neg().add_ (scalar c)), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
+        Prim.Lift1("sub", (fun r -> r.neg().add_(scalar c)), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
 
     /// c / x
     static member internal RDivScalar(c: float, x: Tensor) : Tensor =
-        let d (x: Tensor) (y: Tensor) (dx: Tensor) = Tensor.Neg(Tensor.Div(Tensor.Mul(dx, y), x))
-        Prim.Lift1("div", (fun r -> r.reciprocal().mul_ (scalar c)), d, d, x)
+        let d (x: Tensor) (y: Tensor) (dx: Tensor) =
+            Tensor.Neg(Tensor.Div(Tensor.Mul(dx, y), x))
+
+        Prim.Lift1("div", (fun r -> r.reciprocal().mul_(scalar c)), d, d, x)
 
     /// x ** c with a constant exponent. For c = 0 the derivative is exactly 0 (as PyTorch), also
     /// where x⁻¹ would be infinite.
     static member internal PowScalar(x: Tensor, c: float) : Tensor =
         let d (x: Tensor) (_: Tensor) (dx: Tensor) =
-            if c = 0.0 then Tensor.ZerosOf dx
-            elif c = 1.0 then dx
-            elif c = 2.0 then Tensor.Mul(dx, Tensor.MulScalar(x, 2.0))
-            else Tensor.Mul(dx, Tensor.MulScalar(Tensor.PowScalar(x, c - 1.0), c))
+            if c = 0.0 then
+                Tensor.ZerosOf dx
+            elif c = 1.0 then
+                dx
+            elif c = 2.0 then
+                Tensor.Mul(dx, Tensor.MulScalar(x, 2.0))
+            else
+                Tensor.Mul(dx, Tensor.MulScalar(Tensor.PowScalar(x, c - 1.0), c))
+
         Prim.Lift1("pow", (fun r -> r.pow (scalar c)), d, d, x)
 
     /// Zeros of x's shape, dtype and device (a constant).
     static member internal ZerosOf(x: Tensor) : Tensor = Const(Raw.zerosLike (Prim.RawOf x))
 
-    static member Exp(x: Tensor) : Tensor = Prim.Elementwise("exp", (fun r -> r.exp ()), (fun _ y -> y), x)
+    static member Exp(x: Tensor) : Tensor =
+        Prim.Elementwise("exp", (fun r -> r.exp ()), (fun _ y -> y), x)
+
     static member Log(x: Tensor) : Tensor =
         Prim.Lift1("log", (fun r -> r.log ()), (fun x _ d -> Tensor.Div(d, x)), (fun x _ g -> Tensor.Div(g, x)), x)
+
     static member Sqrt(x: Tensor) : Tensor =
-        let d (_: Tensor) (y: Tensor) (dx: Tensor) = Tensor.Div(dx, Tensor.MulScalar(y, 2.0))
+        let d (_: Tensor) (y: Tensor) (dx: Tensor) =
+            Tensor.Div(dx, Tensor.MulScalar(y, 2.0))
+
         Prim.Lift1("sqrt", (fun r -> r.sqrt ()), d, d, x)
-    static member Sin(x: Tensor) : Tensor = Prim.Elementwise("sin", (fun r -> r.sin ()), (fun x _ -> Tensor.Cos x), x)
-    static member Cos(x: Tensor) : Tensor = Prim.Elementwise("cos", (fun r -> r.cos ()), (fun x _ -> Tensor.Neg(Tensor.Sin x)), x)
-    static member Tan(x: Tensor) : Tensor = Prim.Elementwise("tan", (fun r -> r.tan ()), (fun _ y -> Tensor.AddScalar(Tensor.Mul(y, y), 1.0)), x)
-    static member Sinh(x: Tensor) : Tensor = Prim.Elementwise("sinh", (fun r -> r.sinh ()), (fun x _ -> Tensor.Cosh x), x)
-    static member Cosh(x: Tensor) : Tensor = Prim.Elementwise("cosh", (fun r -> r.cosh ()), (fun x _ -> Tensor.Sinh x), x)
-    static member Tanh(x: Tensor) : Tensor = Prim.Elementwise("tanh", (fun r -> r.tanh ()), (fun _ y -> Tensor.RSubScalar(1.0, Tensor.Mul(y, y))), x)
+
+    static member Sin(x: Tensor) : Tensor =
+        Prim.Elementwise("sin", (fun r -> r.sin ()), (fun x _ -> Tensor.Cos x), x)
+
+    static member Cos(x: Tensor) : Tensor =
+        Prim.Elementwise("cos", (fun r -> r.cos ()), (fun x _ -> Tensor.Neg(Tensor.Sin x)), x)
+
+    static member Tan(x: Tensor) : Tensor =
+        Prim.Elementwise("tan", (fun r -> r.tan ()), (fun _ y -> Tensor.AddScalar(Tensor.Mul(y, y), 1.0)), x)
+
+    static member Sinh(x: Tensor) : Tensor =
+        Prim.Elementwise("sinh", (fun r -> r.sinh ()), (fun x _ -> Tensor.Cosh x), x)
+
+    static member Cosh(x: Tensor) : Tensor =
+        Prim.Elementwise("cosh", (fun r -> r.cosh ()), (fun x _ -> Tensor.Sinh x), x)
+
+    static member Tanh(x: Tensor) : Tensor =
+        Prim.Elementwise("tanh", (fun r -> r.tanh ()), (fun _ y -> Tensor.RSubScalar(1.0, Tensor.Mul(y, y))), x)
+
     static member Asin(x: Tensor) : Tensor =
         Prim.Elementwise("asin", (fun r -> r.asin ()), (fun x _ -> Tensor.PowScalar(Tensor.RSubScalar(1.0, Tensor.Mul(x, x)), -0.5)), x)
+
     static member Acos(x: Tensor) : Tensor =
-        Prim.Elementwise("acos", (fun r -> r.acos ()), (fun x _ -> Tensor.Neg(Tensor.PowScalar(Tensor.RSubScalar(1.0, Tensor.Mul(x, x)), -0.5))), x)
+        Prim.Elementwise(
+            "acos",
+            (fun r -> r.acos ()),
+            (fun x _ -> Tensor.Neg(Tensor.PowScalar(Tensor.RSubScalar(1.0, Tensor.Mul(x, x)), -0.5))),
+            x
+        )
+
     static member Atan(x: Tensor) : Tensor =
         Prim.Elementwise("atan", (fun r -> r.atan ()), (fun x _ -> Tensor.RDivScalar(1.0, Tensor.AddScalar(Tensor.Mul(x, x), 1.0))), x)
-    static member Abs(x: Tensor) : Tensor = Prim.Elementwise("abs", (fun r -> r.abs ()), (fun x _ -> Tensor.Sign x), x)
+
+    static member Abs(x: Tensor) : Tensor =
+        Prim.Elementwise("abs", (fun r -> r.abs ()), (fun x _ -> Tensor.Sign x), x)
 
     /// The angle of the point (x, y) in (−π, π], with broadcasting (F#'s `atan2 y x`).
     /// ∂/∂y = x / (x² + y²), ∂/∂x = −y / (x² + y²).
     static member Atan2(y: Tensor, x: Tensor) : Tensor =
-        let radius2 (p: Primals2) = Tensor.Add(Tensor.Mul(p.A, p.A), Tensor.Mul(p.B, p.B))
-        Prim.Elementwise2("atan2", (fun a b -> a.atan2 b),
-                          (fun p d -> Tensor.Div(Tensor.Mul(d, p.B), radius2 p)),
-                          (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.A), radius2 p))), y, x)
+        let radius2 (p: Primals2) =
+            Tensor.Add(Tensor.Mul(p.A, p.A), Tensor.Mul(p.B, p.B))
+
+        Prim.Elementwise2(
+            "atan2",
+            (fun a b -> a.atan2 b),
+            (fun p d -> Tensor.Div(Tensor.Mul(d, p.B), radius2 p)),
+            (fun p d -> Tensor.Neg(Tensor.Div(Tensor.Mul(d, p.A), radius2 p))),
+            y,
+            x
+        )
 
     /// Base-10 logarithm (F#'s `log10`).
-    static member Log10(x: Tensor) : Tensor = Tensor.MulScalar(Tensor.Log x, 1.0 / log 10.0)
+    static member Log10(x: Tensor) : Tensor =
+        Tensor.MulScalar(Tensor.Log x, 1.0 / log 10.0)
 
     /// Rounding (F#'s floor, ceil, round, truncate): piecewise constant, so the results are
     /// constants and their derivatives zero, as in PyTorch.
-    static member Floor(x: Tensor) : Tensor = Prim.Constant("floor", (fun r -> r.floor ()), x)
-    static member Ceiling(x: Tensor) : Tensor = Prim.Constant("ceil", (fun r -> r.ceil ()), x)
+    static member Floor(x: Tensor) : Tensor =
+        Prim.Constant("floor", (fun r -> r.floor ()), x)
+
+    static member Ceiling(x: Tensor) : Tensor =
+        Prim.Constant("ceil", (fun r -> r.ceil ()), x)
+
     /// Rounds half to even, as torch.round and .NET's Math.Round.
-    static member Round(x: Tensor) : Tensor = Prim.Constant("round", (fun r -> r.round ()), x)
-    static member Truncate(x: Tensor) : Tensor = Prim.Constant("trunc", (fun r -> r.trunc ()), x)
+    static member Round(x: Tensor) : Tensor =
+        Prim.Constant("round", (fun r -> r.round ()), x)
+
+    static member Truncate(x: Tensor) : Tensor =
+        Prim.Constant("trunc", (fun r -> r.trunc ()), x)
 
     /// -1, 0 or 1 by sign; its derivative is zero (almost everywhere), so it is a constant.
-    static member Sign(x: Tensor) : Tensor = Prim.Constant("sign", (fun r -> r.sign ()), x)
+    static member Sign(x: Tensor) : Tensor =
+        Prim.Constant("sign", (fun r -> r.sign ()), x)
 
     // ---------------------------------------------------------------- operators
 
     static member (+)(a: Tensor, b: Tensor) = Tensor.Add(a, b)
     static member (+)(a: Tensor, b: float) = Tensor.AddScalar(a, b)
     static member (+)(a: float, b: Tensor) = Tensor.AddScalar(b, a)
-    static member (+)(a: Tensor, b: int) = Prim.IntScalar("add", a, b, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float b)))
-    static member (+)(a: int, b: Tensor) = Prim.IntScalar("add", b, a, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float a)))
+
+    static member (+)(a: Tensor, b: int) =
+        Prim.IntScalar("add", a, b, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float b)))
+
+    static member (+)(a: int, b: Tensor) =
+        Prim.IntScalar("add", b, a, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float a)))
+
     static member (-)(a: Tensor, b: Tensor) = Tensor.Sub(a, b)
     static member (-)(a: Tensor, b: float) = Tensor.AddScalar(a, -b)
     static member (-)(a: float, b: Tensor) = Tensor.RSubScalar(a, b)
-    static member (-)(a: Tensor, b: int) = Prim.IntScalar("sub", a, b, (fun r c -> r.sub c), (fun x -> Tensor.AddScalar(x, -(float b))))
-    static member (-)(a: int, b: Tensor) = Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_ c), (fun x -> Tensor.RSubScalar(float a, x)))
+
+    static member (-)(a: Tensor, b: int) =
+        Prim.IntScalar("sub", a, b, (fun r c -> r.sub c), (fun x -> Tensor.AddScalar(x, -(float b))))
+
+    static member (-)(a: int, b: Tensor) =
+        Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_ c), (fun x -> Tensor.RSubScalar(float a, x)))
+
     static member (*)(a: Tensor, b: Tensor) = Tensor.Mul(a, b)
     static member (*)(a: Tensor, b: float) = Tensor.MulScalar(a, b)
     static member (*)(a: float, b: Tensor) = Tensor.MulScalar(b, a)
-    static member (*)(a: Tensor, b: int) = Prim.IntScalar("mul", a, b, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float b)))
-    static member (*)(a: int, b: Tensor) = Prim.IntScalar("mul", b, a, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float a)))
+
+    static member (*)(a: Tensor, b: int) =
+        Prim.IntScalar("mul", a, b, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float b)))
+
+    static member (*)(a: int, b: Tensor) =
+        Prim.IntScalar("mul", b, a, (fun r c -> r.mul c), (fun x -> Tensor.MulScalar(x, float a)))
+
     /// True division, as PyTorch's `/`: integer tensors give floating-point results (see Tensor.floorDivide).
     static member (/)(a: Tensor, b: Tensor) = Tensor.Div(a, b)
     static member (/)(a: Tensor, b: float) = Tensor.DivScalar(a, b)
@@ -525,7 +743,9 @@ type Tensor =
     static member (~+)(x: Tensor) = x
     static member Pow(a: Tensor, b: Tensor) = Tensor.PowTensor(a, b)
     static member Pow(a: Tensor, b: float) = Tensor.PowScalar(a, b)
-    static member Pow(a: Tensor, b: int) = Prim.IntScalar("pow", a, b, (fun r c -> r.pow c), (fun x -> Tensor.PowScalar(x, float b)))
+
+    static member Pow(a: Tensor, b: int) =
+        Prim.IntScalar("pow", a, b, (fun r c -> r.pow c), (fun x -> Tensor.PowScalar(x, float b)))
 
     // Elementwise comparisons as operators: PyTorch's ==, !=, <, <=, >, >= are `.=`, `.<>`, `.<`,
     // `.<=`, `.>`, `.>=` (F#'s own =, <, ... compare whole values and return bool). Bool tensors
@@ -535,52 +755,95 @@ type Tensor =
     static member (.=)(a: Tensor, b: Tensor) = Tensor.Compare("eq", a, b)
     static member (.=)(a: Tensor, b: float) = Tensor.CompareScalar("eq", a, b, false)
     static member (.=)(a: float, b: Tensor) = Tensor.CompareScalar("eq", b, a, false)
-    static member (.=)(a: Tensor, b: int) = Tensor.CompareScalar("eq", a, float b, true)
-    static member (.=)(a: int, b: Tensor) = Tensor.CompareScalar("eq", b, float a, true)
+
+    static member (.=)(a: Tensor, b: int) =
+        Tensor.CompareScalar("eq", a, float b, true)
+
+    static member (.=)(a: int, b: Tensor) =
+        Tensor.CompareScalar("eq", b, float a, true)
+
     static member (.<>)(a: Tensor, b: Tensor) = Tensor.Compare("ne", a, b)
     static member (.<>)(a: Tensor, b: float) = Tensor.CompareScalar("ne", a, b, false)
     static member (.<>)(a: float, b: Tensor) = Tensor.CompareScalar("ne", b, a, false)
-    static member (.<>)(a: Tensor, b: int) = Tensor.CompareScalar("ne", a, float b, true)
-    static member (.<>)(a: int, b: Tensor) = Tensor.CompareScalar("ne", b, float a, true)
+
+    static member (.<>)(a: Tensor, b: int) =
+        Tensor.CompareScalar("ne", a, float b, true)
+
+    static member (.<>)(a: int, b: Tensor) =
+        Tensor.CompareScalar("ne", b, float a, true)
+
     static member (.<)(a: Tensor, b: Tensor) = Tensor.Compare("lt", a, b)
     static member (.<)(a: Tensor, b: float) = Tensor.CompareScalar("lt", a, b, false)
     static member (.<)(a: float, b: Tensor) = Tensor.CompareScalar("gt", b, a, false)
-    static member (.<)(a: Tensor, b: int) = Tensor.CompareScalar("lt", a, float b, true)
-    static member (.<)(a: int, b: Tensor) = Tensor.CompareScalar("gt", b, float a, true)
+
+    static member (.<)(a: Tensor, b: int) =
+        Tensor.CompareScalar("lt", a, float b, true)
+
+    static member (.<)(a: int, b: Tensor) =
+        Tensor.CompareScalar("gt", b, float a, true)
+
     static member (.<=)(a: Tensor, b: Tensor) = Tensor.Compare("le", a, b)
     static member (.<=)(a: Tensor, b: float) = Tensor.CompareScalar("le", a, b, false)
     static member (.<=)(a: float, b: Tensor) = Tensor.CompareScalar("ge", b, a, false)
-    static member (.<=)(a: Tensor, b: int) = Tensor.CompareScalar("le", a, float b, true)
-    static member (.<=)(a: int, b: Tensor) = Tensor.CompareScalar("ge", b, float a, true)
+
+    static member (.<=)(a: Tensor, b: int) =
+        Tensor.CompareScalar("le", a, float b, true)
+
+    static member (.<=)(a: int, b: Tensor) =
+        Tensor.CompareScalar("ge", b, float a, true)
+
     static member (.>)(a: Tensor, b: Tensor) = Tensor.Compare("gt", a, b)
     static member (.>)(a: Tensor, b: float) = Tensor.CompareScalar("gt", a, b, false)
     static member (.>)(a: float, b: Tensor) = Tensor.CompareScalar("lt", b, a, false)
-    static member (.>)(a: Tensor, b: int) = Tensor.CompareScalar("gt", a, float b, true)
-    static member (.>)(a: int, b: Tensor) = Tensor.CompareScalar("lt", b, float a, true)
+
+    static member (.>)(a: Tensor, b: int) =
+        Tensor.CompareScalar("gt", a, float b, true)
+
+    static member (.>)(a: int, b: Tensor) =
+        Tensor.CompareScalar("lt", b, float a, true)
+
     static member (.>=)(a: Tensor, b: Tensor) = Tensor.Compare("ge", a, b)
     static member (.>=)(a: Tensor, b: float) = Tensor.CompareScalar("ge", a, b, false)
     static member (.>=)(a: float, b: Tensor) = Tensor.CompareScalar("le", b, a, false)
-    static member (.>=)(a: Tensor, b: int) = Tensor.CompareScalar("ge", a, float b, true)
-    static member (.>=)(a: int, b: Tensor) = Tensor.CompareScalar("le", b, float a, true)
+
+    static member (.>=)(a: Tensor, b: int) =
+        Tensor.CompareScalar("ge", a, float b, true)
+
+    static member (.>=)(a: int, b: Tensor) =
+        Tensor.CompareScalar("le", b, float a, true)
 
     /// a op b elementwise (op: eq, ne, lt, le, gt, ge), broadcasting: a constant bool tensor.
     /// (Its signature mentions no LibTorch type, so scripts need no TorchSharp reference.)
     static member internal Compare(op: string, a: Tensor, b: Tensor) : Tensor =
         let ra, rb = Prim.RawOf a, Prim.RawOf b
         broadcastShapes op (shape ra) (shape rb) |> ignore
-        Const(guard2 op ra rb (fun () ->
-            match op with
-            | "eq" -> ra.eq rb | "ne" -> ra.ne rb | "lt" -> ra.lt rb | "le" -> ra.le rb | "gt" -> ra.gt rb
-            | _ -> ra.ge rb))
+
+        Const(
+            guard2 op ra rb (fun () ->
+                match op with
+                | "eq" -> ra.eq rb
+                | "ne" -> ra.ne rb
+                | "lt" -> ra.lt rb
+                | "le" -> ra.le rb
+                | "gt" -> ra.gt rb
+                | _ -> ra.ge rb)
+        )
 
     /// x op c elementwise with a scalar c (an int64 scalar when `integral`, so large integers compare exactly).
     static member internal CompareScalar(op: string, x: Tensor, c: float, integral: bool) : Tensor =
         let r = Prim.RawOf x
         let s = if integral then scalarInt (int64 c) else scalar c
-        Const(guard1 op r (fun () ->
-            match op with
-            | "eq" -> r.eq s | "ne" -> r.ne s | "lt" -> r.lt s | "le" -> r.le s | "gt" -> r.gt s
-            | _ -> r.ge s))
+
+        Const(
+            guard1 op r (fun () ->
+                match op with
+                | "eq" -> r.eq s
+                | "ne" -> r.ne s
+                | "lt" -> r.lt s
+                | "le" -> r.le s
+                | "gt" -> r.gt s
+                | _ -> r.ge s)
+        )
 
 /// A node of a reverse-mode graph: the inputs being differentiated (all at this node's tag) and
 /// the pullback that maps the output's cotangent to theirs, in the same order. A leaf (a transform's
@@ -599,36 +862,53 @@ and [<Struct; NoEquality; NoComparison>] internal Primals2 = { A: Tensor; B: Ten
 and [<AbstractClass; Sealed>] internal Prim =
     /// The innermost LibTorch tensor (the value with every level of differentiation removed).
     static member Innermost(t: Tensor) : RawTensor =
-        if isNull (box t) then nullArg "tensor"
+        if isNull (box t) then
+            nullArg "tensor"
+
         let mutable x = t
         let mutable r = null
+
         while isNull r do
             match x with
             | Const c -> r <- c
-            | Dual(p, _, _) | Node(p, _, _) -> x <- p
+            | Dual(p, _, _)
+            | Node(p, _, _) -> x <- p
+
         r
 
     /// The innermost LibTorch tensor, or a clear error if its memory was freed.
     static member RawOf(t: Tensor) : RawTensor =
         let r = Prim.Innermost t
-        if r.IsInvalid then raise (useAfterFree "Tensor")
+
+        if r.IsInvalid then
+            raise (useAfterFree "Tensor")
+
         r
 
     /// An omitted (null) optional dtype or device argument: PyTorch's defaults.
-    static member DtypeOr(d: Dtype) = if isNull (box d) then Dtype.Float32 else d
-    static member DeviceOr(d: Device) = if isNull (box d) then Device.Cpu else d
+    static member DtypeOr(d: Dtype) =
+        if isNull (box d) then Dtype.Float32 else d
+
+    static member DeviceOr(d: Device) =
+        if isNull (box d) then Device.Cpu else d
 
     /// The dtype of a random float factory: float32 when omitted; integer dtypes are refused.
     static member RandomDtype(op: string, d: Dtype) =
         let d = Prim.DtypeOr d
+
         if not d.IsFloatingPoint then
-            invalidArg "dtype" $"{op}: draws floating-point values; dtype {d} is not a floating-point type. Use Tensor.randint for integers."
+            invalidArg
+                "dtype"
+                $"{op}: draws floating-point values; dtype {d} is not a floating-point type. Use Tensor.randint for integers."
+
         d
 
     /// An integer scalar with a tensor: integer tensors stay integer (as in PyTorch, where
     /// `t * 2` keeps t's integer dtype but `t * 2.0` does not); floating-point ones take the
     /// differentiable float path.
-    static member internal IntScalar(op: string, x: Tensor, c: int, integral: RawTensor -> Scalar -> RawTensor, floating: Tensor -> Tensor) =
+    static member internal IntScalar
+        (op: string, x: Tensor, c: int, integral: RawTensor -> Scalar -> RawTensor, floating: Tensor -> Tensor)
+        =
         match x with
         | Const r when not r.IsInvalid && not (ofScalarType r.dtype).IsFloatingPoint ->
             Const(guard1 op r (fun () -> integral r (scalarInt (int64 c))))
@@ -639,8 +919,13 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// Applies a one-input primitive. `primal` computes on raw tensors; `jvp x y dx` and `vjp x y g`
     /// are written with Tensor ops (so they nest) and receive the input's primal `x` and the output's primal `y`.
     static member internal Lift1
-        (op: string, primal: RawTensor -> RawTensor, jvp: Tensor -> Tensor -> Tensor -> Tensor,
-         vjp: Tensor -> Tensor -> Tensor -> Tensor, x: Tensor) : Tensor =
+        (
+            op: string,
+            primal: RawTensor -> RawTensor,
+            jvp: Tensor -> Tensor -> Tensor -> Tensor,
+            vjp: Tensor -> Tensor -> Tensor -> Tensor,
+            x: Tensor
+        ) : Tensor =
         match x with
         | Const r -> Const(guard1 op r (fun () -> primal r))
         | Dual(xp, xt, tag) ->
@@ -657,10 +942,16 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// once for every op: tangents are expanded to the output, cotangents reduced to each input's
     /// shape and dtype.
     static member internal Lift2
-        (op: string, primal: RawTensor -> RawTensor -> RawTensor,
-         jvpA: Primals2 -> Tensor -> Tensor, jvpB: Primals2 -> Tensor -> Tensor,
-         vjpA: Primals2 -> Tensor -> Tensor, vjpB: Primals2 -> Tensor -> Tensor,
-         a: Tensor, b: Tensor) : Tensor =
+        (
+            op: string,
+            primal: RawTensor -> RawTensor -> RawTensor,
+            jvpA: Primals2 -> Tensor -> Tensor,
+            jvpB: Primals2 -> Tensor -> Tensor,
+            vjpA: Primals2 -> Tensor -> Tensor,
+            vjpB: Primals2 -> Tensor -> Tensor,
+            a: Tensor,
+            b: Tensor
+        ) : Tensor =
         match a, b with
         | Const ra, Const rb -> Const(guard2 op ra rb (fun () -> primal ra rb))
         | _ ->
@@ -672,82 +963,182 @@ and [<AbstractClass; Sealed>] internal Prim =
             let bp = if bActive then b.PrimalOneLevel else b
             let y = Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, ap, bp)
             let p = { A = ap; B = bp; Out = y }
-            let isDual (t: Tensor) = match t with Dual _ -> true | _ -> false
+
+            let isDual (t: Tensor) =
+                match t with
+                | Dual _ -> true
+                | _ -> false
+
             if (aActive && isDual a) || (bActive && isDual b) then
                 let tangentOf (t: Tensor) =
                     match t with
                     | Dual(_, dt, _) -> dt
                     | _ -> raise (Prim.MixedModes op)
-                let ta = if aActive then jvpA p (tangentOf a) |> Prim.MatchOutput y else Unchecked.defaultof<_>
-                let tb = if bActive then jvpB p (tangentOf b) |> Prim.MatchOutput y else Unchecked.defaultof<_>
-                let t = if aActive && bActive then Tensor.Add(ta, tb) elif aActive then ta else tb
+
+                let ta =
+                    if aActive then
+                        jvpA p (tangentOf a) |> Prim.MatchOutput y
+                    else
+                        Unchecked.defaultof<_>
+
+                let tb =
+                    if bActive then
+                        jvpB p (tangentOf b) |> Prim.MatchOutput y
+                    else
+                        Unchecked.defaultof<_>
+
+                let t =
+                    if aActive && bActive then Tensor.Add(ta, tb)
+                    elif aActive then ta
+                    else tb
+
                 Dual(y, t, tag)
+            else if aActive && bActive then
+                Node(y, GraphNode([| a; b |], fun g -> [| vjpA p g |> Prim.MatchInput ap; vjpB p g |> Prim.MatchInput bp |]), tag)
+            elif aActive then
+                Node(y, GraphNode([| a |], fun g -> [| vjpA p g |> Prim.MatchInput ap |]), tag)
             else
-                if aActive && bActive then
-                    Node(y, GraphNode([| a; b |], fun g -> [| vjpA p g |> Prim.MatchInput ap; vjpB p g |> Prim.MatchInput bp |]), tag)
-                elif aActive then Node(y, GraphNode([| a |], fun g -> [| vjpA p g |> Prim.MatchInput ap |]), tag)
-                else Node(y, GraphNode([| b |], fun g -> [| vjpB p g |> Prim.MatchInput bp |]), tag)
+                Node(y, GraphNode([| b |], fun g -> [| vjpB p g |> Prim.MatchInput bp |]), tag)
 
     /// A two-input elementwise primitive: `wrtA p d` is d·∂out/∂a (and `wrtB` likewise), which is
     /// the JVP's share and the VJP alike, because an elementwise Jacobian is diagonal. Each partial
     /// derivative is written once.
     static member internal Elementwise2
-        (op: string, primal: RawTensor -> RawTensor -> RawTensor,
-         wrtA: Primals2 -> Tensor -> Tensor, wrtB: Primals2 -> Tensor -> Tensor, a: Tensor, b: Tensor) : Tensor =
+        (
+            op: string,
+            primal: RawTensor -> RawTensor -> RawTensor,
+            wrtA: Primals2 -> Tensor -> Tensor,
+            wrtB: Primals2 -> Tensor -> Tensor,
+            a: Tensor,
+            b: Tensor
+        ) : Tensor =
         Prim.Lift2(op, primal, wrtA, wrtB, wrtA, wrtB, a, b)
 
     /// Applies a primitive of any number of inputs (cat, stack, ...). `jvp xs y dxs` receives null
     /// for the tangents of inactive inputs; `vjp i xs y g` is the cotangent of input i.
     static member internal LiftN
-        (op: string, primal: RawTensor[] -> RawTensor, jvp: Tensor[] -> Tensor -> Tensor[] -> Tensor,
-         vjp: int -> Tensor[] -> Tensor -> Tensor -> Tensor, xs: Tensor[]) : Tensor =
-        let tag = if xs.Length = 0 then 0L else xs |> Array.map (fun x -> x.Level) |> Array.max
+        (
+            op: string,
+            primal: RawTensor[] -> RawTensor,
+            jvp: Tensor[] -> Tensor -> Tensor[] -> Tensor,
+            vjp: int -> Tensor[] -> Tensor -> Tensor -> Tensor,
+            xs: Tensor[]
+        ) : Tensor =
+        let tag =
+            if xs.Length = 0 then
+                0L
+            else
+                xs |> Array.map (fun x -> x.Level) |> Array.max
+
         if tag = 0L then
             let raws = xs |> Array.map Prim.RawOf
             Const(guard op raws (fun () -> primal raws))
         else
             Prim.CheckActive(op, tag)
             let active = xs |> Array.map (fun x -> x.Level = tag)
-            let ps = Array.init xs.Length (fun i -> if active[i] then xs[i].PrimalOneLevel else xs[i])
+
+            let ps =
+                Array.init xs.Length (fun i -> if active[i] then xs[i].PrimalOneLevel else xs[i])
+
             let y = Prim.LiftN(op, primal, jvp, vjp, ps)
-            let isDual = xs |> Array.exists (fun x -> x.Level = tag && (match x with Dual _ -> true | _ -> false))
-            let isNode = xs |> Array.exists (fun x -> x.Level = tag && (match x with Node _ -> true | _ -> false))
-            if isDual && isNode then raise (Prim.MixedModes op)
+
+            let isDual =
+                xs
+                |> Array.exists (fun x ->
+                    x.Level = tag
+                    && (match x with
+                        | Dual _ -> true
+                        | _ -> false))
+
+            let isNode =
+                xs
+                |> Array.exists (fun x ->
+                    x.Level = tag
+                    && (match x with
+                        | Node _ -> true
+                        | _ -> false))
+
+            if isDual && isNode then
+                raise (Prim.MixedModes op)
+
             if isDual then
-                let tangents = xs |> Array.map (fun x -> match x with Dual(_, dt, g) when g = tag -> dt | _ -> Unchecked.defaultof<_>)
+                let tangents =
+                    xs
+                    |> Array.map (fun x ->
+                        match x with
+                        | Dual(_, dt, g) when g = tag -> dt
+                        | _ -> Unchecked.defaultof<_>)
+
                 Dual(y, jvp ps y tangents |> Prim.MatchOutput y, tag)
             else
-                let indices = [| for i in 0 .. xs.Length - 1 do if active[i] then i |]
-                Node(y, GraphNode(indices |> Array.map (fun i -> xs[i]), fun g -> indices |> Array.map (fun i -> vjp i ps y g |> Prim.MatchInput ps[i])), tag)
+                let indices =
+                    [|
+                        for i in 0 .. xs.Length - 1 do
+                            if active[i] then
+                                i
+                    |]
+
+                Node(
+                    y,
+                    GraphNode(
+                        indices |> Array.map (fun i -> xs[i]),
+                        fun g -> indices |> Array.map (fun i -> vjp i ps y g |> Prim.MatchInput ps[i])
+                    ),
+                    tag
+                )
 
     /// A value of a finished transform must not be differentiated again: its tag would be taken
     /// for an enclosing transform's (perturbation confusion), or its derivative silently lost.
     static member CheckActive(op: string, tag: int64) =
         if not (Tags.isActive tag) then
-            invalidOp $"{op}: a value being differentiated by a transform that has already returned was used (a perturbation escaped its transform, e.g. through a mutable variable or a closure). Return derivatives from inside the transform instead."
+            invalidOp
+                $"{op}: a value being differentiated by a transform that has already returned was used (a perturbation escaped its transform, e.g. through a mutable variable or a closure). Return derivatives from inside the transform instead."
 
     static member private MixedModes(op: string) : exn =
-        InvalidOperationException $"{op}: forward-mode and reverse-mode values of the same transform met. A tensor being differentiated escaped its transform (e.g. stored in a mutable and used later); return it instead."
+        InvalidOperationException
+            $"{op}: forward-mode and reverse-mode values of the same transform met. A tensor being differentiated escaped its transform (e.g. stored in a mutable and used later); return it instead."
 
     /// Makes a tangent match the output's shape and dtype (an op's rule may leave it un-broadcast).
     static member internal MatchOutput (y: Tensor) (t: Tensor) : Tensor =
         let yr = Prim.RawOf y
-        let t = if sameShape (Prim.RawOf t) yr then t else Tensor.ExpandTo(t, y.Shape)
-        if (Prim.RawOf t).dtype = yr.dtype then t else Tensor.Cast(t, ofScalarType yr.dtype)
+
+        let t =
+            if sameShape (Prim.RawOf t) yr then
+                t
+            else
+                Tensor.ExpandTo(t, y.Shape)
+
+        if (Prim.RawOf t).dtype = yr.dtype then
+            t
+        else
+            Tensor.Cast(t, ofScalarType yr.dtype)
 
     /// Makes a cotangent match an input's shape and dtype (undoes broadcasting and type promotion).
     static member internal MatchInput (x: Tensor) (g: Tensor) : Tensor =
         let xr = Prim.RawOf x
-        let g = if sameShape (Prim.RawOf g) xr then g else Tensor.SumTo(g, x.Shape)
-        if (Prim.RawOf g).dtype = xr.dtype then g else Tensor.Cast(g, ofScalarType xr.dtype)
+
+        let g =
+            if sameShape (Prim.RawOf g) xr then
+                g
+            else
+                Tensor.SumTo(g, x.Shape)
+
+        if (Prim.RawOf g).dtype = xr.dtype then
+            g
+        else
+            Tensor.Cast(g, ofScalarType xr.dtype)
 
     /// Zero where the constant boolean mask is true (a linear map of x, and a select: infinities
     /// elsewhere stay, and never turn into NaN as inf·0 would). The mask may be larger than x: the
     /// result then has the broadcast shape.
     static member internal MaskedZero(op: string, x: Tensor, mask: RawTensor) : Tensor =
-        Prim.Lift1(op, (fun r -> Raw.maskedZero op r mask),
-                   (fun _ _ dx -> Prim.MaskedZero(op, dx, mask)),
-                   (fun x _ g -> Prim.MaskedZero(op, g, mask) |> Prim.MatchInput x), x)
+        Prim.Lift1(
+            op,
+            (fun r -> Raw.maskedZero op r mask),
+            (fun _ _ dx -> Prim.MaskedZero(op, dx, mask)),
+            (fun x _ g -> Prim.MaskedZero(op, g, mask) |> Prim.MatchInput x),
+            x
+        )
 
     /// x·factor for a constant factor (a 0/1 mask, or shares such as 0, ½, 1), except that where
     /// the factor is 0 the result is 0 even if x is infinite or NaN: a select, as PyTorch's rules
@@ -758,11 +1149,14 @@ and [<AbstractClass; Sealed>] internal Prim =
         let primal (r: RawTensor) =
             let product = r.mul factor
             let finite = (use s = r.sum () in Double.IsFinite(s.ToDouble()))
-            if finite then product
+
+            if finite then
+                product
             else
                 use zero = factor.eq (scalar 0.0)
                 use p = product
                 p.masked_fill (zero, scalar 0.0)
+
         Prim.Lift1(op, primal, (fun _ _ dx -> Prim.Scale(op, dx, factor)), (fun x _ g -> Prim.Scale(op, g, factor) |> Prim.MatchInput x), x)
 
     /// A result that is not differentiated (rounding, sign, comparisons): a constant computed from
@@ -775,44 +1169,62 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// must agree, and the dtypes are promoted as PyTorch's binary ops promote them (a
     /// differentiable cast), so float32 with float64 gives float64 everywhere in Nabla.
     static member internal Promote(op: string, xs: Tensor[]) : Tensor[] =
-        if xs.Length = 0 then xs
+        if xs.Length = 0 then
+            xs
         else
             let raws = xs |> Array.map Prim.RawOf
             let device = raws[0].device
+
             for r in raws do
                 if r.device.``type`` <> device.``type`` || r.device.index <> device.index then
-                    let all = String.Join(", ", raws |> Array.map (fun r -> $"{describe r} on {ofTorchDevice r.device}"))
-                    invalidArg "xs" $"{op}: the tensors are on different devices ({all}). Move them to one device with Tensor.toDevice first."
-            let dtype = raws |> Array.map (fun r -> ofScalarType r.dtype) |> Array.reduce promoteTypes
+                    let all =
+                        String.Join(", ", raws |> Array.map (fun r -> $"{describe r} on {ofTorchDevice r.device}"))
+
+                    invalidArg
+                        "xs"
+                        $"{op}: the tensors are on different devices ({all}). Move them to one device with Tensor.toDevice first."
+
+            let dtype =
+                raws |> Array.map (fun r -> ofScalarType r.dtype) |> Array.reduce promoteTypes
+
             xs |> Array.map (fun x -> Tensor.Cast(x, dtype))
 
     // ---------------------------------------------------------------- indexing primitives whose signatures mention LibTorch tensors
 
     /// Whole slices along `dim` at the positions of a 1-D integer index (may repeat); a copy.
     static member internal IndexSelectAt(x: Tensor, dim: int, index: RawTensor) : Tensor =
-        Prim.Lift1("indexSelect", (fun r -> r.index_select (int64 dim, index)),
-                   (fun _ _ dx -> Prim.IndexSelectAt(dx, dim, index)),
-                   (fun x _ g -> Prim.IndexAddInto(g, x.Shape, dim, index)), x)
+        Prim.Lift1(
+            "indexSelect",
+            (fun r -> r.index_select (int64 dim, index)),
+            (fun _ _ dx -> Prim.IndexSelectAt(dx, dim, index)),
+            (fun x _ g -> Prim.IndexAddInto(g, x.Shape, dim, index)),
+            x
+        )
 
     /// Zeros of `shape` plus the slices of `src` summed in at `index` along `dim`: the transpose of IndexSelectAt.
     static member internal IndexAddInto(src: Tensor, shape: int[], dim: int, index: RawTensor) : Tensor =
-        Prim.Lift1("indexAdd",
-                   (fun r ->
-                        use z = torch.zeros (longs shape, r.dtype, r.device)
-                        z.index_add (int64 dim, index, r, scalar 1.0)),
-                   (fun _ _ d -> Prim.IndexAddInto(d, shape, dim, index)),
-                   (fun _ _ g -> Prim.IndexSelectAt(g, dim, index)), src)
+        Prim.Lift1(
+            "indexAdd",
+            (fun r ->
+                use z = torch.zeros (longs shape, r.dtype, r.device)
+                z.index_add (int64 dim, index, r, scalar 1.0)),
+            (fun _ _ d -> Prim.IndexAddInto(d, shape, dim, index)),
+            (fun _ _ g -> Prim.IndexSelectAt(g, dim, index)),
+            src
+        )
 
     /// The elements (or trailing slices) where a bool mask of x's leading shape is true, in
     /// row-major order along a new first dimension: an index-select of the positions; a copy.
     static member internal MaskedSelectAt(x: Tensor, mask: RawTensor) : Tensor =
         let xs = x.Shape
         let rows = Array.append [| int (mask.numel ()) |] xs[int (mask.dim ()) ..]
+
         let positions =
             guard1 "index" mask (fun () ->
                 use flat = mask.reshape (-1L)
                 use nonzero = flat.nonzero ()
                 nonzero.reshape (-1L))
+
         Prim.IndexSelectAt(Tensor.Reshape(x, rows), 0, positions)
 
     // ---------------------------------------------------------------- elementwise math (F#'s exp, log, sin, ... use these)
@@ -839,37 +1251,57 @@ module internal Reverse =
     /// seed is cast to y's dtype and each adjoint has its leaf's dtype.
     let sweep (y: Tensor) (seed: Tensor) (tag: int64) (leaves: Tensor[]) : Tensor[] =
         let root = nodeAt tag y
-        if isNull root then Array.zeroCreate leaves.Length
+
+        if isNull root then
+            Array.zeroCreate leaves.Length
         else
-            let seed = if seed.Dtype = y.Dtype then seed else Tensor.Cast(seed, y.Dtype)
+            let seed =
+                if seed.Dtype = y.Dtype then
+                    seed
+                else
+                    Tensor.Cast(seed, y.Dtype)
+
             let order = List<GraphNode>()
             let visited = HashSet<GraphNode>(HashIdentity.Reference)
             let stack = Stack<struct (GraphNode * bool)>()
             stack.Push(struct (root, false))
+
             while stack.Count > 0 do
                 let struct (n, expanded) = stack.Pop()
-                if expanded then order.Add n
+
+                if expanded then
+                    order.Add n
                 elif visited.Add n then
                     stack.Push(struct (n, true))
+
                     for input in n.Inputs do
                         let c = nodeAt tag input
-                        if not (isNull c) && not (visited.Contains c) then stack.Push(struct (c, false))
+
+                        if not (isNull c) && not (visited.Contains c) then
+                            stack.Push(struct (c, false))
+
             let adjoints = Dictionary<GraphNode, Tensor>(HashIdentity.Reference)
             adjoints[root] <- seed
+
             for i in order.Count - 1 .. -1 .. 0 do
                 let n = order[i]
+
                 if not n.IsLeaf then
                     match adjoints.TryGetValue n with
                     | true, g ->
                         adjoints.Remove n |> ignore
                         let gs = n.Pullback g
+
                         for j in 0 .. n.Inputs.Length - 1 do
                             let c = nodeAt tag n.Inputs[j]
+
                             match adjoints.TryGetValue c with
                             | true, old -> adjoints[c] <- old + gs[j]
                             | _ -> adjoints[c] <- gs[j]
                     | _ -> ()
-            leaves |> Array.map (fun l ->
+
+            leaves
+            |> Array.map (fun l ->
                 match adjoints.TryGetValue(nodeAt tag l) with
                 | true, g -> if g.Dtype = l.Dtype then g else Tensor.Cast(g, l.Dtype)
                 | _ -> Unchecked.defaultof<_>)

@@ -16,32 +16,47 @@ module internal LinalgOps =
     /// float32 or float64: LibTorch's linear algebra has no integer or half-precision kernels.
     let checkFloat (op: string) (x: Tensor) =
         match x.Dtype with
-        | Dtype.Float32 | Dtype.Float64 -> ()
+        | Dtype.Float32
+        | Dtype.Float64 -> ()
         | d when d.IsFloatingPoint ->
-            invalidArg "a" $"{op}: dtype {d} is not supported (LibTorch's linear algebra works in float32 and float64); got {d}{shapeText x.Shape}. Convert it with Tensor.toDtype Dtype.Float32 first."
+            invalidArg
+                "a"
+                $"{op}: dtype {d} is not supported (LibTorch's linear algebra works in float32 and float64); got {d}{shapeText x.Shape}. Convert it with Tensor.toDtype Dtype.Float32 first."
         | d ->
-            invalidArg "a" $"{op}: the input has dtype {d} ({d}{shapeText x.Shape}); linear algebra needs a floating-point tensor (float32 or float64). Convert it with Tensor.toDtype Dtype.Float64 first."
+            invalidArg
+                "a"
+                $"{op}: the input has dtype {d} ({d}{shapeText x.Shape}); linear algebra needs a floating-point tensor (float32 or float64). Convert it with Tensor.toDtype Dtype.Float64 first."
 
     /// A matrix or a batch of matrices [..., m, n] of float32 or float64.
     let checkMatrix (op: string) (x: Tensor) =
         if x.Dim < 2 then
             invalidArg "a" $"{op}: the input must be a matrix or a batch of matrices [..., m, n]; got shape {shapeText x.Shape}."
+
         checkFloat op x
 
     /// A square matrix or a batch of them [..., n, n].
     let checkSquare (op: string) (x: Tensor) =
         checkMatrix op x
         let s = x.Shape
+
         if s[s.Length - 1] <> s[s.Length - 2] then
             invalidArg "a" $"{op}: the input must be a square matrix or a batch of square matrices [..., n, n]; got shape {shapeText s}."
 
     /// The batch elements (row-major positions in the batch dims) where a LibTorch `info` result is non-zero.
     let private failures (info: RawTensor) : (int * int)[] =
         let codes = toFloatArray info
-        [| for b in 0 .. codes.Length - 1 do if codes[b] <> 0.0 then b, int codes[b] |]
+
+        [|
+            for b in 0 .. codes.Length - 1 do
+                if codes[b] <> 0.0 then
+                    b, int codes[b]
+        |]
 
     let private batchNote (batchRank: int) (b: int) =
-        if batchRank = 0 then "" else $" (batch element {b} in row-major order)"
+        if batchRank = 0 then
+            ""
+        else
+            $" (batch element {b} in row-major order)"
 
     // ------------------------------------------------------------ matrix helpers (differentiable)
 
@@ -52,14 +67,19 @@ module internal LinalgOps =
     let diagEmbed (v: Tensor) = OpsShape.diagEmbed 0 v
     /// The diagonal of the last two dims (batched).
     let diagOf (m: Tensor) = OpsShape.diagonal 0 m
+
     /// (x + xᵀ) / 2
-    let sym (x: Tensor) = Tensor.MulScalar(Tensor.Add(x, mT x), 0.5)
+    let sym (x: Tensor) =
+        Tensor.MulScalar(Tensor.Add(x, mT x), 0.5)
+
     let tril (k: int) (x: Tensor) = OpsShape.triangle "tril" true k x
     let triu (k: int) (x: Tensor) = OpsShape.triangle "triu" false k x
+
     let unsqueeze (dim: int) (x: Tensor) =
         let s = x.Shape
         let d = if dim < 0 then dim + s.Length + 1 else dim
         OpsShape.reshape (Array.insertAt d 1 s) x
+
     /// Each column j of m times v[j] (m·diag(v)).
     let scaleColumns (m: Tensor) (v: Tensor) = Tensor.Mul(m, unsqueeze -2 v)
     /// Each row i of m times v[i] (diag(v)·m).
@@ -75,8 +95,13 @@ module internal LinalgOps =
     let gapReciprocal (op: string) (v: Tensor) =
         let n = v.Shape[v.Dim - 1]
         let r = v.Raw()
-        let diagonal = guard1 op r (fun () -> torch.eye (int64 n, int64 n, torch.ScalarType.Bool, r.device))
-        let eye = Const(guard1 op r (fun () -> torch.eye (int64 n, int64 n, r.dtype, r.device)))
+
+        let diagonal =
+            guard1 op r (fun () -> torch.eye (int64 n, int64 n, torch.ScalarType.Bool, r.device))
+
+        let eye =
+            Const(guard1 op r (fun () -> torch.eye (int64 n, int64 n, r.dtype, r.device)))
+
         let gaps = Tensor.Add(Tensor.Sub(unsqueeze -2 v, unsqueeze -1 v), eye)
         Prim.MaskedZero(op, Tensor.RDivScalar(1.0, gaps), diagonal)
 
@@ -86,7 +111,7 @@ module internal LinalgOps =
     let isZeroConstant (op: string) (g: Tensor) =
         not g.IsDifferentiated
         && (let r = g.Raw()
-            guardAny op [| r |] (fun () -> use any = r.any () in not (any.item<bool> ())))
+            guardAny op [| r |] (fun () -> use any = r.any () in not (any.item<bool>())))
 
     // ------------------------------------------------------------ several results as one op
 
@@ -95,27 +120,47 @@ module internal LinalgOps =
     /// rules see them unpacked. `shapes` are the results' full shapes; all share x's batch dims.
     /// `jvp x results dx` returns the results' tangents; `vjp x results cotangents` the input's
     /// cotangent (a result that is not used has a zero cotangent).
-    let decomposition (op: string) (shapes: int[][]) (primal: RawTensor -> RawTensor[])
-                      (jvp: Tensor -> Tensor[] -> Tensor -> Tensor[])
-                      (vjp: Tensor -> Tensor[] -> Tensor[] -> Tensor) (x: Tensor) : Tensor[] =
+    let decomposition
+        (op: string)
+        (shapes: int[][])
+        (primal: RawTensor -> RawTensor[])
+        (jvp: Tensor -> Tensor[] -> Tensor -> Tensor[])
+        (vjp: Tensor -> Tensor[] -> Tensor[] -> Tensor)
+        (x: Tensor)
+        : Tensor[] =
         let batch = x.Shape[.. x.Dim - 3]
         let b = batch.Length
-        let sizes = shapes |> Array.map (fun s -> Array.fold (*) 1 s[b ..])
+        let sizes = shapes |> Array.map (fun s -> Array.fold (*) 1 s[b..])
         let offsets = Array.scan (+) 0 sizes
         let flatShape (n: int) = Array.append batch [| n |]
-        let pack (ts: Tensor[]) = OpsShape.cat b (ts |> Array.mapi (fun i t -> OpsShape.reshape (flatShape sizes[i]) t))
+
+        let pack (ts: Tensor[]) =
+            OpsShape.cat b (ts |> Array.mapi (fun i t -> OpsShape.reshape (flatShape sizes[i]) t))
+
         let unpack (p: Tensor) =
             Array.init shapes.Length (fun i -> p |> OpsShape.narrow b offsets[i] sizes[i] |> OpsShape.reshape shapes[i])
+
         let packRaw (rs: RawTensor[]) =
             let flat = rs |> Array.mapi (fun i r -> r.reshape (longs (flatShape sizes[i])))
-            try torch.cat (flat, int64 b)
+
+            try
+                torch.cat (flat, int64 b)
             finally
-                for f in flat do f.Dispose()
-                for r in rs do r.Dispose()
+                for f in flat do
+                    f.Dispose()
+
+                for r in rs do
+                    r.Dispose()
+
         let y =
-            Prim.Lift1(op, (fun r -> packRaw (primal r)),
-                       (fun x y dx -> pack (jvp x (unpack y) dx)),
-                       (fun x y g -> vjp x (unpack y) (unpack g)), x)
+            Prim.Lift1(
+                op,
+                (fun r -> packRaw (primal r)),
+                (fun x y dx -> pack (jvp x (unpack y) dx)),
+                (fun x y g -> vjp x (unpack y) (unpack g)),
+                x
+            )
+
         unpack y
 
     // ------------------------------------------------------------ inverse, solves
@@ -134,30 +179,44 @@ module internal LinalgOps =
         let primal (r: RawTensor) =
             let struct (y, info) = invRaw r
             use info = info
+
             match failures info with
             | [||] -> y
             | bad ->
                 y.Dispose()
                 let b, k = bad[0]
-                invalidArg "a" $"{op}: the matrix {describe r} is singular{batchNote (r.dim () - 2L |> int) b}: U[{k - 1}, {k - 1}] of its LU factorization is exactly zero{hint}"
-        Prim.Lift1(op, primal,
-                   (fun _ y da -> Tensor.Neg(mm (mm y da) y)),
-                   (fun _ y g -> let yT = mT y in Tensor.Neg(mm (mm yT g) yT)), a)
+
+                invalidArg
+                    "a"
+                    $"{op}: the matrix {describe r} is singular{batchNote (r.dim () - 2L |> int) b}: U[{k - 1}, {k - 1}] of its LU factorization is exactly zero{hint}"
+
+        Prim.Lift1(op, primal, (fun _ y da -> Tensor.Neg(mm (mm y da) y)), (fun _ y g -> let yT = mT y in Tensor.Neg(mm (mm yT g) yT)), a)
 
     /// X = A⁻¹B for a triangular A (only its `upper` or lower triangle is read), or X = B·A⁻¹ when
     /// not `left`; batch dims broadcast. Rules (left): dX = A⁻¹(dB − tri(dA)·X); gB = A⁻ᵀg, gA = −tri(gB·Xᵀ).
     let rec solveTriangular (upper: bool) (left: bool) (a: Tensor) (b: Tensor) : Tensor =
         let tri (x: Tensor) = if upper then triu 0 x else tril 0 x
         let solve (a: Tensor) (b: Tensor) = solveTriangular upper left a b
-        let solveT (a: Tensor) (b: Tensor) = solveTriangular (not upper) left (mT a) b
-        Prim.Lift2("Linalg.solveTriangular",
-                   (fun ra rb -> torch.linalg.solve_triangular (ra, rb, upper, left, false, null)),
-                   (fun p da -> if left then solve p.A (Tensor.Neg(mm (tri da) p.Out)) else solve p.A (Tensor.Neg(mm p.Out (tri da)))),
-                   (fun p db -> solve p.A db),
-                   (fun p g ->
-                        let gb = solveT p.A g
-                        Tensor.Neg(tri (if left then mm gb (mT p.Out) else mm (mT p.Out) gb))),
-                   (fun p g -> solveT p.A g), a, b)
+
+        let solveT (a: Tensor) (b: Tensor) =
+            solveTriangular (not upper) left (mT a) b
+
+        Prim.Lift2(
+            "Linalg.solveTriangular",
+            (fun ra rb -> torch.linalg.solve_triangular (ra, rb, upper, left, false, null)),
+            (fun p da ->
+                if left then
+                    solve p.A (Tensor.Neg(mm (tri da) p.Out))
+                else
+                    solve p.A (Tensor.Neg(mm p.Out (tri da)))),
+            (fun p db -> solve p.A db),
+            (fun p g ->
+                let gb = solveT p.A g
+                Tensor.Neg(tri (if left then mm gb (mT p.Out) else mm (mT p.Out) gb))),
+            (fun p g -> solveT p.A g),
+            a,
+            b
+        )
 
     /// A·X = B for square A [..., n, n] and B [..., n, k], batch dims broadcast (checked by the caller).
     /// Rules: dX = A⁻¹(dB − dA·X); gB = A⁻ᵀ·g, gA = −gB·Xᵀ.
@@ -165,17 +224,27 @@ module internal LinalgOps =
         let primal (ra: RawTensor) (rb: RawTensor) =
             let struct (x, info) = torch.linalg.solve_ex (ra, rb, true, false)
             use info = info
+
             match failures info with
             | [||] -> x
             | bad ->
                 x.Dispose()
                 let batchRank = shape info |> Array.length
-                invalidArg "a" $"Linalg.solve: the matrix A ({describe ra}) is singular{batchNote batchRank (fst bad[0])}, so A·X = B has no unique solution (B is {describe rb}). Use Linalg.pinv for a least-squares solution."
-        Prim.Lift2("Linalg.solve", primal,
-                   (fun p da -> solve p.A (Tensor.Neg(mm da p.Out))),
-                   (fun p db -> solve p.A db),
-                   (fun p g -> Tensor.Neg(mm (solve (mT p.A) g) (mT p.Out))),
-                   (fun p g -> solve (mT p.A) g), a, b)
+
+                invalidArg
+                    "a"
+                    $"Linalg.solve: the matrix A ({describe ra}) is singular{batchNote batchRank (fst bad[0])}, so A·X = B has no unique solution (B is {describe rb}). Use Linalg.pinv for a least-squares solution."
+
+        Prim.Lift2(
+            "Linalg.solve",
+            primal,
+            (fun p da -> solve p.A (Tensor.Neg(mm da p.Out))),
+            (fun p db -> solve p.A db),
+            (fun p g -> Tensor.Neg(mm (solve (mT p.A) g) (mT p.Out))),
+            (fun p g -> solve (mT p.A) g),
+            a,
+            b
+        )
 
     // ------------------------------------------------------------ determinants
 
@@ -183,10 +252,21 @@ module internal LinalgOps =
     let private productsOfOthers (v: Tensor) =
         let k = v.Shape[v.Dim - 1]
         let column j = Tensor.SelectAt(v, v.Dim - 1, j)
+
         let others i =
-            [ for j in 0 .. k - 1 do if j <> i then column j ]
-            |> List.fold (fun acc c -> match acc with None -> Some c | Some p -> Some(Tensor.Mul(p, c))) None
+            [
+                for j in 0 .. k - 1 do
+                    if j <> i then
+                        column j
+            ]
+            |> List.fold
+                (fun acc c ->
+                    match acc with
+                    | None -> Some c
+                    | Some p -> Some(Tensor.Mul(p, c)))
+                None
             |> Option.defaultWith (fun () -> Tensor.onesLike (column 0))
+
         OpsShape.cat (v.Dim - 1) [| for i in 0 .. k - 1 -> unsqueeze -1 (others i) |]
 
     /// The cofactor matrix C = adj(A)ᵀ, the derivative of det: d det = Σ C ⊙ dA. Exact polynomials
@@ -197,43 +277,64 @@ module internal LinalgOps =
     let rec cofactor (a: Tensor) (d: Tensor) : Tensor =
         let s = a.Shape
         let n = s[s.Length - 1]
-        let entry i j = Tensor.SelectAt(Tensor.SelectAt(a, a.Dim - 2, i), a.Dim - 2, j)
+
+        let entry i j =
+            Tensor.SelectAt(Tensor.SelectAt(a, a.Dim - 2, i), a.Dim - 2, j)
+
         let row i = Tensor.SelectAt(a, a.Dim - 2, i)
+
         match n with
         | 0 -> Tensor.zerosLike a
         | 1 -> Tensor.onesLike a
         | 2 ->
             // [[a11, −a10], [−a01, a00]]
-            let r0 = OpsShape.cat (a.Dim - 2) [| unsqueeze -1 (entry 1 1); unsqueeze -1 (Tensor.Neg(entry 1 0)) |]
-            let r1 = OpsShape.cat (a.Dim - 2) [| unsqueeze -1 (Tensor.Neg(entry 0 1)); unsqueeze -1 (entry 0 0) |]
+            let r0 =
+                OpsShape.cat (a.Dim - 2) [| unsqueeze -1 (entry 1 1); unsqueeze -1 (Tensor.Neg(entry 1 0)) |]
+
+            let r1 =
+                OpsShape.cat (a.Dim - 2) [| unsqueeze -1 (Tensor.Neg(entry 0 1)); unsqueeze -1 (entry 0 0) |]
+
             OpsShape.cat (a.Dim - 2) [| unsqueeze -2 r0; unsqueeze -2 r1 |]
         | 3 ->
             // rows r1 × r2, r2 × r0, r0 × r1
-            let c i j = unsqueeze -2 (OpsProducts.cross -1 (row i) (row j))
+            let c i j =
+                unsqueeze -2 (OpsProducts.cross -1 (row i) (row j))
+
             OpsShape.cat (a.Dim - 2) [| c 1 2; c 2 0; c 0 1 |]
         | _ ->
             let r = a.Raw()
+
             let invertible =
                 guardAny "Linalg.det" [| r |] (fun () ->
                     let struct (y, info) = invRaw r
                     y.Dispose()
                     use info = info
                     (failures info).Length = 0)
-            if invertible then Tensor.Mul(asMatrixFactor d, mT (inv "Linalg.det" "." a))
+
+            if invertible then
+                Tensor.Mul(asMatrixFactor d, mT (inv "Linalg.det" "." a))
             else
                 let u, sv, vh = let o = svd a in o[0], o[1], o[2]
+
                 let sign =
-                    Const(guardAny "Linalg.det" [| r |] (fun () ->
-                        use du = torch.linalg.det (u.Raw())
-                        use dv = torch.linalg.det (vh.Raw())
-                        Memory.adopt (du.mul dv)))
+                    Const(
+                        guardAny "Linalg.det" [| r |] (fun () ->
+                            use du = torch.linalg.det (u.Raw())
+                            use dv = torch.linalg.det (vh.Raw())
+                            Memory.adopt (du.mul dv))
+                    )
+
                 Tensor.Mul(asMatrixFactor sign, mm (scaleColumns u (productsOfOthers sv)) vh)
 
     /// det A. JVP Σ C ⊙ dA, VJP g·C with C the cofactor matrix.
     and det (a: Tensor) : Tensor =
-        Prim.Lift1("Linalg.det", (fun r -> torch.linalg.det r),
-                   (fun a d da -> sumLast2 (Tensor.Mul(cofactor a d, da))),
-                   (fun a d g -> Tensor.Mul(asMatrixFactor g, cofactor a d)), a)
+        Prim.Lift1(
+            "Linalg.det",
+            (fun r -> torch.linalg.det r),
+            (fun a d da -> sumLast2 (Tensor.Mul(cofactor a d, da))),
+            (fun a d g -> Tensor.Mul(asMatrixFactor g, cofactor a d)),
+            a
+        )
 
     // ------------------------------------------------------------ SVD
 
@@ -246,31 +347,47 @@ module internal LinalgOps =
         let dp = mm (mT u) dav
         let ds = diagOf dp
         let du0 = mm u (Tensor.Mul(f, Tensor.Add(scaleColumns dp s, scaleRows s (mT dp))))
-        let du = if m > n then Tensor.Add(du0, scaleColumns (Tensor.Sub(dav, mm u dp)) (Tensor.RDivScalar(1.0, s))) else du0
+
+        let du =
+            if m > n then
+                Tensor.Add(du0, scaleColumns (Tensor.Sub(dav, mm u dp)) (Tensor.RDivScalar(1.0, s)))
+            else
+                du0
+
         let dv = mm v (Tensor.Mul(f, Tensor.Add(scaleRows s dp, scaleColumns (mT dp) s)))
         du, ds, dv
 
     /// The transpose of svdTallJvp: gA = U[(F ⊙ (UᵀgU − gUᵀU))S + S(F ⊙ (VᵀgV − gVᵀV)) + diag(gs)]Vᵀ
     /// + (I − UUᵀ)·gU·S⁻¹·Vᵀ (PyTorch's svd_backward); the terms of an unused U or V are left out.
     and svdTallVjp (m: int) (n: int) (u: Tensor) (s: Tensor) (v: Tensor) (gu: Tensor) (gs: Tensor) (gv: Tensor) =
-        let useU, useV = not (isZeroConstant "Linalg.svd" gu), not (isZeroConstant "Linalg.svd" gv)
+        let useU, useV =
+            not (isZeroConstant "Linalg.svd" gu), not (isZeroConstant "Linalg.svd" gv)
+
         let f = if useU || useV then svdF s else Unchecked.defaultof<_>
         let utgu = if useU then mm (mT u) gu else Unchecked.defaultof<_>
+
         let core =
-            [ diagEmbed gs
-              if useU then scaleColumns (Tensor.Mul(f, Tensor.Sub(utgu, mT utgu))) s
-              if useV then
-                  let vtgv = mm (mT v) gv
-                  scaleRows s (Tensor.Mul(f, Tensor.Sub(vtgv, mT vtgv))) ]
+            [
+                diagEmbed gs
+                if useU then
+                    scaleColumns (Tensor.Mul(f, Tensor.Sub(utgu, mT utgu))) s
+                if useV then
+                    let vtgv = mm (mT v) gv
+                    scaleRows s (Tensor.Mul(f, Tensor.Sub(vtgv, mT vtgv)))
+            ]
             |> List.reduce (fun a b -> Tensor.Add(a, b))
+
         let ga = mm (mm u core) (mT v)
+
         if m > n && useU then
             let projected = Tensor.Sub(gu, mm u utgu)
             Tensor.Add(ga, mm (scaleColumns projected (Tensor.RDivScalar(1.0, s))) (mT v))
-        else ga
+        else
+            ga
 
     /// F = 1/(sⱼ² − sᵢ²) off the diagonal, 0 on it.
-    and svdF (s: Tensor) = gapReciprocal "Linalg.svd" (Tensor.Mul(s, s))
+    and svdF (s: Tensor) =
+        gapReciprocal "Linalg.svd" (Tensor.Mul(s, s))
 
     /// The reduced SVD [U; S; Vh] as one op (a wide matrix is handled through its transpose).
     and svd (a: Tensor) : Tensor[] =
@@ -278,31 +395,49 @@ module internal LinalgOps =
         let m, n = s[s.Length - 2], s[s.Length - 1]
         let k = min m n
         let batch = s[.. s.Length - 3]
-        let shapes = [| Array.append batch [| m; k |]; Array.append batch [| k |]; Array.append batch [| k; n |] |]
+
+        let shapes =
+            [|
+                Array.append batch [| m; k |]
+                Array.append batch [| k |]
+                Array.append batch [| k; n |]
+            |]
+
         let primal (r: RawTensor) =
             let struct (u, sv, vh) = torch.linalg.svd (r, false)
             [| u; sv; vh |]
+
         let jvp (_: Tensor) (o: Tensor[]) (da: Tensor) =
             let u, sv, vh = o[0], o[1], o[2]
+
             if m >= n then
                 let du, ds, dv = svdTallJvp m n u sv (mT vh) da
                 [| du; ds; mT dv |]
             else
                 let du, ds, dv = svdTallJvp n m (mT vh) sv u (mT da)
                 [| dv; ds; mT du |]
+
         let vjp (_: Tensor) (o: Tensor[]) (g: Tensor[]) =
             let u, sv, vh = o[0], o[1], o[2]
-            if m >= n then svdTallVjp m n u sv (mT vh) g[0] g[1] (mT g[2])
-            else mT (svdTallVjp n m (mT vh) sv u (mT g[2]) g[1] g[0])
+
+            if m >= n then
+                svdTallVjp m n u sv (mT vh) g[0] g[1] (mT g[2])
+            else
+                mT (svdTallVjp n m (mT vh) sv u (mT g[2]) g[1] g[0])
+
         decomposition "Linalg.svd" shapes primal jvp vjp a
 
     /// The singular values alone (torch.linalg.svdvals); the rules take U and Vh from svd:
     /// ds = diag(Uᵀ·dA·V), gA = U·diag(g)·Vh.
     let svdvals (a: Tensor) : Tensor =
         // the rules decompose again; their errors name svdvals, the function the user called
-        Prim.Lift1("Linalg.svdvals", (fun r -> torch.linalg.svdvals r),
-                   (fun a _ da -> named "Linalg.svdvals" (fun () -> let o = svd a in diagOf (mm (mm (mT o[0]) da) (mT o[2])))),
-                   (fun a _ g -> named "Linalg.svdvals" (fun () -> let o = svd a in mm (scaleColumns o[0] g) o[2])), a)
+        Prim.Lift1(
+            "Linalg.svdvals",
+            (fun r -> torch.linalg.svdvals r),
+            (fun a _ da -> named "Linalg.svdvals" (fun () -> let o = svd a in diagOf (mm (mm (mT o[0]) da) (mT o[2])))),
+            (fun a _ g -> named "Linalg.svdvals" (fun () -> let o = svd a in mm (scaleColumns o[0] g) o[2])),
+            a
+        )
 
     // ------------------------------------------------------------ symmetric eigendecomposition
 
@@ -315,29 +450,43 @@ module internal LinalgOps =
         let n = s[s.Length - 1]
         let batch = s[.. s.Length - 3]
         let shapes = [| Array.append batch [| n |]; Array.append batch [| n; n |] |]
+
         let primal (r: RawTensor) =
             let struct (l, v) = torch.linalg.eigh (r, 'L')
             [| l; v |]
+
         let gap (l: Tensor) = gapReciprocal "Linalg.eigh" l
+
         let jvp (_: Tensor) (o: Tensor[]) (da: Tensor) =
             let l, v = o[0], o[1]
             let m = mm (mm (mT v) (sym da)) v
             [| diagOf m; mm v (Tensor.Mul(gap l, m)) |]
+
         let vjp (_: Tensor) (o: Tensor[]) (g: Tensor[]) =
             let l, v = o[0], o[1]
-            if isZeroConstant "Linalg.eigh" g[1] then mm (scaleColumns v g[0]) (mT v)
+
+            if isZeroConstant "Linalg.eigh" g[1] then
+                mm (scaleColumns v g[0]) (mT v)
             else
                 let vtg = mm (mT v) g[1]
-                let inner = Tensor.Add(diagEmbed g[0], Tensor.MulScalar(Tensor.Mul(gap l, Tensor.Sub(vtg, mT vtg)), 0.5))
+
+                let inner =
+                    Tensor.Add(diagEmbed g[0], Tensor.MulScalar(Tensor.Mul(gap l, Tensor.Sub(vtg, mT vtg)), 0.5))
+
                 mm (mm v inner) (mT v)
+
         decomposition "Linalg.eigh" shapes primal jvp vjp a
 
     /// The eigenvalues alone (torch.linalg.eigvalsh); the rules take V from eigh:
     /// dλ = diag(Vᵀ·sym(dA)·V), gA = V·diag(g)·Vᵀ.
     let eigvalsh (a: Tensor) : Tensor =
-        Prim.Lift1("Linalg.eigvalsh", (fun r -> torch.linalg.eigvalsh (r, 'L')),
-                   (fun a _ da -> let v = (eigh a)[1] in diagOf (mm (mm (mT v) (sym da)) v)),
-                   (fun a _ g -> let v = (eigh a)[1] in mm (scaleColumns v g) (mT v)), a)
+        Prim.Lift1(
+            "Linalg.eigvalsh",
+            (fun r -> torch.linalg.eigvalsh (r, 'L')),
+            (fun a _ da -> let v = (eigh a)[1] in diagOf (mm (mm (mT v) (sym da)) v)),
+            (fun a _ g -> let v = (eigh a)[1] in mm (scaleColumns v g) (mT v)),
+            a
+        )
 
     // ------------------------------------------------------------ Cholesky, QR
 
@@ -349,24 +498,35 @@ module internal LinalgOps =
         let primal (r: RawTensor) =
             let struct (l, info) = torch.linalg.cholesky_ex (r, false)
             use info = info
+
             match failures info with
             | [||] -> l
             | bad ->
                 l.Dispose()
                 let b, k = bad[0]
-                invalidArg "a" $"Linalg.cholesky: the matrix {describe r} is not positive-definite{batchNote (r.dim () - 2L |> int) b}: its leading minor of order {k} is not positive. The Cholesky factor exists only for symmetric positive-definite matrices (only the lower triangle is read)."
-        let phi (p: Tensor) = Tensor.Add(tril -1 p, Tensor.MulScalar(diagEmbed (diagOf p), 0.5))
-        Prim.Lift1("Linalg.cholesky", primal,
-                   (fun _ l da ->
-                        // L⁻¹·S·L⁻ᵀ: two triangular solves
-                        let x = solveTriangular false true l (sym da)
-                        let p = solveTriangular true false (mT l) x
-                        mm l (phi p)),
-                   (fun _ l g ->
-                        let p = tril 0 (mm (mT l) g)
-                        let s = Tensor.MulScalar(Tensor.Add(p, mT (tril -1 p)), 0.5)
-                        let x = solveTriangular true true (mT l) s
-                        solveTriangular false false l x), a)
+
+                invalidArg
+                    "a"
+                    $"Linalg.cholesky: the matrix {describe r} is not positive-definite{batchNote (r.dim () - 2L |> int) b}: its leading minor of order {k} is not positive. The Cholesky factor exists only for symmetric positive-definite matrices (only the lower triangle is read)."
+
+        let phi (p: Tensor) =
+            Tensor.Add(tril -1 p, Tensor.MulScalar(diagEmbed (diagOf p), 0.5))
+
+        Prim.Lift1(
+            "Linalg.cholesky",
+            primal,
+            (fun _ l da ->
+                // L⁻¹·S·L⁻ᵀ: two triangular solves
+                let x = solveTriangular false true l (sym da)
+                let p = solveTriangular true false (mT l) x
+                mm l (phi p)),
+            (fun _ l g ->
+                let p = tril 0 (mm (mT l) g)
+                let s = Tensor.MulScalar(Tensor.Add(p, mT (tril -1 p)), 0.5)
+                let x = solveTriangular true true (mT l) s
+                solveTriangular false false l x),
+            a
+        )
 
     /// The QR rules for a square-or-tall A = QR (Q m×n, R n×n upper): with X = dA·R⁻¹, C = Qᵀ·X and
     /// Ω = tril(C, −1) − tril(C, −1)ᵀ: dR = (C − Ω)·R, dQ = X − Q·(C − Ω). VJP: N = gR·Rᵀ − Qᵀ·gQ,
@@ -391,12 +551,17 @@ module internal LinalgOps =
         let k = min m n
         let batch = s[.. s.Length - 3]
         let shapes = [| Array.append batch [| m; k |]; Array.append batch [| k; n |] |]
+
         let primal (r: RawTensor) =
             let struct (q, rr) = torch.linalg.qr (r, torch.linalg.QRMode.Reduced)
             [| q; rr |]
-        let split (t: Tensor) = OpsShape.narrow -1 0 m t, OpsShape.narrow -1 m (n - m) t
+
+        let split (t: Tensor) =
+            OpsShape.narrow -1 0 m t, OpsShape.narrow -1 m (n - m) t
+
         let jvp (a: Tensor) (o: Tensor[]) (da: Tensor) =
             let q, r = o[0], o[1]
+
             if m >= n then
                 let dq, dr = qrTallJvp q r da
                 [| dq; dr |]
@@ -407,15 +572,19 @@ module internal LinalgOps =
                 let dq, dr1 = qrTallJvp q r1 dx
                 let dr2 = Tensor.Add(mm (mT dq) y, mm (mT q) dy)
                 [| dq; OpsShape.cat (a.Dim - 1) [| dr1; dr2 |] |]
+
         let vjp (a: Tensor) (o: Tensor[]) (g: Tensor[]) =
             let q, r = o[0], o[1]
-            if m >= n then qrTallVjp q r g[0] g[1]
+
+            if m >= n then
+                qrTallVjp q r g[0] g[1]
             else
                 let r1, _ = split r
                 let _, y = split a
                 let gr1, gr2 = split g[1]
                 let gx = qrTallVjp q r1 (Tensor.Add(g[0], mm y (mT gr2))) gr1
                 OpsShape.cat (a.Dim - 1) [| gx; mm q gr2 |]
+
         decomposition "Linalg.qr" shapes primal jvp vjp a
 
     // ------------------------------------------------------------ slogdet, pinv, matrix exponential
@@ -426,9 +595,19 @@ module internal LinalgOps =
             let struct (sign, logabs) = torch.linalg.slogdet r
             sign.Dispose()
             logabs
-        Prim.Lift1("Linalg.slogdet", primal,
-                   (fun a _ da -> sumLast2 (Tensor.Mul(mT (inv "Linalg.slogdet" "; log |det| is -infinity there and its derivative is not finite." a), da))),
-                   (fun a _ g -> Tensor.Mul(asMatrixFactor g, mT (inv "Linalg.slogdet" "; log |det| is -infinity there and its derivative is not finite." a))), a)
+
+        Prim.Lift1(
+            "Linalg.slogdet",
+            primal,
+            (fun a _ da ->
+                sumLast2 (Tensor.Mul(mT (inv "Linalg.slogdet" "; log |det| is -infinity there and its derivative is not finite." a), da))),
+            (fun a _ g ->
+                Tensor.Mul(
+                    asMatrixFactor g,
+                    mT (inv "Linalg.slogdet" "; log |det| is -infinity there and its derivative is not finite." a)
+                )),
+            a
+        )
 
     /// The sign of det A (−1, 0 or 1): a constant.
     let detSign (a: Tensor) : Tensor =
@@ -436,39 +615,54 @@ module internal LinalgOps =
             let struct (sign, logabs) = torch.linalg.slogdet r
             logabs.Dispose()
             sign
+
         Prim.Constant("Linalg.slogdet", primal, a)
 
     /// The Moore–Penrose pseudo-inverse X = A⁺ (LibTorch's SVD cutoff). Derivative (Golub and
     /// Pereyra 1973; valid where the rank does not change): dX = −X·dA·X + X·Xᵀ·dAᵀ·(I − A·X) +
     /// (I − X·A)·dAᵀ·Xᵀ·X; its transpose gA = −Xᵀ·g·Xᵀ + (I − A·X)·gᵀ·X·Xᵀ + Xᵀ·X·gᵀ·(I − X·A).
     let pinv (a: Tensor) : Tensor =
-        Prim.Lift1("Linalg.pinv", (fun r -> torch.linalg.pinv (r, Nullable<float>(), Nullable<float>(), false)),
-                   (fun a x da ->
-                        let daT = mT da
-                        let p = mm (mm x (mT x)) daT
-                        let q = mm (mm daT (mT x)) x
-                        Tensor.Add(Tensor.Add(Tensor.Neg(mm (mm x da) x), Tensor.Sub(p, mm (mm p a) x)),
-                                   Tensor.Sub(q, mm x (mm a q)))),
-                   (fun a x g ->
-                        let xT, gT = mT x, mT g
-                        let r = mm (mm gT x) xT
-                        let t = mm (mm xT x) gT
-                        Tensor.Add(Tensor.Add(Tensor.Neg(mm (mm xT g) xT), Tensor.Sub(r, mm a (mm x r))),
-                                   Tensor.Sub(t, mm (mm t x) a))), a)
+        Prim.Lift1(
+            "Linalg.pinv",
+            (fun r -> torch.linalg.pinv (r, Nullable<float>(), Nullable<float>(), false)),
+            (fun a x da ->
+                let daT = mT da
+                let p = mm (mm x (mT x)) daT
+                let q = mm (mm daT (mT x)) x
+                Tensor.Add(Tensor.Add(Tensor.Neg(mm (mm x da) x), Tensor.Sub(p, mm (mm p a) x)), Tensor.Sub(q, mm x (mm a q)))),
+            (fun a x g ->
+                let xT, gT = mT x, mT g
+                let r = mm (mm gT x) xT
+                let t = mm (mm xT x) gT
+                Tensor.Add(Tensor.Add(Tensor.Neg(mm (mm xT g) xT), Tensor.Sub(r, mm a (mm x r))), Tensor.Sub(t, mm (mm t x) a))),
+            a
+        )
 
     /// e^A. Its derivative along E (the Fréchet derivative) is the upper-right block of
     /// exp([[A, E], [0, A]]); the VJP is the same at Aᵀ with g. Both are matrix exponentials, so they nest.
     let rec matrixExp (a: Tensor) : Tensor =
         let n = a.Shape[a.Dim - 1]
+
         let upperRight (top: Tensor) (corner: Tensor) =
             let r = a.Dim - 1
+
             let block =
-                OpsShape.cat (r - 1) [| OpsShape.cat r [| top; corner |]
-                                        OpsShape.cat r [| Tensor.zerosLike top; top |] |]
+                OpsShape.cat
+                    (r - 1)
+                    [|
+                        OpsShape.cat r [| top; corner |]
+                        OpsShape.cat r [| Tensor.zerosLike top; top |]
+                    |]
+
             matrixExp block |> OpsShape.narrow (r - 1) 0 n |> OpsShape.narrow r n n
-        Prim.Lift1("Linalg.matrixExp", (fun r -> torch.linalg.matrix_exp r),
-                   (fun a _ da -> upperRight a da),
-                   (fun a _ g -> upperRight (mT a) g), a)
+
+        Prim.Lift1(
+            "Linalg.matrixExp",
+            (fun r -> torch.linalg.matrix_exp r),
+            (fun a _ da -> upperRight a da),
+            (fun a _ g -> upperRight (mT a) g),
+            a
+        )
 
 /// Linear algebra, as torch.linalg: every function takes a matrix [m, n] or a batch [..., m, n]
 /// of float32 or float64 and is differentiable (forward and reverse, to second order and beyond
@@ -499,39 +693,68 @@ module Linalg =
     /// The solution x of a·x = b (torch.linalg.solve): a is [..., n, n]; b is [..., n, k], or a
     /// vector [n] / a batch of vectors [..., n] when b.shape = a.shape[:-1]; batch dims broadcast.
     let solve (a: Tensor) (b: Tensor) : Tensor =
-        if isNull (box a) || isNull (box b) then raise (ArgumentNullException("b", "Linalg.solve: a or b is null."))
+        if isNull (box a) || isNull (box b) then
+            raise (ArgumentNullException("b", "Linalg.solve: a or b is null."))
+
         let ab = Prim.Promote("Linalg.solve", [| a; b |])
         let a, b = ab[0], ab[1]
         checkSquare "Linalg.solve" a
         let sa, sb = a.Shape, b.Shape
         let n = sa[sa.Length - 1]
+
         let fail why =
             invalidArg "b" $"Linalg.solve: cannot solve A·X = B for A of shape {shapeText sa} and B of shape {shapeText sb}: {why}."
-        if sb.Length = 0 then fail "B must be a vector [n], a batch of vectors [..., n] or a matrix [..., n, k]"
-        let vector = sb.Length = 1 || (sb.Length = sa.Length - 1 && sb = sa[.. sa.Length - 2])
+
+        if sb.Length = 0 then
+            fail "B must be a vector [n], a batch of vectors [..., n] or a matrix [..., n, k]"
+
+        let vector =
+            sb.Length = 1 || (sb.Length = sa.Length - 1 && sb = sa[.. sa.Length - 2])
+
         let bm = if vector then unsqueeze -1 b else b
         let sbm = bm.Shape
+
         if sbm[sbm.Length - 2] <> n then
-            fail (if vector then $"B has {sb[sb.Length - 1]} rows but A is {n}×{n}"
-                  else $"B's second-to-last dimension ({sbm[sbm.Length - 2]}) must be A's size {n}")
-        let batch = broadcastShapes "Linalg.solve (batch dimensions)" sa[.. sa.Length - 3] sbm[.. sbm.Length - 3]
+            fail (
+                if vector then
+                    $"B has {sb[sb.Length - 1]} rows but A is {n}×{n}"
+                else
+                    $"B's second-to-last dimension ({sbm[sbm.Length - 2]}) must be A's size {n}"
+            )
+
+        let batch =
+            broadcastShapes "Linalg.solve (batch dimensions)" sa[.. sa.Length - 3] sbm[.. sbm.Length - 3]
+
         ignore batch
         let x = LinalgOps.solve a bm
-        if vector then OpsShape.reshape (Array.removeAt (x.Dim - 1) x.Shape) x else x
+
+        if vector then
+            OpsShape.reshape (Array.removeAt (x.Dim - 1) x.Shape) x
+        else
+            x
 
     /// The solution x of a·x = b (or x·a = b when not `left`) for a triangular a, reading only its
     /// upper or lower triangle (torch.linalg.solve_triangular); b is [..., n, k], batch dims broadcast.
     let solveTriangular (upper: bool) (left: bool) (a: Tensor) (b: Tensor) : Tensor =
-        if isNull (box a) || isNull (box b) then raise (ArgumentNullException("b", "Linalg.solveTriangular: a or b is null."))
+        if isNull (box a) || isNull (box b) then
+            raise (ArgumentNullException("b", "Linalg.solveTriangular: a or b is null."))
+
         let ab = Prim.Promote("Linalg.solveTriangular", [| a; b |])
         let a, b = ab[0], ab[1]
         checkSquare "Linalg.solveTriangular" a
         let sa, sb = a.Shape, b.Shape
         let n = sa[sa.Length - 1]
+
         if sb.Length < 2 || (if left then sb[sb.Length - 2] else sb[sb.Length - 1]) <> n then
             let which = if left then "[..., n, k]" else "[..., k, n]"
-            invalidArg "b" $"Linalg.solveTriangular: B must be a matrix {which} with n = {n} for A of shape {shapeText sa}; got B of shape {shapeText sb}."
-        broadcastShapes "Linalg.solveTriangular (batch dimensions)" sa[.. sa.Length - 3] sb[.. sb.Length - 3] |> ignore
+
+            invalidArg
+                "b"
+                $"Linalg.solveTriangular: B must be a matrix {which} with n = {n} for A of shape {shapeText sa}; got B of shape {shapeText sb}."
+
+        broadcastShapes "Linalg.solveTriangular (batch dimensions)" sa[.. sa.Length - 3] sb[.. sb.Length - 3]
+        |> ignore
+
         LinalgOps.solveTriangular upper left a b
 
     /// The lower-triangular Cholesky factor L with L·Lᵀ = a (torch.linalg.cholesky); reads a's lower
@@ -591,14 +814,24 @@ module Linalg =
         // the orders that take a max or min over singular values, columns or rows need some (as PyTorch)
         let over =
             match ord with
-            | "2" | "-2" -> Some(min m n, "singular values")
-            | "1" | "-1" -> Some(n, "columns")
-            | "inf" | "-inf" -> Some(m, "rows")
+            | "2"
+            | "-2" -> Some(min m n, "singular values")
+            | "1"
+            | "-1" -> Some(n, "columns")
+            | "inf"
+            | "-inf" -> Some(m, "rows")
             | _ -> None
+
         match over with
-        | Some(0, what) -> invalidArg "a" $"{op}: the order {ord} takes a maximum or minimum over the {what}, and the matrix of shape {shapeText s} has none."
+        | Some(0, what) ->
+            invalidArg
+                "a"
+                $"{op}: the order {ord} takes a maximum or minimum over the {what}, and the matrix of shape {shapeText s} has none."
         | _ -> ()
-        let absSums (dim: int) = OpsReduce.sumDims [| dim |] false (Tensor.Abs a)
+
+        let absSums (dim: int) =
+            OpsReduce.sumDims [| dim |] false (Tensor.Abs a)
+
         match ord with
         | "fro" -> OpsReduce.norm [| -2; -1 |] false a
         | "nuc" -> OpsReduce.sumDims [| -1 |] false (svdvals a)
@@ -609,13 +842,17 @@ module Linalg =
         | "inf" -> Tensor.amax [| -1 |] false (absSums -1)
         | "-inf" -> Tensor.amin [| -1 |] false (absSums -1)
         | other ->
-            invalidArg "ord" $"{op}: the order {other} is not supported; use \"fro\", \"nuc\" or a number: 1, -1, 2, -2, infinity, -infinity."
+            invalidArg
+                "ord"
+                $"{op}: the order {other} is not supported; use \"fro\", \"nuc\" or a number: 1, -1, 2, -2, infinity, -infinity."
 
     /// A matrix norm over the last two dims (torch.linalg.matrix_norm): ord "fro" (Frobenius, the
     /// default in PyTorch) or "nuc" (nuclear: the sum of the singular values); also "1", "-1",
     /// "2", "-2", "inf", "-inf" as in matrixNormOrd.
     let matrixNorm (ord: string) (a: Tensor) : Tensor =
-        if isNull ord then raise (ArgumentNullException("ord", "Linalg.matrixNorm: the order is null; use \"fro\" or \"nuc\"."))
+        if isNull ord then
+            raise (ArgumentNullException("ord", "Linalg.matrixNorm: the order is null; use \"fro\" or \"nuc\"."))
+
         named "Linalg.matrixNorm" (fun () -> normOf "Linalg.matrixNorm" ord a)
 
     /// A matrix norm with a numeric order (torch.linalg.matrix_norm(a, ord)): 1 and −1 (largest and
@@ -623,8 +860,13 @@ module Linalg =
     /// −infinity (largest and smallest row sum of |a|).
     let matrixNormOrd (ord: float) (a: Tensor) : Tensor =
         let text =
-            if Double.IsPositiveInfinity ord then "inf"
-            elif Double.IsNegativeInfinity ord then "-inf"
-            elif ord = 1.0 || ord = -1.0 || ord = 2.0 || ord = -2.0 then string (int ord)
-            else string ord
+            if Double.IsPositiveInfinity ord then
+                "inf"
+            elif Double.IsNegativeInfinity ord then
+                "-inf"
+            elif ord = 1.0 || ord = -1.0 || ord = 2.0 || ord = -2.0 then
+                string (int ord)
+            else
+                string ord
+
         named "Linalg.matrixNormOrd" (fun () -> normOf "Linalg.matrixNormOrd" text a)

@@ -35,7 +35,11 @@ let private collectionStep = 16L * 1024L * 1024L
 /// Lowers the baseline to `now` if it is higher (finalizers, in any order, race with a request).
 let rec private lowerBaseline (now: int64) =
     let seen = Threading.Volatile.Read &baseline
-    if now < seen && Threading.Interlocked.CompareExchange(&baseline, now, seen) <> seen then
+
+    if
+        now < seen
+        && Threading.Interlocked.CompareExchange(&baseline, now, seen) <> seen
+    then
         lowerBaseline now
 
 /// Reports `bytes` of native memory to the GC for as long as this object lives.
@@ -44,6 +48,7 @@ type private PressureToken(bytes: int64) =
     do
         GC.AddMemoryPressure bytes
         Threading.Interlocked.Add(&outstanding, bytes) |> ignore
+
     override _.Finalize() =
         GC.RemoveMemoryPressure bytes
         lowerBaseline (Threading.Interlocked.Add(&outstanding, -bytes))
@@ -61,20 +66,29 @@ let private overheadBytes = 512L
 /// that pause is all the allocating thread bears: it does not wait for finalizers. One thread
 /// wins each request.
 let private collectIfGrown () =
-    let seen, now = Threading.Volatile.Read &baseline, Threading.Volatile.Read &outstanding
-    if now - seen > collectionStep && Threading.Interlocked.CompareExchange(&baseline, now, seen) = seen then
+    let seen, now =
+        Threading.Volatile.Read &baseline, Threading.Volatile.Read &outstanding
+
+    if
+        now - seen > collectionStep
+        && Threading.Interlocked.CompareExchange(&baseline, now, seen) = seen
+    then
         GC.Collect(1, GCCollectionMode.Forced, true)
 
 /// Makes the GC count a tensor's native size (data plus bookkeeping). Idempotent.
 let track (t: torch.Tensor) =
     if not t.IsInvalid then
         let bytes = t.NumberOfElements * t.ElementSize + overheadBytes
-        if tokens.TryAdd(t, PressureToken bytes) then collectIfGrown ()
+
+        if tokens.TryAdd(t, PressureToken bytes) then
+            collectIfGrown ()
 
 /// Called on every tensor Nabla creates: outside any dispose scope nothing will free it
 /// deterministically, so the GC must see its size.
 let inline adopt (t: torch.Tensor) =
-    if isNull torch.CurrentDisposeScope then track t
+    if isNull torch.CurrentDisposeScope then
+        track t
+
     t
 
 /// A dispose scope that knows whether it is nested: tensors moving out of an outermost scope
@@ -90,12 +104,20 @@ type Scope() =
         let seen = Collections.Generic.HashSet<torch.Tensor>(HashIdentity.Reference)
         let owned = tensors |> Array.filter (fun t -> seen.Add t && scope.Contains t)
         scope.MoveToOuter(owned |> Array.map (fun t -> t :> IDisposable))
-        if isNull outer then Array.iter track owned
+
+        if isNull outer then
+            Array.iter track owned
 
     /// Moves everything created in this scope out of it (used when a result still references
     /// intermediates: a graph that an enclosing transform will differentiate, or a pullback).
     member this.EscapeAll() =
-        this.Escape(scope.DisposablesView |> Seq.choose (function :? torch.Tensor as t -> Some t | _ -> None) |> Seq.toArray)
+        this.Escape(
+            scope.DisposablesView
+            |> Seq.choose (function
+                | :? torch.Tensor as t -> Some t
+                | _ -> None)
+            |> Seq.toArray
+        )
 
     /// Frees every tensor created in this scope that did not escape.
     member _.Dispose() = scope.Dispose()

@@ -19,8 +19,8 @@ open System.Runtime.InteropServices
 open System.Text
 
 /// Raised when LibTorch or TorchSharp's native library cannot be found or loaded.
-exception NativeLoadException of string
-    with override this.Message = this.Data0
+exception NativeLoadException of string with
+    override this.Message = this.Data0
 
 module internal Native =
 
@@ -33,43 +33,70 @@ module internal Native =
         /// The one requirement that is weakened: a marker symbol version, never needed at run time.
         let markerVersion = "GLIBCXX_3.4.32"
 
-        type private VersionNeed = { Name: string; FlagsOffset: int; Flags: uint16 }
+        type private VersionNeed =
+            {
+                Name: string
+                FlagsOffset: int
+                Flags: uint16
+            }
 
         let private readCString (bytes: byte[]) (offset: int) =
             let mutable e = offset
-            while e < bytes.Length && bytes[e] <> 0uy do e <- e + 1
+
+            while e < bytes.Length && bytes[e] <> 0uy do
+                e <- e + 1
+
             Encoding.ASCII.GetString(bytes, offset, e - offset)
 
         /// Every version an ELF64 file requires from its dependencies (the vernaux entries), with the
         /// byte offset of each entry's flags. Empty for a file that is not ELF64 little-endian.
         let private versionNeeds (bytes: byte[]) : VersionNeed list =
             let isElf64Le =
-                bytes.Length > 64 && bytes[0] = 0x7Fuy && bytes[1] = byte 'E' && bytes[2] = byte 'L'
-                && bytes[3] = byte 'F' && bytes[4] = 2uy && bytes[5] = 1uy
-            if not isElf64Le then [] else
-            let u16 (o: int) = BitConverter.ToUInt16(bytes, o)
-            let u32 (o: int) = BitConverter.ToUInt32(bytes, o)
-            let u64 (o: int) = BitConverter.ToUInt64(bytes, o)
-            let shoff = int (u64 0x28)
-            let shentsize = int (u16 0x3A)
-            let shnum = int (u16 0x3C)
-            let section i = shoff + i * shentsize
-            [ for i in 0 .. shnum - 1 do
-                let sh = section i
-                if u32 (sh + 4) = shtGnuVerneed then
-                    let offset = int (u64 (sh + 0x18))
-                    let strtab = int (u64 (section (int (u32 (sh + 0x28))) + 0x18))
-                    let count = int (u32 (sh + 0x2C))
-                    let mutable need = offset
-                    for _ in 1 .. count do
-                        let auxCount = int (u16 (need + 2))
-                        let mutable aux = need + int (u32 (need + 8))
-                        for _ in 1 .. auxCount do
-                            yield { Name = readCString bytes (strtab + int (u32 (aux + 8)))
-                                    FlagsOffset = aux + 4
-                                    Flags = u16 (aux + 4) }
-                            aux <- aux + int (u32 (aux + 12))
-                        need <- need + int (u32 (need + 12)) ]
+                bytes.Length > 64
+                && bytes[0] = 0x7Fuy
+                && bytes[1] = byte 'E'
+                && bytes[2] = byte 'L'
+                && bytes[3] = byte 'F'
+                && bytes[4] = 2uy
+                && bytes[5] = 1uy
+
+            if not isElf64Le then
+                []
+            else
+                let u16 (o: int) = BitConverter.ToUInt16(bytes, o)
+                let u32 (o: int) = BitConverter.ToUInt32(bytes, o)
+                let u64 (o: int) = BitConverter.ToUInt64(bytes, o)
+                let shoff = int (u64 0x28)
+                let shentsize = int (u16 0x3A)
+                let shnum = int (u16 0x3C)
+                let section i = shoff + i * shentsize
+
+                [
+                    for i in 0 .. shnum - 1 do
+                        let sh = section i
+
+                        if u32 (sh + 4) = shtGnuVerneed then
+                            let offset = int (u64 (sh + 0x18))
+                            let strtab = int (u64 (section (int (u32 (sh + 0x28))) + 0x18))
+                            let count = int (u32 (sh + 0x2C))
+                            let mutable need = offset
+
+                            for _ in 1..count do
+                                let auxCount = int (u16 (need + 2))
+                                let mutable aux = need + int (u32 (need + 8))
+
+                                for _ in 1..auxCount do
+                                    yield
+                                        {
+                                            Name = readCString bytes (strtab + int (u32 (aux + 8)))
+                                            FlagsOffset = aux + 4
+                                            Flags = u16 (aux + 4)
+                                        }
+
+                                    aux <- aux + int (u32 (aux + 12))
+
+                                need <- need + int (u32 (need + 12))
+                ]
 
         /// True when the file requires the marker version without the weak flag.
         let needsPatch (path: string) =
@@ -80,11 +107,13 @@ module internal Native =
         /// Atomic: the bytes go to a temporary file in the target's folder, which is then renamed.
         let writePatchedCopy (source: string) (target: string) =
             let bytes = File.ReadAllBytes source
+
             for n in versionNeeds bytes do
                 if n.Name = markerVersion then
                     let flags = BitConverter.GetBytes(n.Flags ||| verFlagWeak)
                     bytes[n.FlagsOffset] <- flags[0]
                     bytes[n.FlagsOffset + 1] <- flags[1]
+
             let temp = target + "." + string (Guid.NewGuid().ToString("N")) + ".tmp"
             File.WriteAllBytes(temp, bytes)
             // Same size and timestamp as the original: MSBuild's incremental copy then keeps the
@@ -94,30 +123,45 @@ module internal Native =
 
         /// Patches the file in place if it needs it. Returns true when the file was changed.
         let patchInPlace (path: string) =
-            if needsPatch path then writePatchedCopy path path; true else false
+            if needsPatch path then
+                writePatchedCopy path path
+                true
+            else
+                false
 
     let private torchSharpLibrary = "libLibTorchSharp.so"
 
     /// Folders where the TorchSharp native library may sit, most specific first.
     let private candidateFolders () =
         let folderOf (asm: Reflection.Assembly) =
-            if isNull asm || String.IsNullOrEmpty asm.Location then None else Some(Path.GetDirectoryName asm.Location)
+            if isNull asm || String.IsNullOrEmpty asm.Location then
+                None
+            else
+                Some(Path.GetDirectoryName asm.Location)
+
         let torchSharp =
-            AppDomain.CurrentDomain.GetAssemblies() |> Array.tryFind (fun a -> a.GetName().Name = "TorchSharp")
-        [ folderOf (Reflection.Assembly.GetExecutingAssembly())
-          torchSharp |> Option.bind folderOf
-          Some AppContext.BaseDirectory ]
+            AppDomain.CurrentDomain.GetAssemblies()
+            |> Array.tryFind (fun a -> a.GetName().Name = "TorchSharp")
+
+        [
+            folderOf (Reflection.Assembly.GetExecutingAssembly())
+            torchSharp |> Option.bind folderOf
+            Some AppContext.BaseDirectory
+        ]
         |> List.choose id
         |> List.collect (fun d -> [ d; Path.Combine(d, "runtimes", "linux-x64", "native") ])
         |> List.distinct
 
     let private isWritable (folder: string) =
         try
-            let probe = Path.Combine(folder, ".nabla-write-probe-" + Guid.NewGuid().ToString("N"))
+            let probe =
+                Path.Combine(folder, ".nabla-write-probe-" + Guid.NewGuid().ToString("N"))
+
             File.WriteAllText(probe, "")
             File.Delete probe
             true
-        with _ -> false
+        with _ ->
+            false
 
     /// A patched copy in a per-user cache, for a read-only install folder. The neighbours the
     /// library finds through its RUNPATH ($ORIGIN: libtorch*.so, libc10.so, ...) are linked beside it.
@@ -125,39 +169,70 @@ module internal Native =
         let folder = Path.GetDirectoryName original
         let info = FileInfo original
         let key = $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}"
-        let cache = Path.Combine(Environment.GetFolderPath Environment.SpecialFolder.LocalApplicationData, "nabla", "native", key)
+
+        let cache =
+            Path.Combine(Environment.GetFolderPath Environment.SpecialFolder.LocalApplicationData, "nabla", "native", key)
+
         Directory.CreateDirectory cache |> ignore
+
         for neighbour in Directory.GetFiles(folder, "*.so*") do
             let link = Path.Combine(cache, Path.GetFileName neighbour)
+
             if Path.GetFileName neighbour <> torchSharpLibrary && not (File.Exists link) then
-                try File.CreateSymbolicLink(link, neighbour) |> ignore with :? IOException -> ()
+                try
+                    File.CreateSymbolicLink(link, neighbour) |> ignore
+                with :? IOException ->
+                    ()
+
         let copy = Path.Combine(cache, torchSharpLibrary)
-        if not (File.Exists copy) || Elf.needsPatch copy then Elf.writePatchedCopy original copy
+
+        if not (File.Exists copy) || Elf.needsPatch copy then
+            Elf.writePatchedCopy original copy
+
         copy
 
     let private load () =
         if RuntimeInformation.IsOSPlatform OSPlatform.Linux then
             let folders = candidateFolders ()
-            match folders |> List.map (fun d -> Path.Combine(d, torchSharpLibrary)) |> List.tryFind File.Exists with
+
+            match
+                folders
+                |> List.map (fun d -> Path.Combine(d, torchSharpLibrary))
+                |> List.tryFind File.Exists
+            with
             | None ->
                 // TorchSharp will search on its own (e.g. the NuGet cache); if it fails, its error says why.
                 ()
             | Some library ->
                 let folder = Path.GetDirectoryName library
+
                 if not (File.Exists(Path.Combine(folder, "libtorch.so"))) then
-                    raise (NativeLoadException(
+                    raise (
+                        NativeLoadException(
                             $"LibTorch was not found beside {library}. Nabla needs the LibTorch binaries: reference the "
                             + "package libtorch-cpu-linux-x64 (2.10.0) in the project that runs, so that libtorch.so, "
-                            + "libtorch_cpu.so and libc10.so are copied to its output folder."))
+                            + "libtorch_cpu.so and libc10.so are copied to its output folder."
+                        )
+                    )
+
                 let usable =
-                    if not (Elf.needsPatch library) then library
-                    elif isWritable folder then (Elf.writePatchedCopy library library; library)
-                    else patchedCopyInCache library
-                try NativeLibrary.Load usable |> ignore
+                    if not (Elf.needsPatch library) then
+                        library
+                    elif isWritable folder then
+                        (Elf.writePatchedCopy library library
+                         library)
+                    else
+                        patchedCopyInCache library
+
+                try
+                    NativeLibrary.Load usable |> ignore
                 with e ->
-                    raise (NativeLoadException(
+                    raise (
+                        NativeLoadException(
                             $"Loading {usable} failed: {e.Message}. If the message names a missing GLIBCXX version other "
-                            + $"than {Elf.markerVersion}, the system's libstdc++ is older than this TorchSharp build needs."))
+                            + $"than {Elf.markerVersion}, the system's libstdc++ is older than this TorchSharp build needs."
+                        )
+                    )
 
     let private loaded = lazy (load ())
 

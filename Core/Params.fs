@@ -10,8 +10,12 @@ open System.Collections.Generic
 type Params(entries: (string * Tensor)[]) =
     let index =
         let d = Dictionary<string, int>(StringComparer.Ordinal)
-        entries |> Array.iteri (fun i (name, _) ->
-            if not (d.TryAdd(name, i)) then invalidArg "entries" $"Params: the name '{name}' appears twice; names must be unique.")
+
+        entries
+        |> Array.iteri (fun i (name, _) ->
+            if not (d.TryAdd(name, i)) then
+                invalidArg "entries" $"Params: the name '{name}' appears twice; names must be unique.")
+
         d
 
     /// The names, in order.
@@ -50,6 +54,7 @@ type Params(entries: (string * Tensor)[]) =
     interface IEnumerable<KeyValuePair<string, Tensor>> with
         member _.GetEnumerator() : IEnumerator<KeyValuePair<string, Tensor>> =
             (entries |> Seq.map (fun (n, t) -> KeyValuePair(n, t))).GetEnumerator()
+
         member _.GetEnumerator() : Collections.IEnumerator =
             (entries |> Seq.map (fun (n, t) -> KeyValuePair(n, t)) :> Collections.IEnumerable).GetEnumerator()
 
@@ -65,12 +70,20 @@ module Params =
     /// The tensor with this name (KeyNotFoundException listing the names otherwise).
     let find (name: string) (p: Params) = p[name]
     let tryFind (name: string) (p: Params) = p.TryFind name
+
     /// Applies f to every tensor, keeping the names.
-    let map (f: Tensor -> Tensor) (p: Params) = Params(p.Entries |> Array.map (fun (n, t) -> n, f t))
+    let map (f: Tensor -> Tensor) (p: Params) =
+        Params(p.Entries |> Array.map (fun (n, t) -> n, f t))
+
     /// Applies f to every tensor with its name.
-    let mapi (f: string -> Tensor -> Tensor) (p: Params) = Params(p.Entries |> Array.map (fun (n, t) -> n, f n t))
+    let mapi (f: string -> Tensor -> Tensor) (p: Params) =
+        Params(p.Entries |> Array.map (fun (n, t) -> n, f n t))
+
     /// Combines two collections with the same names in the same order (e.g. parameters and gradients).
     let map2 (f: Tensor -> Tensor -> Tensor) (a: Params) (b: Params) =
         if a.Names <> b.Names then
-            invalidArg "b" $"Params.map2: the collections have different names ({String.Join(',', a.Names)} vs {String.Join(',', b.Names)})."
+            invalidArg
+                "b"
+                $"Params.map2: the collections have different names ({String.Join(',', a.Names)} vs {String.Join(',', b.Names)})."
+
         Params(Array.map2 (fun (n, x) (_, y) -> n, f x y) a.Entries b.Entries)

@@ -10,20 +10,30 @@ module Scope =
 
     /// Types that never hold a tensor.
     let private isPlainValue (ty: Type) =
-        ty.IsPrimitive || ty.IsEnum || ty = typeof<string> || ty = typeof<decimal> || ty = typeof<DateTime>
-        || ty = typeof<DateTimeOffset> || ty = typeof<TimeSpan> || ty = typeof<Guid> || ty = typeof<Numerics.BigInteger>
+        ty.IsPrimitive
+        || ty.IsEnum
+        || ty = typeof<string>
+        || ty = typeof<decimal>
+        || ty = typeof<DateTime>
+        || ty = typeof<DateTimeOffset>
+        || ty = typeof<TimeSpan>
+        || ty = typeof<Guid>
+        || ty = typeof<Numerics.BigInteger>
 
     /// A collection that is finite and already materialised (arrays, lists, maps, sets, dictionaries,
     /// ...): walking it cannot hang or run user code. A lazy sequence is not one.
     let private isFiniteCollection (o: obj) =
         match o with
-        | :? Array | :? ICollection -> true
+        | :? Array
+        | :? ICollection -> true
         | _ ->
             o.GetType().GetInterfaces()
             |> Array.exists (fun i ->
                 i.IsGenericType
                 && (let d = i.GetGenericTypeDefinition()
-                    d = typedefof<Generic.IReadOnlyCollection<_>> || d = typedefof<Generic.ICollection<_>>))
+
+                    d = typedefof<Generic.IReadOnlyCollection<_>>
+                    || d = typedefof<Generic.ICollection<_>>))
 
     /// Collects the tensors reachable in a result: tensors, Params, tuples of any size, records,
     /// unions (options, F# lists), arrays, materialised collections (lists, maps, sets,
@@ -32,31 +42,52 @@ module Scope =
     /// sequence, an object of another class): then everything the scope made must be kept.
     let private tensorsIn (root: obj) (acc: ResizeArray<Tensor>) : bool =
         let visited = Generic.HashSet<obj>(HashIdentity.Reference)
+
         let rec walk (o: obj) : bool =
             match o with
             | null -> true
-            | :? Tensor as t -> acc.Add t; true
-            | :? Params as p -> acc.AddRange p.Values; true
+            | :? Tensor as t ->
+                acc.Add t
+                true
+            | :? Params as p ->
+                acc.AddRange p.Values
+                true
             | _ ->
                 let ty = o.GetType()
-                if isPlainValue ty then true
-                elif not ty.IsValueType && not (visited.Add o) then true // already walked (shared or cyclic)
-                elif FSharpType.IsFunction ty || o :? Delegate then false
-                elif FSharpType.IsTuple ty then FSharpValue.GetTupleFields o |> Array.forall walk
-                elif ty.IsGenericType && ty.GetGenericTypeDefinition() = typedefof<Generic.KeyValuePair<_, _>> then
-                    walk (ty.GetProperty("Key").GetValue o) && walk (ty.GetProperty("Value").GetValue o)
+
+                if isPlainValue ty then
+                    true
+                elif not ty.IsValueType && not (visited.Add o) then
+                    true // already walked (shared or cyclic)
+                elif FSharpType.IsFunction ty || o :? Delegate then
+                    false
+                elif FSharpType.IsTuple ty then
+                    FSharpValue.GetTupleFields o |> Array.forall walk
+                elif
+                    ty.IsGenericType
+                    && ty.GetGenericTypeDefinition() = typedefof<Generic.KeyValuePair<_, _>>
+                then
+                    walk (ty.GetProperty("Key").GetValue o)
+                    && walk (ty.GetProperty("Value").GetValue o)
                 elif o :? IEnumerable then
                     // F# lists and sets are unions or classes too; walk them as collections (no deep recursion)
                     if isFiniteCollection o then
                         let mutable ok = true
                         let e = (o :?> IEnumerable).GetEnumerator()
+
                         while ok && e.MoveNext() do
                             ok <- walk e.Current
+
                         ok
-                    else false
-                elif FSharpType.IsRecord(ty, true) then FSharpValue.GetRecordFields(o, true) |> Array.forall walk
-                elif FSharpType.IsUnion(ty, true) then snd (FSharpValue.GetUnionFields(o, ty, true)) |> Array.forall walk
-                else false
+                    else
+                        false
+                elif FSharpType.IsRecord(ty, true) then
+                    FSharpValue.GetRecordFields(o, true) |> Array.forall walk
+                elif FSharpType.IsUnion(ty, true) then
+                    snd (FSharpValue.GetUnionFields(o, ty, true)) |> Array.forall walk
+                else
+                    false
+
         walk root
 
     /// Ends a scope: the result's tensors leave it and everything else is freed, unless a result is
@@ -64,8 +95,11 @@ module Scope =
     /// the result is not fully known: then everything moves to the enclosing scope, which frees it later.
     let private release (scope: Memory.Scope) (complete: bool) (tensors: Tensor seq) =
         let tensors = Seq.toArray tensors
-        if not complete || tensors |> Array.exists (fun t -> t.IsDifferentiated) then scope.EscapeAll()
-        else scope.Escape(tensors |> Array.map (fun t -> t.Raw()))
+
+        if not complete || tensors |> Array.exists (fun t -> t.IsDifferentiated) then
+            scope.EscapeAll()
+        else
+            scope.Escape(tensors |> Array.map (fun t -> t.Raw()))
 
     /// Runs `body` in a scope from which the tensors `resultTensors` names leave (see release).
     let internal runKeeping (resultTensors: 'T -> Tensor seq) (body: unit -> 'T) : 'T =
@@ -97,4 +131,5 @@ module Scope =
         result
 
     /// Tensors alive on this thread (TorchSharp's dispose-scope statistics): a leak check.
-    let liveTensorCount () = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount
+    let liveTensorCount () =
+        TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount

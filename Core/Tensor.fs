@@ -21,7 +21,9 @@ module Tensor =
     let create (data: obj) : Tensor = Tensor.Create data
 
     let private vector (op: string) (data: 'T[]) =
-        if isNull data then raise (ArgumentNullException("data", $"{op}: the data is null."))
+        if isNull data then
+            raise (ArgumentNullException("data", $"{op}: the data is null."))
+
         Const(Raw.ofArrayFor op data [| data.Length |] Device.Cpu)
 
     /// A 1-D tensor; the dtype follows the element type (float → float64, float32 → float32, int → int32, int64, bool).
@@ -29,7 +31,9 @@ module Tensor =
 
     /// A 1-D tensor from a sequence (see ofArray).
     let ofSeq (data: seq<'T>) : Tensor =
-        if isNull (box data) then raise (ArgumentNullException("data", "ofSeq: the data is null."))
+        if isNull (box data) then
+            raise (ArgumentNullException("data", "ofSeq: the data is null."))
+
         vector "ofSeq" (Seq.toArray data)
 
     /// A 1-D tensor from a list (see ofArray).
@@ -37,7 +41,9 @@ module Tensor =
 
     /// A 2-D tensor from a .NET 2-D array (see ofArray for the dtype).
     let ofArray2D (data: 'T[,]) : Tensor =
-        if isNull data then raise (ArgumentNullException("data", "ofArray2D: the data is null."))
+        if isNull data then
+            raise (ArgumentNullException("data", "ofArray2D: the data is null."))
+
         let rows, cols = Array2D.length1 data, Array2D.length2 data
         let flat = Array.init (rows * cols) (fun k -> data[k / cols, k % cols])
         Const(Raw.ofArrayFor "ofArray2D" flat [| rows; cols |] Device.Cpu)
@@ -63,37 +69,67 @@ module Tensor =
     let zerosLike (x: Tensor) = Const(Raw.zerosLike (x.Raw()))
     /// Ones with the shape, dtype and device of x (a constant).
     let onesLike (x: Tensor) = Const(Raw.onesLike (x.Raw()))
+
     /// `value` everywhere, with the shape, dtype and device of x (a constant).
-    let fullLike (value: float) (x: Tensor) = Const(Raw.fullFor "fullLike" x.Shape value x.Dtype x.Device)
+    let fullLike (value: float) (x: Tensor) =
+        Const(Raw.fullFor "fullLike" x.Shape value x.Dtype x.Device)
+
     /// Uniform random values with the shape, dtype and device of x.
     let randLike (x: Tensor) = Tensor.Rand(x.Shape, x.Dtype, x.Device)
+
     /// Normal random values with the shape, dtype and device of x.
-    let randnLike (x: Tensor) = Tensor.Randn(x.Shape, x.Dtype, x.Device)
+    let randnLike (x: Tensor) =
+        Tensor.Randn(x.Shape, x.Dtype, x.Device)
 
     // ------------------------------------------------------------ integers and randomness
 
     /// Checks the operands of an integer-division op: they broadcast, and they are not both bool.
     let private checkDivision (op: string) (ra: RawTensor) (rb: RawTensor) =
         broadcastShapes op (shape ra) (shape rb) |> ignore
-        if ra.dtype = TorchSharp.torch.ScalarType.Bool && rb.dtype = TorchSharp.torch.ScalarType.Bool then
-            invalidArg "b" $"{op}: bool tensors cannot be divided ({describe ra} by {describe rb}); convert them to an integer dtype with Tensor.toDtype."
+
+        if
+            ra.dtype = TorchSharp.torch.ScalarType.Bool
+            && rb.dtype = TorchSharp.torch.ScalarType.Bool
+        then
+            invalidArg
+                "b"
+                $"{op}: bool tensors cannot be divided ({describe ra} by {describe rb}); convert them to an integer dtype with Tensor.toDtype."
 
     /// remainder and fmod: a − q·b for the quotient q = a/b rounded (down, or toward zero), so
     /// ∂/∂a = 1 and ∂/∂b = −q. q is a constant computed once from the values, when something is
     /// differentiated (its own derivative is zero almost everywhere).
-    let private remainderOp (op: string) (rounding: TorchSharp.torch.RoundingMode) (primal: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
+    let private remainderOp
+        (op: string)
+        (rounding: TorchSharp.torch.RoundingMode)
+        (primal: RawTensor -> RawTensor -> RawTensor)
+        (a: Tensor)
+        (b: Tensor)
+        =
         let ra, rb = a.Raw(), b.Raw()
         checkDivision op ra rb
+
         let negQuotient =
-            if not (a.IsDifferentiated || b.IsDifferentiated) then null
-            else guard2 op ra rb (fun () -> (use q = ra.div (rb, rounding) in q.neg ()))
-        Prim.Elementwise2(op, (fun x y -> integerDivision op y (fun () -> primal x y)),
-                          (fun _ d -> d), (fun _ d -> Prim.Scale(op, d, negQuotient)), a, b)
+            if not (a.IsDifferentiated || b.IsDifferentiated) then
+                null
+            else
+                guard2 op ra rb (fun () -> (use q = ra.div (rb, rounding) in q.neg ()))
+
+        Prim.Elementwise2(
+            op,
+            (fun x y -> integerDivision op y (fun () -> primal x y)),
+            (fun _ d -> d),
+            (fun _ d -> Prim.Scale(op, d, negQuotient)),
+            a,
+            b
+        )
 
     /// remainder and fmod by a scalar: ∂/∂x = 1.
     let private remainderScalarOp (op: string) (divisor: obj) (primal: RawTensor -> Scalar -> RawTensor) (x: Tensor) =
         let c = scalarOf op divisor
-        if x.Dtype = Dtype.Bool then invalidArg "x" $"{op}: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+
+        if x.Dtype = Dtype.Bool then
+            invalidArg "x" $"{op}: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+
         Prim.Lift1(op, (fun r -> integerDivision op divisor (fun () -> primal r c)), (fun _ _ d -> d), (fun _ _ g -> g), x)
 
     /// a mod b with the sign of the divisor, as Python's % and torch.remainder: a − floor(a/b)·b,
@@ -131,35 +167,57 @@ module Tensor =
     let floorDivideScalar (divisor: 'N) (x: Tensor) : Tensor =
         let c = scalarOf "floorDivide" (box divisor)
         let r = x.Raw()
-        if x.Dtype = Dtype.Bool then invalidArg "x" "floorDivide: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+
+        if x.Dtype = Dtype.Bool then
+            invalidArg "x" "floorDivide: a bool tensor cannot be divided; convert it to an integer dtype with Tensor.toDtype."
+
         Const(guard1 "floorDivide" r (fun () -> integerDivision "floorDivide" (box divisor) (fun () -> r.floor_divide c)))
 
     /// A bitwise op on integer (or, where allowed, bool) tensors, with broadcasting and promotion; a constant.
     let private bitwise (op: string) (allowBool: bool) (f: RawTensor -> RawTensor -> RawTensor) (a: Tensor) (b: Tensor) =
         let ra, rb = a.Raw(), b.Raw()
         let kinds = if allowBool then "integer or bool" else "integer"
+
         let ok (t: RawTensor) =
             let d = ofScalarType t.dtype
-            not d.IsFloatingPoint && (allowBool || d <> Dtype.Bool || promoteTypes (ofScalarType ra.dtype) (ofScalarType rb.dtype) <> Dtype.Bool)
+
+            not d.IsFloatingPoint
+            && (allowBool
+                || d <> Dtype.Bool
+                || promoteTypes (ofScalarType ra.dtype) (ofScalarType rb.dtype) <> Dtype.Bool)
+
         if not (ok ra && ok rb) then
-            invalidArg "a" $"{op}: works on {kinds} tensors; got {describe ra} and {describe rb}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+            invalidArg
+                "a"
+                $"{op}: works on {kinds} tensors; got {describe ra} and {describe rb}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+
         broadcastShapes op (shape ra) (shape rb) |> ignore
         Const(guard2 op ra rb (fun () -> f ra rb))
 
     /// Elementwise AND of the bits (logical AND for bool), with broadcasting (torch.bitwise_and).
-    let bitwiseAnd (a: Tensor) (b: Tensor) = bitwise "bitwiseAnd" true (fun a b -> a.bitwise_and b) a b
+    let bitwiseAnd (a: Tensor) (b: Tensor) =
+        bitwise "bitwiseAnd" true (fun a b -> a.bitwise_and b) a b
+
     /// Elementwise OR of the bits (logical OR for bool), with broadcasting (torch.bitwise_or).
-    let bitwiseOr (a: Tensor) (b: Tensor) = bitwise "bitwiseOr" true (fun a b -> a.bitwise_or b) a b
+    let bitwiseOr (a: Tensor) (b: Tensor) =
+        bitwise "bitwiseOr" true (fun a b -> a.bitwise_or b) a b
+
     /// Elementwise exclusive OR of the bits (logical XOR for bool), with broadcasting (torch.bitwise_xor).
-    let bitwiseXor (a: Tensor) (b: Tensor) = bitwise "bitwiseXor" true (fun a b -> a.bitwise_xor b) a b
+    let bitwiseXor (a: Tensor) (b: Tensor) =
+        bitwise "bitwiseXor" true (fun a b -> a.bitwise_xor b) a b
+
     /// a shifted left by b bits (a·2^b, wrapping), integers only (torch.bitwise_left_shift, `<<`).
-    let bitwiseLeftShift (a: Tensor) (b: Tensor) = bitwise "bitwiseLeftShift" false (fun a b -> a.bitwise_left_shift b) a b
+    let bitwiseLeftShift (a: Tensor) (b: Tensor) =
+        bitwise "bitwiseLeftShift" false (fun a b -> a.bitwise_left_shift b) a b
+
     /// a shifted right by b bits, arithmetic (the sign is kept), integers only (torch.bitwise_right_shift, `>>`).
-    let bitwiseRightShift (a: Tensor) (b: Tensor) = bitwise "bitwiseRightShift" false (fun a b -> a.bitwise_right_shift b) a b
+    let bitwiseRightShift (a: Tensor) (b: Tensor) =
+        bitwise "bitwiseRightShift" false (fun a b -> a.bitwise_right_shift b) a b
 
     /// x shifted left by a number of bits (the dtype of x is kept).
     let bitwiseLeftShiftScalar (bits: int) (x: Tensor) =
         bitwiseLeftShift x (Const(Raw.full [||] (float bits) Dtype.Int64 x.Device))
+
     /// x shifted right by a number of bits, arithmetic (the dtype of x is kept).
     let bitwiseRightShiftScalar (bits: int) (x: Tensor) =
         bitwiseRightShift x (Const(Raw.full [||] (float bits) Dtype.Int64 x.Device))
@@ -167,15 +225,22 @@ module Tensor =
     /// Elementwise NOT of the bits (logical NOT for bool; ~x = −x − 1 for integers) (torch.bitwise_not).
     let bitwiseNot (x: Tensor) =
         let r = x.Raw()
+
         if x.Dtype.IsFloatingPoint then
-            invalidArg "x" $"bitwiseNot: works on integer or bool tensors; got {describe r}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+            invalidArg
+                "x"
+                $"bitwiseNot: works on integer or bool tensors; got {describe r}. Convert floating-point values with Tensor.toDtype Dtype.Int64 first."
+
         Const(guard1 "bitwiseNot" r (fun () -> r.bitwise_not ()))
 
     /// Random int64 integers uniform in [low, high) (torch.randint), from the global generator.
     /// Tensor.Randint takes a dtype, a device and a generator.
     let randint (low: int64) (high: int64) (shape: int[]) = Tensor.Randint(low, high, shape)
+
     /// Random integers uniform in [low, high) with the shape, dtype and device of x (torch.randint_like).
-    let randintLike (low: int64) (high: int64) (x: Tensor) = Tensor.Randint(low, high, x.Shape, x.Dtype, x.Device)
+    let randintLike (low: int64) (high: int64) (x: Tensor) =
+        Tensor.Randint(low, high, x.Shape, x.Dtype, x.Device)
+
     /// A random permutation of 0 .. n-1, int64 (torch.randperm), from the global generator.
     let randperm (n: int) = Tensor.Randperm n
     /// float32 normal random values with the given mean and standard deviation (≥ 0), from the
@@ -187,11 +252,15 @@ module Tensor =
     let normalTensor (mean: Tensor) (std: Tensor) = Tensor.Normal(mean, std)
     /// 0 or 1 for each probability in probs (floating-point, in [0, 1]), of its dtype (torch.bernoulli); a constant.
     let bernoulli (probs: Tensor) = Tensor.Bernoulli probs
+
     /// 0 or 1 with the shape, dtype and device of x, each 1 with probability p (x.bernoulli_(p)).
-    let bernoulliLike (p: float) (x: Tensor) = Tensor.Bernoulli(p, x.Shape, x.Dtype, x.Device)
+    let bernoulliLike (p: float) (x: Tensor) =
+        Tensor.Bernoulli(p, x.Shape, x.Dtype, x.Device)
+
     /// numSamples category indices (int64) from each row of probs (1-D or 2-D non-negative weights),
     /// with or without replacement (torch.multinomial), from the global generator.
-    let multinomial (numSamples: int) (replacement: bool) (probs: Tensor) = Tensor.Multinomial(probs, numSamples, replacement)
+    let multinomial (numSamples: int) (replacement: bool) (probs: Tensor) =
+        Tensor.Multinomial(probs, numSamples, replacement)
 
     /// The values converted to 'T (float, float32, int, int64, int16, byte, sbyte, bool or
     /// System.Half), flattened in row-major order: `Tensor.toArrayOf<int64> x`. As LibTorch
@@ -199,11 +268,19 @@ module Tensor =
     let toArrayOf<'T> (x: Tensor) : 'T[] = Raw.toArrayOf<'T> "toArrayOf" (x.Raw())
 
     /// A CPU tensor of the given shape with a copy of the span's values; the dtype follows 'T (as ofArray).
-    let ofSpan<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (data: ReadOnlySpan<'T>) (shape: int[]) : Tensor = Const(Raw.ofSpan "ofSpan" data shape)
+    let ofSpan<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
+        (data: ReadOnlySpan<'T>)
+        (shape: int[])
+        : Tensor =
+        Const(Raw.ofSpan "ofSpan" data shape)
 
     /// Copies the values, converted to 'T and in row-major order, into the start of a span (which
     /// must hold at least x.Numel elements).
-    let copyTo<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> (destination: Span<'T>) (x: Tensor) : unit = Raw.copyToSpan "copyTo" (x.Raw()) destination
+    let copyTo<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
+        (destination: Span<'T>)
+        (x: Tensor)
+        : unit =
+        Raw.copyToSpan "copyTo" (x.Raw()) destination
 
     // ------------------------------------------------------------ conversion and properties
 
@@ -281,8 +358,11 @@ module Tensor =
     let log1p (x: Tensor) = OpsElementwise.log1p x
     /// eˣ − 1, accurate for small x.
     let expm1 (x: Tensor) = OpsElementwise.expm1 x
+
     /// Base-2 logarithm.
-    let log2 (x: Tensor) = named "log2" (fun () -> Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0))
+    let log2 (x: Tensor) =
+        named "log2" (fun () -> Tensor.MulScalar(Tensor.Log x, 1.0 / Math.Log 2.0))
+
     /// Base-10 logarithm.
     let log10 (x: Tensor) = Tensor.Log10 x
     /// The angle of the point (x, y) in (−π, π], elementwise with broadcasting (torch.atan2(y, x)).
@@ -303,20 +383,27 @@ module Tensor =
     let gelu (x: Tensor) = OpsElementwise.gelu x
     /// log(1 + eˣ)
     let softplus (x: Tensor) = OpsElementwise.softplus x
+
     /// x·sigmoid(x) (also called swish).
     let silu (x: Tensor) =
         requireFloat "silu" (x.Raw())
         named "silu" (fun () -> x * OpsElementwise.sigmoid x)
+
     /// log(sigmoid(x)), computed stably as −softplus(−x).
     let logSigmoid (x: Tensor) =
         requireFloat "logSigmoid" (x.Raw())
         named "logSigmoid" (fun () -> -(OpsElementwise.softplus (-x)))
+
     /// x for x > 0, alpha·(eˣ − 1) otherwise.
     let elu (alpha: float) (x: Tensor) = OpsElementwise.elu alpha x
+
     /// Limits the values to [lo, hi].
     let clamp (lo: float) (hi: float) (x: Tensor) =
-        if lo > hi then invalidArg "lo" $"clamp: the lower bound {lo} is above the upper bound {hi}."
+        if lo > hi then
+            invalidArg "lo" $"clamp: the lower bound {lo} is above the upper bound {hi}."
+
         OpsElementwise.clamp (Some lo) (Some hi) x
+
     /// Limits the values from below.
     let clampMin (lo: float) (x: Tensor) = OpsElementwise.clamp (Some lo) None x
     /// Limits the values from above.
@@ -330,22 +417,34 @@ module Tensor =
 
     // ------------------------------------------------------------ comparisons (bool results, not differentiated)
 
-    let eq (a: Tensor) (b: Tensor) = OpsElementwise.compare "eq" (fun a b -> a.eq b) a b
-    let ne (a: Tensor) (b: Tensor) = OpsElementwise.compare "ne" (fun a b -> a.ne b) a b
+    let eq (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "eq" (fun a b -> a.eq b) a b
+
+    let ne (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "ne" (fun a b -> a.ne b) a b
+
     /// a < b
-    let lt (a: Tensor) (b: Tensor) = OpsElementwise.compare "lt" (fun a b -> a.lt b) a b
+    let lt (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "lt" (fun a b -> a.lt b) a b
+
     /// a <= b
-    let le (a: Tensor) (b: Tensor) = OpsElementwise.compare "le" (fun a b -> a.le b) a b
+    let le (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "le" (fun a b -> a.le b) a b
+
     /// a > b
-    let gt (a: Tensor) (b: Tensor) = OpsElementwise.compare "gt" (fun a b -> a.gt b) a b
+    let gt (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "gt" (fun a b -> a.gt b) a b
+
     /// a >= b
-    let ge (a: Tensor) (b: Tensor) = OpsElementwise.compare "ge" (fun a b -> a.ge b) a b
+    let ge (a: Tensor) (b: Tensor) =
+        OpsElementwise.compare "ge" (fun a b -> a.ge b) a b
 
     /// True when the shapes match and every |a − b| ≤ atol + rtol·|b| (NaNs are never close; mixed
     /// dtypes are compared after promotion).
     let allClose (rtol: float) (atol: float) (a: Tensor) (b: Tensor) =
         if not (rtol >= 0.0) || not (atol >= 0.0) then
             invalidArg "rtol" $"allClose: the tolerances must be non-negative numbers; got rtol = {rtol}, atol = {atol}."
+
         a.Shape = b.Shape
         && (let ab = Prim.Promote("allClose", [| stopGradient a; stopGradient b |])
             let ra, rb = ab[0].Raw(), ab[1].Raw()
@@ -371,26 +470,46 @@ module Tensor =
     let geScalar (c: float) (x: Tensor) = Tensor.CompareScalar("ge", x, c, false)
 
     /// Elementwise logical and, with broadcasting; inputs of any dtype (nonzero is true); bool result.
-    let logicalAnd (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalAnd" (fun a b -> a.logical_and b) a b
+    let logicalAnd (a: Tensor) (b: Tensor) =
+        OpsIndex.logical "logicalAnd" (fun a b -> a.logical_and b) a b
+
     /// Elementwise logical or, with broadcasting; inputs of any dtype (nonzero is true); bool result.
-    let logicalOr (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalOr" (fun a b -> a.logical_or b) a b
+    let logicalOr (a: Tensor) (b: Tensor) =
+        OpsIndex.logical "logicalOr" (fun a b -> a.logical_or b) a b
+
     /// Elementwise logical exclusive or, with broadcasting; inputs of any dtype; bool result.
-    let logicalXor (a: Tensor) (b: Tensor) = OpsIndex.logical "logicalXor" (fun a b -> a.logical_xor b) a b
+    let logicalXor (a: Tensor) (b: Tensor) =
+        OpsIndex.logical "logicalXor" (fun a b -> a.logical_xor b) a b
+
     /// Elementwise logical not (true where x is zero); bool result.
-    let logicalNot (x: Tensor) = OpsIndex.predicate "logicalNot" (fun r -> r.logical_not ()) x
+    let logicalNot (x: Tensor) =
+        OpsIndex.predicate "logicalNot" (fun r -> r.logical_not ()) x
+
     /// True where x is NaN (bool; false everywhere for integer tensors).
-    let isnan (x: Tensor) = OpsIndex.predicate "isnan" (fun r -> r.isnan ()) x
+    let isnan (x: Tensor) =
+        OpsIndex.predicate "isnan" (fun r -> r.isnan ()) x
+
     /// True where x is +inf or -inf (bool).
-    let isinf (x: Tensor) = OpsIndex.predicate "isinf" (fun r -> r.isinf ()) x
+    let isinf (x: Tensor) =
+        OpsIndex.predicate "isinf" (fun r -> r.isinf ()) x
+
     /// True where x is neither NaN nor infinite (bool).
-    let isfinite (x: Tensor) = OpsIndex.predicate "isfinite" (fun r -> r.isfinite ()) x
+    let isfinite (x: Tensor) =
+        OpsIndex.predicate "isfinite" (fun r -> r.isfinite ()) x
+
     /// True where x is +inf (bool).
-    let isposinf (x: Tensor) = OpsIndex.predicate "isposinf" (fun r -> r.isposinf ()) x
+    let isposinf (x: Tensor) =
+        OpsIndex.predicate "isposinf" (fun r -> r.isposinf ()) x
+
     /// True where x is -inf (bool).
-    let isneginf (x: Tensor) = OpsIndex.predicate "isneginf" (fun r -> r.isneginf ()) x
+    let isneginf (x: Tensor) =
+        OpsIndex.predicate "isneginf" (fun r -> r.isneginf ()) x
+
     /// NaN, +inf and -inf replaced by the given values (torch.nan_to_num). Differentiable: the
     /// derivative is 1 where a value was kept and 0 where it was replaced.
-    let nanToNum (nan: float) (posinf: float) (neginf: float) (x: Tensor) = OpsIndex.nanToNum nan (Some posinf) (Some neginf) x
+    let nanToNum (nan: float) (posinf: float) (neginf: float) (x: Tensor) =
+        OpsIndex.nanToNum nan (Some posinf) (Some neginf) x
+
     /// torch.nan_to_num with its defaults: NaN → 0, ±inf → the dtype's largest / lowest finite value.
     let nanToNumDefault (x: Tensor) = OpsIndex.nanToNum 0.0 None None x
 
@@ -412,21 +531,32 @@ module Tensor =
     let max (x: Tensor) = OpsReduce.maxAll x
     /// Smallest element (0-d).
     let min (x: Tensor) = OpsReduce.minAll x
+
     /// Largest values along a dimension (removed).
-    let maxDim (dim: int) (x: Tensor) = OpsReduce.extremeDim "max" true dim false x
+    let maxDim (dim: int) (x: Tensor) =
+        OpsReduce.extremeDim "max" true dim false x
+
     /// Smallest values along a dimension (removed).
-    let minDim (dim: int) (x: Tensor) = OpsReduce.extremeDim "min" false dim false x
+    let minDim (dim: int) (x: Tensor) =
+        OpsReduce.extremeDim "min" false dim false x
+
     /// log Σ exp along a dimension (removed), computed stably.
     let logsumexp (dim: int) (x: Tensor) = OpsReduce.logsumexp dim false x
+
     /// log Σ exp over dimensions (all when empty), keeping them as size 1 if keepDim; stable.
     let logsumexpDims (dims: int[]) (keepDim: bool) (x: Tensor) =
         requireFloat "logsumexp" (x.Raw())
         named "logsumexp" (fun () -> OpsReduce.logsumexpDims dims keepDim x)
+
     /// Largest values over dimensions (all when empty), keeping them as size 1 if keepDim
     /// (torch.amax: ties share the derivative equally).
-    let amax (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amax" (fun r ds k -> r.amax (ds, k)) dims keepDim x
+    let amax (dims: int[]) (keepDim: bool) (x: Tensor) =
+        OpsReduce.extremeDims "amax" (fun r ds k -> r.amax (ds, k)) dims keepDim x
+
     /// Smallest values over dimensions (all when empty), keeping them as size 1 if keepDim (torch.amin).
-    let amin (dims: int[]) (keepDim: bool) (x: Tensor) = OpsReduce.extremeDims "amin" (fun r ds k -> r.amin (ds, k)) dims keepDim x
+    let amin (dims: int[]) (keepDim: bool) (x: Tensor) =
+        OpsReduce.extremeDims "amin" (fun r ds k -> r.amin (ds, k)) dims keepDim x
+
     /// Running sums along a dimension.
     let cumsum (dim: int) (x: Tensor) = OpsReduce.cumsum dim x
     /// Euclidean (L2) norm of all elements (0-d).
@@ -453,13 +583,19 @@ module Tensor =
     /// Sorted values along a dimension and their positions (int64): `let values, indices = Tensor.sort -1 false x`.
     /// Stable: equal values keep their order. The values' derivative goes to the elements they come from.
     let sort (dim: int) (descending: bool) (x: Tensor) : Tensor * Tensor = OpsSearch.sort dim descending x
+
     /// The positions that sort x along a dimension (int64; stable).
-    let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor = named "argsort" (fun () -> snd (OpsSearch.sort dim descending x))
+    let argsort (dim: int) (descending: bool) (x: Tensor) : Tensor =
+        named "argsort" (fun () -> snd (OpsSearch.sort dim descending x))
+
     /// The k largest values along a dimension, largest first, and their positions (int64), as torch.topk
     /// (0 ≤ k ≤ the size of the dimension).
     let topk (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topk" true k dim x
+
     /// The k smallest values along a dimension, smallest first, and their positions (torch.topk with largest=False).
-    let topkSmallest (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.topk "topkSmallest" false k dim x
+    let topkSmallest (k: int) (dim: int) (x: Tensor) : Tensor * Tensor =
+        OpsSearch.topk "topkSmallest" false k dim x
+
     /// The k-th smallest value along a dimension (k counts from 1, as torch.kthvalue) and its position; the dimension is removed.
     let kthvalue (k: int) (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.kthvalue "kthvalue" k dim x
     /// The median of all elements (0-d); for an even count the lower of the two middle values, as torch.median.
@@ -469,12 +605,18 @@ module Tensor =
     let medianDim (dim: int) (x: Tensor) : Tensor * Tensor = OpsSearch.medianDim dim x
     /// The flat position of the largest element (0-d int64; the first one on ties), as torch.argmax(x).
     let argmax (x: Tensor) = OpsSearch.argExtremeAll "argmax" true x
+
     /// The flat position of the smallest element (0-d int64; the first one on ties).
-    let argmin (x: Tensor) = OpsSearch.argExtremeAll "argmin" false x
+    let argmin (x: Tensor) =
+        OpsSearch.argExtremeAll "argmin" false x
+
     /// Positions of the largest values along a dimension (int64, dimension removed; the first on ties).
-    let argmaxDim (dim: int) (x: Tensor) = OpsSearch.argExtremeDim "argmaxDim" true dim x
+    let argmaxDim (dim: int) (x: Tensor) =
+        OpsSearch.argExtremeDim "argmaxDim" true dim x
+
     /// Positions of the smallest values along a dimension (int64, dimension removed; the first on ties).
-    let argminDim (dim: int) (x: Tensor) = OpsSearch.argExtremeDim "argminDim" false dim x
+    let argminDim (dim: int) (x: Tensor) =
+        OpsSearch.argExtremeDim "argminDim" false dim x
 
     /// True if any element is non-zero (0-d bool).
     let any (x: Tensor) = OpsSearch.anyAll "any" true x
@@ -482,15 +624,21 @@ module Tensor =
     let all (x: Tensor) = OpsSearch.anyAll "all" false x
     /// Whether any element along a dimension is non-zero (bool, dimension removed).
     let anyDim (dim: int) (x: Tensor) = OpsSearch.anyAllDim "anyDim" true dim x
+
     /// Whether every element along a dimension is non-zero (bool, dimension removed).
-    let allDim (dim: int) (x: Tensor) = OpsSearch.anyAllDim "allDim" false dim x
+    let allDim (dim: int) (x: Tensor) =
+        OpsSearch.anyAllDim "allDim" false dim x
 
     /// Variance over dimensions (all when empty): Σ(x − mean)² / (n − correction), as torch.var with
     /// correction (1: unbiased, PyTorch's default; 0: biased). Floating-point tensors only.
-    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = OpsSearch.varDims "varDims" dims correction keepDim x
+    let varDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
+        OpsSearch.varDims "varDims" dims correction keepDim x
+
     /// Standard deviation over dimensions (all when empty) with a correction, as torch.std; the
     /// gradient is 0 where the deviation is 0, as in PyTorch.
-    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) = OpsSearch.stdDims "stdDims" dims correction keepDim x
+    let stdDims (dims: int[]) (correction: int) (keepDim: bool) (x: Tensor) =
+        OpsSearch.stdDims "stdDims" dims correction keepDim x
+
     /// Unbiased variance of all elements (0-d), as torch.var.
     let var (x: Tensor) = OpsSearch.varDims "var" [||] 1 false x
     /// Unbiased standard deviation of all elements (0-d), as torch.std.
@@ -498,38 +646,52 @@ module Tensor =
 
     /// The ord-norm over dimensions (all when empty), as torch.linalg.vector_norm: (Σ |x|^ord)^(1/ord)
     /// for any real ord, max |x| for infinity, min |x| for -infinity, the count of non-zeros for 0.
-    let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) = named "vectorNorm" (fun () -> OpsSearch.vectorNorm ord dims keepDim x)
+    let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) =
+        named "vectorNorm" (fun () -> OpsSearch.vectorNorm ord dims keepDim x)
+
     /// The Frobenius norm over dimensions (all when empty): the 2-norm of those elements, as torch.norm(x, "fro", dims).
-    let frobeniusNorm (dims: int[]) (keepDim: bool) (x: Tensor) = named "frobeniusNorm" (fun () -> OpsSearch.vectorNorm 2.0 dims keepDim x)
+    let frobeniusNorm (dims: int[]) (keepDim: bool) (x: Tensor) =
+        named "frobeniusNorm" (fun () -> OpsSearch.vectorNorm 2.0 dims keepDim x)
 
     // ------------------------------------------------------------ linear algebra
 
     /// Matrix product with PyTorch's rules (1-D operands, broadcast batch dims).
     let matmul (a: Tensor) (b: Tensor) = OpsLinalg.matmul a b
+
     /// Inner product of two 1-D tensors.
     let dot (a: Tensor) (b: Tensor) =
         if a.Dim <> 1 || b.Dim <> 1 || a.Shape <> b.Shape then
             invalidArg "a" $"dot: both operands must be 1-D of the same length; got {shapeText a.Shape} and {shapeText b.Shape}."
+
         named "dot" (fun () -> OpsLinalg.matmul a b)
+
     /// The outer product of two 1-D tensors: [n] and [m] give [n, m].
     let outer (a: Tensor) (b: Tensor) =
-        if a.Dim <> 1 || b.Dim <> 1 then invalidArg "a" $"outer: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
+        if a.Dim <> 1 || b.Dim <> 1 then
+            invalidArg "a" $"outer: both operands must be 1-D; got {shapeText a.Shape} and {shapeText b.Shape}."
+
         named "outer" (fun () -> OpsShape.reshape [| -1; 1 |] a * OpsShape.reshape [| 1; -1 |] b)
+
     /// The main diagonal of a matrix (length min(rows, cols)).
     let diagonal (m: Tensor) =
         match m.Shape with
         | [| _; _ |] -> OpsShape.diagonal 0 m
         | s -> invalidArg "m" $"diagonal: the tensor must be 2-D; got shape {shapeText s}."
+
     /// torch.diag: a 1-D tensor gives the square matrix with it on the diagonal; a 2-D tensor gives its diagonal.
     let diag (x: Tensor) =
         match x.Shape with
         | [| _ |] -> OpsShape.diagEmbed 0 x
         | [| _; _ |] -> OpsShape.diagonal 0 x
         | s -> invalidArg "x" $"diag: the tensor must be 1-D or 2-D; got shape {shapeText s}."
+
     /// The sum of the main diagonal of a matrix.
     let trace (m: Tensor) =
-        if m.Dim <> 2 then invalidArg "m" $"trace: the tensor must be 2-D; got shape {shapeText m.Shape}."
+        if m.Dim <> 2 then
+            invalidArg "m" $"trace: the tensor must be 2-D; got shape {shapeText m.Shape}."
+
         OpsReduce.sum (OpsShape.diagonal 0 m)
+
     /// The lower triangle of the last two dims (on and below diagonal k; 0 is the main diagonal), zeros above.
     let tril (k: int) (x: Tensor) = OpsShape.triangle "tril" true k x
     /// The upper triangle of the last two dims (on and above diagonal k), zeros below.
@@ -544,11 +706,15 @@ module Tensor =
 
     /// Batched matrix product [B, n, k] @ [B, k, m] → [B, n, m], without broadcasting (torch.bmm).
     let bmm (a: Tensor) (b: Tensor) = OpsProducts.bmm a b
+
     /// Einstein summation with PyTorch's syntax (torch.einsum): "ij,jk->ik", "bij,bjk->bik",
     /// "ii->i" (diagonal), "ii" (trace: implicit output), "...ij->...ji" (broadcast batch dims).
     let einsum (equation: string) (operands: Tensor seq) =
-        if isNull operands then raise (ArgumentNullException("operands", "einsum: the operands are null; give a sequence of tensors."))
+        if isNull operands then
+            raise (ArgumentNullException("operands", "einsum: the operands are null; give a sequence of tensors."))
+
         OpsProducts.einsum equation (Seq.toArray operands)
+
     /// Sums the products over dims dimsA of a paired with dims dimsB of b; the result has a's other
     /// dims, then b's (torch.tensordot(a, b, dims=(dimsA, dimsB))).
     let tensordot (dimsA: int[]) (dimsB: int[]) (a: Tensor) (b: Tensor) = OpsProducts.tensordot dimsA dimsB a b
@@ -571,65 +737,102 @@ module Tensor =
     let transpose (dim0: int) (dim1: int) (x: Tensor) = OpsShape.transpose dim0 dim1 x
     /// Reorders the dimensions.
     let permute (perm: int[]) (x: Tensor) = OpsShape.permute perm x
+
     /// Removes every size-1 dimension.
-    let squeeze (x: Tensor) = OpsShape.reshape (x.Shape |> Array.filter (fun d -> d <> 1)) x
+    let squeeze (x: Tensor) =
+        OpsShape.reshape (x.Shape |> Array.filter (fun d -> d <> 1)) x
+
     /// Removes a dimension of size 1.
     let squeezeDim (dim: int) (x: Tensor) =
         let s = x.Shape
         let d = OpsShape.normDim "squeeze" s.Length dim
-        if s[d] <> 1 then x else OpsShape.reshape (Array.removeAt d s) x
+
+        if s[d] <> 1 then
+            x
+        else
+            OpsShape.reshape (Array.removeAt d s) x
+
     /// Inserts a dimension of size 1 (dim may be -1 for last).
     let unsqueeze (dim: int) (x: Tensor) =
         let s = x.Shape
         let d = if dim < 0 then dim + s.Length + 1 else dim
+
         if d < 0 || d > s.Length then
             raise (ArgumentOutOfRangeException("dim", $"unsqueeze: dimension {dim} is out of range for a tensor of rank {s.Length}."))
+
         OpsShape.reshape (Array.insertAt d 1 s) x
+
     /// Broadcasts size-1 dimensions to a larger shape (-1 keeps a dimension).
     let expand (shape: int[]) (x: Tensor) = OpsShape.expand shape x
     /// Reverses the order of the elements along the given dimensions.
     let flip (dims: int[]) (x: Tensor) = OpsShape.flip dims x
     /// Joins tensors along an existing dimension.
     let cat (dim: int) (xs: Tensor seq) = OpsShape.cat dim (Seq.toArray xs)
+
     /// Joins tensors along a new dimension.
     let stack (dim: int) (xs: Tensor seq) =
         let xs = Seq.toArray xs
-        if xs.Length = 0 then invalidArg "xs" "stack: needs at least one tensor."
+
+        if xs.Length = 0 then
+            invalidArg "xs" "stack: needs at least one tensor."
+
         let s0 = xs[0].Shape
+
         for x in xs do
             if x.Shape <> s0 then
                 let all = String.Join(", ", xs |> Array.map (fun x -> shapeText x.Shape))
                 invalidArg "xs" $"stack: all tensors must have the same shape; got {all}."
+
         let d = normDim "stack" (s0.Length + 1) dim
         OpsShape.cat d (xs |> Array.map (fun x -> OpsShape.reshape (Array.insertAt d 1 s0) x))
+
     /// The elements start .. start+length-1 along a dimension.
     let narrow (dim: int) (start: int) (length: int) (x: Tensor) = OpsShape.narrow dim start length x
+
     /// Splits into pieces of the given sizes along a dimension.
     let split (sizes: int[]) (dim: int) (x: Tensor) : Tensor[] =
         let s = x.Shape
         let d = OpsShape.normDim "split" s.Length dim
+
         if Array.sum sizes <> s[d] || sizes |> Array.exists (fun n -> n < 0) then
-            invalidArg "sizes" $"split: sizes {shapeText sizes} must be non-negative and add up to {s[d]}, the size of dimension {d} of {shapeText s}."
+            invalidArg
+                "sizes"
+                $"split: sizes {shapeText sizes} must be non-negative and add up to {s[d]}, the size of dimension {d} of {shapeText s}."
+
         let starts = Array.scan (+) 0 sizes
         sizes |> Array.mapi (fun i n -> OpsShape.narrow d starts[i] n x)
+
     /// Splits into `chunks` nearly equal pieces along a dimension (the last may be smaller).
     let chunk (chunks: int) (dim: int) (x: Tensor) : Tensor[] =
-        if chunks < 1 then invalidArg "chunks" $"chunk: the number of chunks must be at least 1; got {chunks}."
+        if chunks < 1 then
+            invalidArg "chunks" $"chunk: the number of chunks must be at least 1; got {chunks}."
+
         let s = x.Shape
         let d = OpsShape.normDim "chunk" s.Length dim
         let size = (s[d] + chunks - 1) / chunks
-        if size = 0 then [| x |]
-        else split [| for start in 0 .. size .. s[d] - 1 -> Operators.min size (s[d] - start) |] d x
+
+        if size = 0 then
+            [| x |]
+        else
+            split [| for start in 0..size .. s[d] - 1 -> Operators.min size (s[d] - start) |] d x
+
     /// The slice at `index` along a dimension, which is removed (negative indices count from the end).
-    let select (dim: int) (index: int) (x: Tensor) = Tensor.SelectChecked("select", x, dim, index)
+    let select (dim: int) (index: int) (x: Tensor) =
+        Tensor.SelectChecked("select", x, dim, index)
+
     /// Elements start, start+step, ... below stop along a dimension: PyTorch's `t[start:stop:step]`
     /// (stop exclusive, negative positions from the end, bounds clamped; a view). F# has no stepped
     /// slice syntax; `t.[[0..2..10]]` selects the same positions (inclusive end) as a view.
-    let slice (dim: int) (start: int) (stop: int) (step: int) (x: Tensor) = Tensor.SliceChecked("slice", x, dim, Some start, Some stop, step)
+    let slice (dim: int) (start: int) (stop: int) (step: int) (x: Tensor) =
+        Tensor.SliceChecked("slice", x, dim, Some start, Some stop, step)
+
     /// Values along a dimension at the positions in an int64 index tensor (torch.gather).
     let gather (dim: int) (index: Tensor) (x: Tensor) = OpsShape.gather dim (index.Raw()) x
+
     /// Whole slices along a dimension at the positions in a 1-D integer index tensor.
-    let indexSelect (dim: int) (index: Tensor) (x: Tensor) = OpsShape.indexSelect dim (index.Raw()) x
+    let indexSelect (dim: int) (index: Tensor) (x: Tensor) =
+        OpsShape.indexSelect dim (index.Raw()) x
+
     /// Constant padding: (before, after) for each of the last pads.Length dimensions, in
     /// dimension order (outermost first), filled with `value`.
     let pad (pads: (int * int)[]) (value: float) (x: Tensor) = OpsShape.padConstant pads value x
@@ -697,17 +900,35 @@ module Tensor =
 
     /// 2-D convolution, stride 1, no padding: x [N, C, H, W], weight [O, C, kh, kw].
     let conv2d (weight: Tensor) (x: Tensor) =
-        OpsConv.convolve "conv2d" { Stride = [| 1; 1 |]; Padding = [| 0; 0 |]; Dilation = [| 1; 1 |]; Groups = 1 } x weight None
+        OpsConv.convolve
+            "conv2d"
+            {
+                Stride = [| 1; 1 |]
+                Padding = [| 0; 0 |]
+                Dilation = [| 1; 1 |]
+                Groups = 1
+            }
+            x
+            weight
+            None
+
     /// 1-D convolution, stride 1, no padding: x [N, C, L], weight [O, C, k].
     let conv1d (weight: Tensor) (x: Tensor) = OpsConv.conv1d 1 0 1 1 x weight None
+
     /// Max pooling with a square window and stride equal to the window.
-    let maxPool2d (kernel: int) (x: Tensor) = OpsConv.maxPool2d [| kernel; kernel |] [| kernel; kernel |] [| 0; 0 |] x
+    let maxPool2d (kernel: int) (x: Tensor) =
+        OpsConv.maxPool2d [| kernel; kernel |] [| kernel; kernel |] [| 0; 0 |] x
+
     /// Average pooling with a square window and stride equal to the window.
-    let avgPool2d (kernel: int) (x: Tensor) = OpsConv.avgPool2d [| kernel; kernel |] [| kernel; kernel |] [| 0; 0 |] x
+    let avgPool2d (kernel: int) (x: Tensor) =
+        OpsConv.avgPool2d [| kernel; kernel |] [| kernel; kernel |] [| 0; 0 |] x
+
     /// Inverted dropout with probability p, from the global generator.
     let dropout (p: float) (x: Tensor) = OpsElementwise.dropout p null x
+
     /// Inverted dropout with probability p, from the given generator (reproducible).
-    let dropoutWith (generator: Generator) (p: float) (x: Tensor) = OpsElementwise.dropout p generator.Torch x
+    let dropoutWith (generator: Generator) (p: float) (x: Tensor) =
+        OpsElementwise.dropout p generator.Torch x
 
 /// Convolution and pooling with all their options, as methods: `x.Conv2d(weight, padding = [| 1 |])`
 /// in F#, `x.Conv2d(weight, padding: new[] { 1 })` in C# (extension methods, which both languages
@@ -726,30 +947,61 @@ type TensorExtensions =
     /// 2-D convolution of x [N, C, H, W] with weight [O, C/groups, kh, kw], an optional bias [O],
     /// stride, padding, dilation (one value or [height; width]) and groups.
     [<Extension>]
-    static member Conv2d(x: Tensor, weight: Tensor, [<Optional>] bias: Tensor, [<Optional>] stride: int[],
-                         [<Optional>] padding: int[], [<Optional>] dilation: int[], [<Optional; DefaultParameterValue(1)>] groups: int) =
-        let spec : OpsConv.ConvSpec =
-            { Stride = TensorExtensions.Pair("conv2d", "stride", stride, [| 1; 1 |])
-              Padding = TensorExtensions.Pair("conv2d", "padding", padding, [| 0; 0 |])
-              Dilation = TensorExtensions.Pair("conv2d", "dilation", dilation, [| 1; 1 |])
-              Groups = groups }
+    static member Conv2d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional>] stride: int[],
+            [<Optional>] padding: int[],
+            [<Optional>] dilation: int[],
+            [<Optional; DefaultParameterValue(1)>] groups: int
+        ) =
+        let spec: OpsConv.ConvSpec =
+            {
+                Stride = TensorExtensions.Pair("conv2d", "stride", stride, [| 1; 1 |])
+                Padding = TensorExtensions.Pair("conv2d", "padding", padding, [| 0; 0 |])
+                Dilation = TensorExtensions.Pair("conv2d", "dilation", dilation, [| 1; 1 |])
+                Groups = groups
+            }
+
         OpsConv.convolve "conv2d" spec x weight (Option.ofObj bias)
 
     /// 1-D convolution of x [N, C, L] with weight [O, C/groups, k], an optional bias [O], stride,
     /// padding, dilation and groups.
     [<Extension>]
-    static member Conv1d(x: Tensor, weight: Tensor, [<Optional>] bias: Tensor, [<Optional; DefaultParameterValue(1)>] stride: int,
-                         [<Optional>] padding: int, [<Optional; DefaultParameterValue(1)>] dilation: int, [<Optional; DefaultParameterValue(1)>] groups: int) =
+    static member Conv1d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional; DefaultParameterValue(1)>] stride: int,
+            [<Optional>] padding: int,
+            [<Optional; DefaultParameterValue(1)>] dilation: int,
+            [<Optional; DefaultParameterValue(1)>] groups: int
+        ) =
         OpsConv.conv1d stride padding dilation groups x weight (Option.ofObj bias)
 
     /// Max pooling; the stride defaults to the kernel size.
     [<Extension>]
     static member MaxPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
-        let k = TensorExtensions.Pair("maxPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
-        OpsConv.maxPool2d k (TensorExtensions.Pair("maxPool2d", "stride", stride, k)) (TensorExtensions.Pair("maxPool2d", "padding", padding, [| 0; 0 |])) x
+        let k =
+            TensorExtensions.Pair("maxPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
+
+        OpsConv.maxPool2d
+            k
+            (TensorExtensions.Pair("maxPool2d", "stride", stride, k))
+            (TensorExtensions.Pair("maxPool2d", "padding", padding, [| 0; 0 |]))
+            x
 
     /// Average pooling (padding counted in the average, PyTorch's default); the stride defaults to the kernel size.
     [<Extension>]
     static member AvgPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =
-        let k = TensorExtensions.Pair("avgPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
-        OpsConv.avgPool2d k (TensorExtensions.Pair("avgPool2d", "stride", stride, k)) (TensorExtensions.Pair("avgPool2d", "padding", padding, [| 0; 0 |])) x
+        let k =
+            TensorExtensions.Pair("avgPool2d", "kernel", (if isNull kernel then [||] else kernel), [||])
+
+        OpsConv.avgPool2d
+            k
+            (TensorExtensions.Pair("avgPool2d", "stride", stride, k))
+            (TensorExtensions.Pair("avgPool2d", "padding", padding, [| 0; 0 |]))
+            x

@@ -12,7 +12,9 @@ module Torch =
 
     /// The number of threads LibTorch uses inside one op (intra-op parallelism), as torch.set_num_threads.
     let setNumThreads (n: int) =
-        if n < 1 then invalidArg "n" $"Torch.setNumThreads: the number of threads must be at least 1; got {n}."
+        if n < 1 then
+            invalidArg "n" $"Torch.setNumThreads: the number of threads must be at least 1; got {n}."
+
         Native.ensureLoaded ()
         torch.set_num_threads n
 

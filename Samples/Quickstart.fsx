@@ -19,5 +19,7 @@ printfn "dz/dx = %g" (dzdx.ToScalar())
 printfn "dz/dy = %g" (dzdy.ToScalar())
 
 // Both at once, by name, without packing x and y into one vector.
-let grads = AD.gradParams (fun p -> z p["x"] p["y"]) (Params.ofList [ "x", x; "y", y ])
+let grads =
+    AD.gradParams (fun p -> z p["x"] p["y"]) (Params.ofList [ "x", x; "y", y ])
+
 printfn "AD.gradParams: dz/dx = %g, dz/dy = %g" (grads["x"].ToScalar()) (grads["y"].ToScalar())

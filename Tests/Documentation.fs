@@ -10,15 +10,26 @@ open Expecto
 /// The repository root: the first folder above the test program that holds README.md.
 let private repositoryRoot () =
     let rec up (d: DirectoryInfo) =
-        if isNull d then failwith "README.md not found above the test program"
-        elif File.Exists(Path.Combine(d.FullName, "README.md")) then d.FullName
-        else up d.Parent
+        if isNull d then
+            failwith "README.md not found above the test program"
+        elif File.Exists(Path.Combine(d.FullName, "README.md")) then
+            d.FullName
+        else
+            up d.Parent
+
     up (DirectoryInfo AppContext.BaseDirectory)
 
 /// Runs `dotnet fsi <script>` in the repository root; returns (exit code, output).
 let private fsi (root: string) (script: string) =
-    let psi = ProcessStartInfo("dotnet", $"fsi --quiet --exec \"{script}\"", WorkingDirectory = root,
-                               RedirectStandardOutput = true, RedirectStandardError = true)
+    let psi =
+        ProcessStartInfo(
+            "dotnet",
+            $"fsi --quiet --exec \"{script}\"",
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        )
+
     use p = Process.Start psi
     let out = p.StandardOutput.ReadToEndAsync()
     let err = p.StandardError.ReadToEnd()
@@ -26,35 +37,46 @@ let private fsi (root: string) (script: string) =
     p.ExitCode, out.Result + err
 
 let tests =
-    testList "documentation" [
-        testCase "the README's F# examples run in F# Interactive, as one script, and print 4, 27 and 6" <| fun () ->
-            let root = repositoryRoot ()
-            let lines = File.ReadAllLines(Path.Combine(root, "README.md"))
-            // every ```fsharp block, in order (the first one has the #r and the open)
-            let code =
-                [| let mutable inside = false
-                   for l in lines do
-                       if l.Trim() = "```fsharp" then inside <- true
-                       elif inside && l.Trim() = "```" then inside <- false
-                       elif inside then yield l |]
-            // The example's #r is relative to the repository root, so the script must sit there.
-            let script = Path.Combine(root, $".readme-example-{Guid.NewGuid():N}.fsx")
-            File.WriteAllLines(script, code)
-            try
-                let exitCode, output = fsi root script
-                Expect.equal exitCode 0 $"exit code; output:\n{output}"
-                Expect.stringContains output "dz/dx = 4, dz/dy = 27" "the seed's derivatives"
-                Expect.stringContains output "grad x*x at 3 = tensor(6., dtype=float64)" "d(x²)/dx at 3"
-                Expect.stringContains output "Passed = true" "GradCheck"
-                Expect.stringContains output "softplus'' = tensor([[0.2500, 0.0000]," "the user-defined op's Hessian"
-            finally
-                File.Delete script
+    testList
+        "documentation"
+        [
+            testCase "the README's F# examples run in F# Interactive, as one script, and print 4, 27 and 6"
+            <| fun () ->
+                let root = repositoryRoot ()
+                let lines = File.ReadAllLines(Path.Combine(root, "README.md"))
+                // every ```fsharp block, in order (the first one has the #r and the open)
+                let code =
+                    [|
+                        let mutable inside = false
 
-        testCase "Samples/Quickstart.fsx runs in F# Interactive" <| fun () ->
-            let root = repositoryRoot ()
-            let exitCode, output = fsi root (Path.Combine(root, "Samples", "Quickstart.fsx"))
-            Expect.equal exitCode 0 $"exit code; output:\n{output}"
-            Expect.stringContains output "(Tensor.scalar 3.0) = tensor(6., dtype=float64)" "d(x²)/dx at 3"
-            Expect.stringContains output "dz/dx = 4" "the seed's dz/dx"
-            Expect.stringContains output "dz/dy = 27" "the seed's dz/dy"
-    ]
+                        for l in lines do
+                            if l.Trim() = "```fsharp" then
+                                inside <- true
+                            elif inside && l.Trim() = "```" then
+                                inside <- false
+                            elif inside then
+                                yield l
+                    |]
+                // The example's #r is relative to the repository root, so the script must sit there.
+                let script = Path.Combine(root, $".readme-example-{Guid.NewGuid():N}.fsx")
+                File.WriteAllLines(script, code)
+
+                try
+                    let exitCode, output = fsi root script
+                    Expect.equal exitCode 0 $"exit code; output:\n{output}"
+                    Expect.stringContains output "dz/dx = 4, dz/dy = 27" "the seed's derivatives"
+                    Expect.stringContains output "grad x*x at 3 = tensor(6., dtype=float64)" "d(x²)/dx at 3"
+                    Expect.stringContains output "Passed = true" "GradCheck"
+                    Expect.stringContains output "softplus'' = tensor([[0.2500, 0.0000]," "the user-defined op's Hessian"
+                finally
+                    File.Delete script
+
+            testCase "Samples/Quickstart.fsx runs in F# Interactive"
+            <| fun () ->
+                let root = repositoryRoot ()
+                let exitCode, output = fsi root (Path.Combine(root, "Samples", "Quickstart.fsx"))
+                Expect.equal exitCode 0 $"exit code; output:\n{output}"
+                Expect.stringContains output "(Tensor.scalar 3.0) = tensor(6., dtype=float64)" "d(x²)/dx at 3"
+                Expect.stringContains output "dz/dx = 4" "the seed's dz/dx"
+                Expect.stringContains output "dz/dy = 27" "the seed's dz/dy"
+        ]

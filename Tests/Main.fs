@@ -5,26 +5,28 @@ open Expecto
 open Expecto.Impl
 
 let allTests =
-    testList "Nabla" [
-        NativeLoading.tests
-        TensorBasics.tests
-        OpProperties.tests
-        KnownValues.tests
-        PyTorchParity.tests
-        SearchTests.tests
-        IndexingTests.tests
-        LinalgTests.tests
-        IntegerRandomTests.tests
-        Transforms.tests
-        Errors.tests
-        Defects.tests
-        Casts.tests
-        UserOps.tests
-        MemoryTests.tests
-        Documentation.tests
-        Fuzz.tests
-        CSharpSurface.tests
-    ]
+    testList
+        "Nabla"
+        [
+            NativeLoading.tests
+            TensorBasics.tests
+            OpProperties.tests
+            KnownValues.tests
+            PyTorchParity.tests
+            SearchTests.tests
+            IndexingTests.tests
+            LinalgTests.tests
+            IntegerRandomTests.tests
+            Transforms.tests
+            Errors.tests
+            Defects.tests
+            Casts.tests
+            UserOps.tests
+            MemoryTests.tests
+            Documentation.tests
+            Fuzz.tests
+            CSharpSurface.tests
+        ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
 /// with the line "N passed, M failed"; the exit code is non-zero on any failure. With a
@@ -40,13 +42,18 @@ let main argv =
     | _ ->
         // Expecto runs tests in parallel on the two cores; LibTorch's own thread pool would oversubscribe them.
         Nabla.Torch.setNumThreads 1
-        let mutable summary : TestRunSummary option = None
+        let mutable summary: TestRunSummary option = None
         let handler = SummaryHandler(fun s -> summary <- Some s)
-        let code = runTestsWithCLIArgs [ Append_Summary_Handler handler; No_Spinner ] argv allTests
+
+        let code =
+            runTestsWithCLIArgs [ Append_Summary_Handler handler; No_Spinner ] argv allTests
+
         match summary with
         | Some s ->
             let failed = s.failed.Length + s.errored.Length + s.timedOut.Length
-            if not s.ignored.IsEmpty then printfn "%d ignored" s.ignored.Length
+
+            if not s.ignored.IsEmpty then
+                printfn "%d ignored" s.ignored.Length
             // One write, on its own line: Expecto's logger may still be finishing a coloured line.
             Console.Out.Flush()
             Console.Out.Write($"\n{s.passed.Length} passed, {failed} failed\n")

@@ -15,7 +15,11 @@ let private live () = Scope.liveTensorCount ()
 /// Resident memory of this process in bytes (Linux).
 let residentBytes () =
     File.ReadAllLines "/proc/self/status"
-    |> Array.pick (fun l -> if l.StartsWith "VmRSS:" then Some(int64 (l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L) else None)
+    |> Array.pick (fun l ->
+        if l.StartsWith "VmRSS:" then
+            Some(int64 (l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L)
+        else
+            None)
 
 /// Live tensors added by running f, after f's results are disposed.
 let private leftAlive (f: unit -> Tensor list) =
@@ -28,67 +32,102 @@ let private leftAlive (f: unit -> Tensor list) =
 let private x () = Tensor.ofArray [| 0.5; -1.0; 2.0 |]
 
 let scopeTests =
-    testList "scopes" [
-        for name, transform in
-            [ "grad", (fun (x: Tensor) -> [ AD.grad (fun x -> Tensor.sum (Tensor.sin x * x)) x ])
-              "valueAndGrad", (fun x -> let v, g = AD.valueAndGrad (fun x -> Tensor.sum (Tensor.exp x)) x in [ v; g ])
-              "jvp", (fun x -> let y, t = AD.jvp Tensor.tanh x x in [ y; t ])
-              "jacobian", (fun x -> [ AD.jacobian (fun x -> Tensor.softmax 0 x) x ])
-              "hessian", (fun x -> [ AD.hessian (fun x -> Tensor.sum (x ** 3.0)) x ])
-              "nested grad of grad", (fun x -> [ AD.grad (fun x -> Tensor.sum (AD.grad (fun y -> Tensor.sum (y * y * x)) x)) x ])
-              "gradParams", (fun x -> let p = AD.gradParams (fun p -> Tensor.sum (p["a"] * p["b"])) (Params.ofList [ "a", x; "b", x ]) in List.ofArray p.Values) ] do
-            testCase $"{name} leaves no tensor alive but its results" <| fun () ->
-                let input = x ()
-                let added, afterDispose = leftAlive (fun () -> transform input)
-                Expect.equal afterDispose 0L $"{name}: live tensors after disposing the results (added while held: {added})"
+    testList
+        "scopes"
+        [
+            for name, transform in
+                [
+                    "grad", (fun (x: Tensor) -> [ AD.grad (fun x -> Tensor.sum (Tensor.sin x * x)) x ])
+                    "valueAndGrad", (fun x -> let v, g = AD.valueAndGrad (fun x -> Tensor.sum (Tensor.exp x)) x in [ v; g ])
+                    "jvp", (fun x -> let y, t = AD.jvp Tensor.tanh x x in [ y; t ])
+                    "jacobian", (fun x -> [ AD.jacobian (fun x -> Tensor.softmax 0 x) x ])
+                    "hessian", (fun x -> [ AD.hessian (fun x -> Tensor.sum (x ** 3.0)) x ])
+                    "nested grad of grad",
+                    (fun x ->
+                        [
+                            AD.grad (fun x -> Tensor.sum (AD.grad (fun y -> Tensor.sum (y * y * x)) x)) x
+                        ])
+                    "gradParams",
+                    (fun x ->
+                        let p =
+                            AD.gradParams (fun p -> Tensor.sum (p["a"] * p["b"])) (Params.ofList [ "a", x; "b", x ]) in
 
-        testCase "Scope.run frees every tensor created inside except the result" <| fun () ->
-            let a = x ()
-            let before = live ()
-            let result = Scope.run (fun () -> Tensor.sum (Tensor.exp a * 2.0 + a))
-            Expect.equal (live () - before) 1L "only the result is alive"
-            Tensor.dispose result
-            Expect.equal (live () - before) 0L "nothing after disposing it"
+                        List.ofArray p.Values)
+                ] do
+                testCase $"{name} leaves no tensor alive but its results"
+                <| fun () ->
+                    let input = x ()
+                    let added, afterDispose = leftAlive (fun () -> transform input)
+                    Expect.equal afterDispose 0L $"{name}: live tensors after disposing the results (added while held: {added})"
 
-        testCase "Scope.run keeps tensors inside tuples, lists and Params of its result" <| fun () ->
-            let a = x ()
-            let before = live ()
-            let (p: Tensor), (qs: Tensor list), (ps: Params) =
-                Scope.run (fun () -> a * 2.0, [ a + 1.0; a - 1.0 ], Params.ofList [ "w", Tensor.exp a ])
-            Expect.equal (live () - before) 4L "four results alive"
-            Expect.equal (p.ToArray()) [| 1.0; -2.0; 4.0 |] "first result readable"
-            Expect.equal (qs.Length, ps.Count) (2, 1) "the others too"
+            testCase "Scope.run frees every tensor created inside except the result"
+            <| fun () ->
+                let a = x ()
+                let before = live ()
+                let result = Scope.run (fun () -> Tensor.sum (Tensor.exp a * 2.0 + a))
+                Expect.equal (live () - before) 1L "only the result is alive"
+                Tensor.dispose result
+                Expect.equal (live () - before) 0L "nothing after disposing it"
 
-        testCase "a failing transform frees its intermediates" <| fun () ->
-            let a = x ()
-            let before = live ()
-            Expect.throws (fun () -> AD.grad (fun x -> Tensor.matmul (Tensor.exp x) (Tensor.zeros [| 5; 5 |])) a |> ignore) "fails"
-            Expect.equal (live () - before) 0L "nothing left alive"
-    ]
+            testCase "Scope.run keeps tensors inside tuples, lists and Params of its result"
+            <| fun () ->
+                let a = x ()
+                let before = live ()
+
+                let (p: Tensor), (qs: Tensor list), (ps: Params) =
+                    Scope.run (fun () -> a * 2.0, [ a + 1.0; a - 1.0 ], Params.ofList [ "w", Tensor.exp a ])
+
+                Expect.equal (live () - before) 4L "four results alive"
+                Expect.equal (p.ToArray()) [| 1.0; -2.0; 4.0 |] "first result readable"
+                Expect.equal (qs.Length, ps.Count) (2, 1) "the others too"
+
+            testCase "a failing transform frees its intermediates"
+            <| fun () ->
+                let a = x ()
+                let before = live ()
+
+                Expect.throws
+                    (fun () ->
+                        AD.grad (fun x -> Tensor.matmul (Tensor.exp x) (Tensor.zeros [| 5; 5 |])) a
+                        |> ignore)
+                    "fails"
+
+                Expect.equal (live () - before) 0L "nothing left alive"
+        ]
 
 /// Runs `step` n times in a plain loop, with no GC call and no disposal in user code, and returns
 /// the growth of resident memory after a warm-up.
 let growthOver (warmup: int) (n: int) (step: unit -> unit) =
-    for _ in 1 .. warmup do step ()
+    for _ in 1..warmup do
+        step ()
+
     let before = residentBytes ()
-    for _ in 1 .. n do step ()
+
+    for _ in 1..n do
+        step ()
+
     residentBytes () - before
 
 let loopTests =
-    testSequenced <| testList "loops" [
-        testCase "100,000 gradients of a function of a 1,000-element tensor grow resident memory by less than 50 MB" <| fun () ->
-            let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
-            let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
-            let growth = growthOver 10_000 100_000 (fun () -> AD.grad f x |> ignore)
-            printfn "memory: 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB" (float growth / 1e6)
-            Expect.isLessThan growth 50_000_000L "resident memory growth"
+    testSequenced
+    <| testList
+        "loops"
+        [
+            testCase "100,000 gradients of a function of a 1,000-element tensor grow resident memory by less than 50 MB"
+            <| fun () ->
+                let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+                let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+                let growth = growthOver 10_000 100_000 (fun () -> AD.grad f x |> ignore)
+                printfn "memory: 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB" (float growth / 1e6)
+                Expect.isLessThan growth 50_000_000L "resident memory growth"
 
-        testCase "100,000 unscoped ops (no transform, no scope) grow resident memory by less than 50 MB" <| fun () ->
-            let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
-            let growth = growthOver 10_000 100_000 (fun () -> Tensor.exp x * 2.0 |> ignore)
-            printfn "memory: 100,000 x (exp x * 2) on 1,000 elements: resident memory grew by %.1f MB" (float growth / 1e6)
-            Expect.isLessThan growth 50_000_000L "resident memory growth"
-    ]
+            testCase "100,000 unscoped ops (no transform, no scope) grow resident memory by less than 50 MB"
+            <| fun () ->
+                let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+                let growth = growthOver 10_000 100_000 (fun () -> Tensor.exp x * 2.0 |> ignore)
+                printfn "memory: 100,000 x (exp x * 2) on 1,000 elements: resident memory grew by %.1f MB" (float growth / 1e6)
+                Expect.isLessThan growth 50_000_000L "resident memory growth"
+        ]
 
 /// Runs a process and returns (Some exit code, output), or (None, output so far) when it did not
 /// finish in time: a child that deadlocks fails its test instead of hanging the test run.
@@ -98,6 +137,7 @@ let private runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
     use p = Process.Start psi
     // Read both pipes concurrently: a child blocked on a full pipe would look like a deadlock.
     let out, err = p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync()
+
     if p.WaitForExit timeout then
         p.WaitForExit()
         Some p.ExitCode, out.Result + err.Result
@@ -109,9 +149,11 @@ let private runWithin (timeout: TimeSpan) (psi: ProcessStartInfo) =
 /// This test program again, with one argument (as NativeLoading's runSelf, with a timeout).
 let private selfWith (arg: string) =
     let exe = Environment.ProcessPath
+
     if Path.GetFileNameWithoutExtension exe = "dotnet" then
         ProcessStartInfo("dotnet", $"\"{Reflection.Assembly.GetEntryAssembly().Location}\" {arg}")
-    else ProcessStartInfo(exe, arg)
+    else
+        ProcessStartInfo(exe, arg)
 
 /// Child mode `--child-latency [grad|ops|big]`: a measurement, not a test (tests never depend on
 /// timing). Times each iteration of a plain loop after a warm-up and prints the latency
@@ -123,23 +165,34 @@ let childLatency (workload: string) =
     let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
     let large = Tensor.Randn([| 1_000_000 |], dtype = Dtype.Float64)
     let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+
     let step, warmup, n =
         match workload with
         | "ops" -> (fun () -> Tensor.exp x * 2.0 |> ignore), 10_000, 100_000
         | "big" -> (fun () -> Tensor.exp large |> ignore), 200, 2_000
         | _ -> (fun () -> AD.grad f x |> ignore), 10_000, 100_000
-    for _ in 1 .. warmup do step ()
+
+    for _ in 1..warmup do
+        step ()
+
     let elapsed = Array.zeroCreate<int64> n
     // Iterations during which a collection ran (every collection counts as a gen0 one): their
     // latencies are the spikes collections cause; the others show the machine's own noise.
     let collected = Array.zeroCreate<bool> n
-    let collections () = [| for g in 0 .. 2 -> GC.CollectionCount g |]
+
+    let collections () =
+        [| for g in 0..2 -> GC.CollectionCount g |]
+
     let gcBefore, pauseBefore = collections (), GC.GetTotalPauseDuration()
-    let before, committedBefore = residentBytes (), GC.GetGCMemoryInfo().TotalCommittedBytes
+
+    let before, committedBefore =
+        residentBytes (), GC.GetGCMemoryInfo().TotalCommittedBytes
+
     let mutable peak = before
     // TorchSharp tensors not yet disposed or finalized (process-wide): garbage waiting for the GC.
     let mutable mostTensors = TorchSharp.torch.Tensor.TotalCount
     let total = Stopwatch.StartNew()
+
     for i in 0 .. n - 1 do
         let gen0, start = GC.CollectionCount 0, Stopwatch.GetTimestamp()
         step ()
@@ -150,26 +203,79 @@ let childLatency (workload: string) =
             peak <- max peak (residentBytes ())
             mostTensors <- max mostTensors TorchSharp.torch.Tensor.TotalCount
             // A mechanism that does not keep memory flat must not take the machine down with it.
-            if peak - before > 4_000_000_000L then failwithf "resident memory grew by more than 4 GB after %d iterations" i
+            if peak - before > 4_000_000_000L then
+                failwithf "resident memory grew by more than 4 GB after %d iterations" i
+
     total.Stop()
     let growth = residentBytes () - before
-    let toMicros (ticks: int64[]) = ticks |> Array.map (fun t -> float t * 1e6 / float Stopwatch.Frequency) |> Array.sort
+
+    let toMicros (ticks: int64[]) =
+        ticks
+        |> Array.map (fun t -> float t * 1e6 / float Stopwatch.Frequency)
+        |> Array.sort
+
     let micros = toMicros elapsed
-    let quantile (xs: float[]) (q: float) = if xs.Length = 0 then nan else xs[min (xs.Length - 1) (int (q * float xs.Length))]
+
+    let quantile (xs: float[]) (q: float) =
+        if xs.Length = 0 then
+            nan
+        else
+            xs[min (xs.Length - 1) (int (q * float xs.Length))]
+
     let at = quantile micros
-    let above (us: float) = micros |> Array.filter (fun t -> t > us) |> Array.length
+
+    let above (us: float) =
+        micros |> Array.filter (fun t -> t > us) |> Array.length
+
     let withGc, withoutGc =
-        Array.zip elapsed collected |> Array.partition snd |> fun (a, b) -> toMicros (Array.map fst a), toMicros (Array.map fst b)
+        Array.zip elapsed collected
+        |> Array.partition snd
+        |> fun (a, b) -> toMicros (Array.map fst a), toMicros (Array.map fst b)
+
     let gcs = Array.map2 (-) (collections ()) gcBefore
-    printfn "gc: server=%b concurrent=%A latencyMode=%A managedHeap=%.0fMB" GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent") GCSettings.LatencyMode (float (GC.GetGCMemoryInfo().HeapSizeBytes) / 1e6)
-    printfn "latency_us: median=%.1f p99=%.1f p99.9=%.1f max=%.1f  (>1ms: %d, >10ms: %d)" (at 0.5) (at 0.99) (at 0.999) micros[n - 1] (above 1000.0) (above 10000.0)
+
+    printfn
+        "gc: server=%b concurrent=%A latencyMode=%A managedHeap=%.0fMB"
+        GCSettings.IsServerGC
+        (AppContext.GetData "System.GC.Concurrent")
+        GCSettings.LatencyMode
+        (float (GC.GetGCMemoryInfo().HeapSizeBytes) / 1e6)
+
+    printfn
+        "latency_us: median=%.1f p99=%.1f p99.9=%.1f max=%.1f  (>1ms: %d, >10ms: %d)"
+        (at 0.5)
+        (at 0.99)
+        (at 0.999)
+        micros[n - 1]
+        (above 1000.0)
+        (above 10000.0)
+
     printfn "slowest_us: %s" (micros[n - 5 ..] |> Array.map (sprintf "%.0f") |> String.concat " ")
-    printfn "with_gc_us: n=%d median=%.0f p90=%.0f max=%.0f  without_gc_us: p99.9=%.0f max=%.0f"
-        withGc.Length (quantile withGc 0.5) (quantile withGc 0.9) (Array.tryLast withGc |> Option.defaultValue nan) (quantile withoutGc 0.999) (Array.last withoutGc)
-    printfn "collections: gen0=%d gen1=%d gen2=%d pause_ms=%.1f" gcs[0] gcs[1] gcs[2] (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds
+
+    printfn
+        "with_gc_us: n=%d median=%.0f p90=%.0f max=%.0f  without_gc_us: p99.9=%.0f max=%.0f"
+        withGc.Length
+        (quantile withGc 0.5)
+        (quantile withGc 0.9)
+        (Array.tryLast withGc |> Option.defaultValue nan)
+        (quantile withoutGc 0.999)
+        (Array.last withoutGc)
+
+    printfn
+        "collections: gen0=%d gen1=%d gen2=%d pause_ms=%.1f"
+        gcs[0]
+        gcs[1]
+        gcs[2]
+        (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds
+
     printfn "total_s=%.2f growth_mb=%.1f peak_growth_mb=%.1f" total.Elapsed.TotalSeconds (float growth / 1e6) (float (peak - before) / 1e6)
-    printfn "managed_committed_growth_mb=%.1f live_tensors_end=%d live_tensors_max=%d"
-        (float (GC.GetGCMemoryInfo().TotalCommittedBytes - committedBefore) / 1e6) TorchSharp.torch.Tensor.TotalCount mostTensors
+
+    printfn
+        "managed_committed_growth_mb=%.1f live_tensors_end=%d live_tensors_max=%d"
+        (float (GC.GetGCMemoryInfo().TotalCommittedBytes - committedBefore) / 1e6)
+        TorchSharp.torch.Tensor.TotalCount
+        mostTensors
+
     0
 
 /// Stands for any user type whose cleanup needs a lock (a cache, a pool, a logger).
@@ -181,23 +287,30 @@ type private LockingFinalizer(held: obj) =
 /// mechanism that makes the allocating thread wait for finalizers deadlocks here.
 let childFinalizerLock () =
     let held = obj ()
+
     lock held (fun () ->
-        for _ in 1 .. 100 do
+        for _ in 1..100 do
             LockingFinalizer held |> ignore
-            Tensor.Zeros([| 1024; 1024 |]) |> ignore)   // 4 MB each in float32; dropped at once
+            Tensor.Zeros([| 1024; 1024 |]) |> ignore) // 4 MB each in float32; dropped at once
+
     printfn "finished"
     0
 
 let finalizerTests =
-    testList "finalizers" [
-        testCase "allocating tensors while holding a lock that a finalizer needs does not deadlock" <| fun () ->
-            let code, output = runWithin (TimeSpan.FromSeconds 60.0) (selfWith "--child-finalizer-lock")
-            match code with
-            | None -> failtestf "deadlock: the child did not finish within 60 s (output: %s)" output
-            | Some code ->
-                Expect.equal code 0 $"exit code (output: {output})"
-                Expect.stringContains output "finished" "the child ran to the end"
-    ]
+    testList
+        "finalizers"
+        [
+            testCase "allocating tensors while holding a lock that a finalizer needs does not deadlock"
+            <| fun () ->
+                let code, output =
+                    runWithin (TimeSpan.FromSeconds 60.0) (selfWith "--child-finalizer-lock")
+
+                match code with
+                | None -> failtestf "deadlock: the child did not finish within 60 s (output: %s)" output
+                | Some code ->
+                    Expect.equal code 0 $"exit code (output: {output})"
+                    Expect.stringContains output "finished" "the child ran to the end"
+        ]
 
 /// Nabla.dll as the README has scripts reference it: Core/bin/<configuration>/<framework>/ of the
 /// repository this test program was built from (the test program lives in Tests/bin/<configuration>/<framework>/).
@@ -238,35 +351,66 @@ printfn "peak=%%d" (peak - before)
 """
 
 let scriptTests =
-    testSequenced <| testList "F# Interactive" [
-        testCase "100,000 gradients in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout" <| fun () ->
-            let library = builtLibrary ()
-            Expect.isTrue (File.Exists library) $"the library is built at {library}"
-            let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
-            try
-                let script = Path.Combine(dir.FullName, "loop.fsx")
-                File.WriteAllText(script, loopScript library)
-                // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
-                let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with null | "" -> "dotnet" | p -> p
-                let clock = Stopwatch.StartNew()
-                let code, output = runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{script}\""))
-                let lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.Trim())
-                match code with
-                | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
-                | Some code ->
-                    Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
-                    let value (key: string) = lines |> Array.pick (fun l -> if l.StartsWith key then Some(int64 (l.Substring key.Length)) else None)
-                    let growth, peak = value "growth=", value "peak="
-                    let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
-                    let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
-                    printfn "memory: dotnet fsi, 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB (at most %.1f MB during the loop; %s; %s; whole run with FSI start-up %.1f s)"
-                        (float growth / 1e6) (float peak / 1e6) gc loop clock.Elapsed.TotalSeconds
-                    Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
-                    // The server GC hands memory back to the system slowly, so the end value can be
-                    // lower than at the start and hide growth; the largest value sampled cannot.
-                    Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
-            finally
-                dir.Delete true
-    ]
+    testSequenced
+    <| testList
+        "F# Interactive"
+        [
+            testCase "100,000 gradients in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout"
+            <| fun () ->
+                let library = builtLibrary ()
+                Expect.isTrue (File.Exists library) $"the library is built at {library}"
+                let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
+
+                try
+                    let script = Path.Combine(dir.FullName, "loop.fsx")
+                    File.WriteAllText(script, loopScript library)
+                    // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
+                    let dotnet =
+                        match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with
+                        | null
+                        | "" -> "dotnet"
+                        | p -> p
+
+                    let clock = Stopwatch.StartNew()
+
+                    let code, output =
+                        runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{script}\""))
+
+                    let lines =
+                        output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                        |> Array.map (fun l -> l.Trim())
+
+                    match code with
+                    | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
+                    | Some code ->
+                        Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
+
+                        let value (key: string) =
+                            lines
+                            |> Array.pick (fun l ->
+                                if l.StartsWith key then
+                                    Some(int64 (l.Substring key.Length))
+                                else
+                                    None)
+
+                        let growth, peak = value "growth=", value "peak="
+                        let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
+                        let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
+
+                        printfn
+                            "memory: dotnet fsi, 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB (at most %.1f MB during the loop; %s; %s; whole run with FSI start-up %.1f s)"
+                            (float growth / 1e6)
+                            (float peak / 1e6)
+                            gc
+                            loop
+                            clock.Elapsed.TotalSeconds
+
+                        Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
+                        // The server GC hands memory back to the system slowly, so the end value can be
+                        // lower than at the start and hide growth; the largest value sampled cannot.
+                        Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
+                finally
+                    dir.Delete true
+        ]
 
 let tests = testList "memory" [ scopeTests; loopTests; finalizerTests; scriptTests ]

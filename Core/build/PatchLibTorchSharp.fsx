@@ -5,5 +5,8 @@
 
 match fsi.CommandLineArgs |> Array.tail with
 | [| path |] when System.IO.File.Exists path ->
-    if Nabla.Native.Elf.patchInPlace path then printfn "Nabla: patched %s (%s is now a weak requirement)" path Nabla.Native.Elf.markerVersion
-| args -> eprintfn "usage: dotnet fsi PatchLibTorchSharp.fsx <existing libLibTorchSharp.so>; got %A" args; exit 2
+    if Nabla.Native.Elf.patchInPlace path then
+        printfn "Nabla: patched %s (%s is now a weak requirement)" path Nabla.Native.Elf.markerVersion
+| args ->
+    eprintfn "usage: dotnet fsi PatchLibTorchSharp.fsx <existing libLibTorchSharp.so>; got %A" args
+    exit 2

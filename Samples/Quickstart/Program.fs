@@ -39,14 +39,21 @@ let properties () =
     let t = Tensor.create [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ]
     printfn "t.Shape = %A, t.Dtype = %O, t.Device = %O, t.Dim = %d, t.Numel = %d" t.Shape t.Dtype t.Device t.Dim t.Numel
     printfn "t.IsDifferentiated = %b" t.IsDifferentiated
-    AD.grad (fun x ->
-        printfn "inside AD.grad, x.IsDifferentiated = %b" x.IsDifferentiated
-        Tensor.sum x) t |> ignore
+
+    AD.grad
+        (fun x ->
+            printfn "inside AD.grad, x.IsDifferentiated = %b" x.IsDifferentiated
+            Tensor.sum x)
+        t
+    |> ignore
+
     note "This build runs on CPU. A CUDA device is selectable, but raises a clear error here:"
+
     try
         Tensor.Zeros([| 2 |], device = Device.Cuda 0) |> ignore
         printfn "(CUDA is available on this machine)"
-    with e -> printfn "%s: %s" (e.GetType().Name) e.Message
+    with e ->
+        printfn "%s: %s" (e.GetType().Name) e.Message
 
 // ---------------------------------------------------------------------------------------------
 // 3. Operations. Functions in the Tensor module take the tensor last, so they pipeline.
@@ -76,10 +83,15 @@ let operations () =
 //    Each repetition runs in Scope.run so the product is freed at once and memory stays flat.
 let median (xs: float[]) =
     let s = Array.sort xs
-    if s.Length % 2 = 1 then s[s.Length / 2] else (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2.0
+
+    if s.Length % 2 = 1 then
+        s[s.Length / 2]
+    else
+        (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2.0
 
 let timeMs (repetitions: int) (f: unit -> unit) =
     f () // warm-up
+
     Array.init repetitions (fun _ ->
         let sw = Stopwatch.StartNew()
         f ()
@@ -89,12 +101,16 @@ let timeMs (repetitions: int) (f: unit -> unit) =
 let naiveMatmul (a: float32[,]) (b: float32[,]) =
     let n, k, m = Array2D.length1 a, Array2D.length2 a, Array2D.length2 b
     let c = Array2D.zeroCreate n m
+
     for i in 0 .. n - 1 do
         for j in 0 .. m - 1 do
             let mutable s = 0.0f
+
             for p in 0 .. k - 1 do
                 s <- s + a[i, p] * b[p, j]
+
             c[i, j] <- s
+
     c
 
 let speed () =
@@ -103,12 +119,25 @@ let speed () =
     Random.seed 0
     let a, b = Tensor.randn [| n; n |], Tensor.randn [| n; n |]
     let liveBefore = Scope.liveTensorCount ()
-    let nablaMs = timeMs 10 (fun () -> Scope.run (fun () -> Tensor.matmul a b |> ignore))
+
+    let nablaMs =
+        timeMs 10 (fun () -> Scope.run (fun () -> Tensor.matmul a b |> ignore))
+
     let liveAfter = Scope.liveTensorCount ()
-    let a2, b2 = Tensor.toArray2D a |> Array2D.map float32, Tensor.toArray2D b |> Array2D.map float32
+
+    let a2, b2 =
+        Tensor.toArray2D a |> Array2D.map float32, Tensor.toArray2D b |> Array2D.map float32
+
     let loopMs = timeMs 3 (fun () -> naiveMatmul a2 b2 |> ignore)
     let expected = naiveMatmul a2 b2 |> Array2D.map float |> Tensor.ofArray2D
-    let maxDiff = Scope.run (fun () -> (Tensor.matmul a b |> Tensor.toDtype Dtype.Float64) - expected |> Tensor.abs |> Tensor.max |> Tensor.toScalar)
+
+    let maxDiff =
+        Scope.run (fun () ->
+            (Tensor.matmul a b |> Tensor.toDtype Dtype.Float64) - expected
+            |> Tensor.abs
+            |> Tensor.max
+            |> Tensor.toScalar)
+
     printfn "Tensor.matmul (LibTorch, %d threads): %8.2f ms (median of 10)" (Torch.getNumThreads ()) nablaMs
     printfn "F# triple loop over float32[,]:     %8.2f ms (median of 3)" loopMs
     printfn "speed-up: %.0fx; max |difference| = %.2g (float32 rounding, sums of %d products)" (loopMs / nablaMs) maxDiff n
@@ -125,7 +154,10 @@ let autograd () =
     let dzdx = AD.grad (fun x -> z x y) x
     let dzdy = AD.grad (fun y -> z x y) y
     printfn "AD.grad on each variable:  dz/dx = %g, dz/dy = %g" (dzdx.ToScalar()) (dzdy.ToScalar())
-    let grads = AD.gradParams (fun p -> z p["x"] p["y"]) (Params.ofList [ "x", x; "y", y ])
+
+    let grads =
+        AD.gradParams (fun p -> z p["x"] p["y"]) (Params.ofList [ "x", x; "y", y ])
+
     printfn "AD.gradParams, both at once: dz/dx = %g, dz/dy = %g" (grads["x"].ToScalar()) (grads["y"].ToScalar())
 
 // ---------------------------------------------------------------------------------------------
@@ -142,15 +174,24 @@ let transforms () =
     printfn "AD.jvp f x v with v = e₀ (forward mode): value = %g, J·v = %g\n" (value.ToScalar()) (tangent.ToScalar())
     show "AD.hessian f x (diagonal: f is a sum of functions of one variable each)" (AD.hessian f x)
     show "AD.hvp f x v (H·v without forming H: the first column)" (AD.hvp f x v)
-    let polar (p: Tensor) = Tensor.stack 0 [ p[0] * Tensor.cos p[1]; p[0] * Tensor.sin p[1] ]
-    show "AD.jacobian of (r, θ) ↦ (r cos θ, r sin θ) at (2, π/6): [[cos θ, -r sin θ], [sin θ, r cos θ]]"
+
+    let polar (p: Tensor) =
+        Tensor.stack 0 [ p[0] * Tensor.cos p[1]; p[0] * Tensor.sin p[1] ]
+
+    show
+        "AD.jacobian of (r, θ) ↦ (r cos θ, r sin θ) at (2, π/6): [[cos θ, -r sin θ], [sin θ, r cos θ]]"
         (AD.jacobian polar (Tensor.ofArray [| 2.0; Math.PI / 6.0 |]))
+
     printfn "AD.diffn 3 sin at 0 (sin''' = -cos): %g\n" ((AD.diffn 3 Tensor.sin (Tensor.scalar 0.0)).ToScalar())
     note "Checking AD against central finite differences, as PyTorch's gradcheck does:"
     show "Numerical.grad f x" (Numerical.grad f x)
     let check = GradCheck.check f x
-    printfn "GradCheck.check f x: Passed = %b, MaxAbsoluteError = %.2g, MaxRelativeError = %.2g"
-        check.Passed check.MaxAbsoluteError check.MaxRelativeError
+
+    printfn
+        "GradCheck.check f x: Passed = %b, MaxAbsoluteError = %.2g, MaxRelativeError = %.2g"
+        check.Passed
+        check.MaxAbsoluteError
+        check.MaxRelativeError
 
 [<EntryPoint>]
 let main _ =
