@@ -1,5 +1,5 @@
 /// Native memory: LibTorch buffers live outside the .NET heap, so the GC neither sees their
-/// size nor frees them in time. Two mechanisms keep loops flat (DESIGN.md, Memory):
+/// size nor frees them in time. Two mechanisms keep loops flat:
 /// dispose scopes free intermediates deterministically, and every tensor that ends up outside
 /// any scope reports its native size to the GC (memory pressure) until it is collected.
 ///
@@ -9,7 +9,7 @@
 /// tracked memory has grown by a step, Nabla also asks for a gen-1 collection, on the allocating
 /// thread, and never waits for finalizers there: that thread may hold a lock a finalizer needs
 /// (a deadlock), and the finalizer thread frees the dropped tensors concurrently anyway. The
-/// alternatives, measured, are in DESIGN.md (Memory).
+/// alternatives, measured, are in docs/architecture.md (Scopes and memory).
 module internal Nabla.Memory
 
 open System

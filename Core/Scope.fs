@@ -4,7 +4,7 @@ open System
 open System.Collections
 open Microsoft.FSharp.Reflection
 
-/// Scopes free native memory deterministically (DESIGN.md, Memory). Every transform runs in one;
+/// Scopes free native memory deterministically (docs/architecture.md, Scopes and memory). Every transform runs in one;
 /// `Scope.run` gives a custom loop the same guarantee.
 module Scope =
 
