@@ -1103,7 +1103,7 @@ and [<AbstractClass; Sealed>] internal Prim =
         let yr = Prim.RawOf y
 
         let t =
-            if sameShape (Prim.RawOf t) yr then
+            if sameShapeAsBroadcast (Prim.RawOf t) yr then
                 t
             else
                 Tensor.ExpandTo(t, y.Shape)
@@ -1118,7 +1118,7 @@ and [<AbstractClass; Sealed>] internal Prim =
         let xr = Prim.RawOf x
 
         let g =
-            if sameShape (Prim.RawOf g) xr then
+            if sameShapeAsBroadcast (Prim.RawOf g) xr then
                 g
             else
                 Tensor.SumTo(g, x.Shape)
@@ -1144,11 +1144,11 @@ and [<AbstractClass; Sealed>] internal Prim =
     /// the factor is 0 the result is 0 even if x is infinite or NaN: a select, as PyTorch's rules
     /// are (relu's gradient at a zero output is 0, not inf·0 = NaN). A multiplication is many times
     /// faster than LibTorch's masked_fill on CPU, so it is used whenever x is finite everywhere,
-    /// which one reduction tells. Linear in x, so its rules are itself.
+    /// which one pass over the values tells (Raw.allFinite). Linear in x, so its rules are itself.
     static member internal Scale(op: string, x: Tensor, factor: RawTensor) : Tensor =
         let primal (r: RawTensor) =
             let product = r.mul factor
-            let finite = (use s = r.sum () in Double.IsFinite(s.ToDouble()))
+            let finite = allFinite r
 
             if finite then
                 product
@@ -1167,27 +1167,35 @@ and [<AbstractClass; Sealed>] internal Prim =
 
     /// Inputs of an op that needs one dtype and one device (matmul, cat, where, ...): the devices
     /// must agree, and the dtypes are promoted as PyTorch's binary ops promote them (a
-    /// differentiable cast), so float32 with float64 gives float64 everywhere in Nabla.
+    /// differentiable cast), so float32 with float64 gives float64 everywhere in Nabla. It runs on
+    /// every matmul and linear, so the common case (one dtype) costs one native call per input; the
+    /// devices are compared only where there is more than one (CUDA present).
     static member internal Promote(op: string, xs: Tensor[]) : Tensor[] =
         if xs.Length = 0 then
             xs
         else
             let raws = xs |> Array.map Prim.RawOf
-            let device = raws[0].device
 
-            for r in raws do
-                if r.device.``type`` <> device.``type`` || r.device.index <> device.index then
+            if cudaAvailable.Value then
+                let devices = raws |> Array.map (fun r -> ofTorchDevice r.device)
+
+                if devices |> Array.exists (fun d -> d <> devices[0]) then
                     let all =
-                        String.Join(", ", raws |> Array.map (fun r -> $"{describe r} on {ofTorchDevice r.device}"))
+                        String.Join(", ", Array.map2 (fun r d -> $"{describe r} on {d}") raws devices)
 
                     invalidArg
                         "xs"
                         $"{op}: the tensors are on different devices ({all}). Move them to one device with Tensor.toDevice first."
 
-            let dtype =
-                raws |> Array.map (fun r -> ofScalarType r.dtype) |> Array.reduce promoteTypes
+            let first = raws[0].dtype
 
-            xs |> Array.map (fun x -> Tensor.Cast(x, dtype))
+            if raws |> Array.forall (fun r -> r.dtype = first) then
+                xs
+            else
+                let dtype =
+                    raws |> Array.map (fun r -> ofScalarType r.dtype) |> Array.reduce promoteTypes
+
+                xs |> Array.map (fun x -> Tensor.Cast(x, dtype))
 
     // ---------------------------------------------------------------- indexing primitives whose signatures mention LibTorch tensors
 

@@ -113,19 +113,15 @@ module internal Raw =
     /// to the native call, after which nothing references the Scalar: the GC may finalize it, freeing
     /// the native value, while the call still reads it (seen under memory pressure as LibTorch's
     /// "Expected false to be true" from c10::Scalar::toDouble). Keeping the last few referenced
-    /// here makes every scalar outlive the native call it was made for; older ones are freed as
-    /// newer ones arrive.
+    /// here makes every scalar outlive the native call it was made for; older ones are dropped as
+    /// newer ones arrive, and finalized later.
     [<Sealed>]
     type private RecentScalars() =
         let items: Scalar[] = Array.zeroCreate 32
         let mutable next = 0
 
         member _.Keep(s: Scalar) =
-            let old = items[next]
-
-            if not (isNull old) then
-                old.Dispose()
-
+            // The one it replaces is left to its finalizer (off this thread), as before.
             items[next] <- s
             next <- (next + 1) % items.Length
             s
@@ -317,6 +313,80 @@ module internal Raw =
             invalidArg
                 "x"
                 $"{op}: needs a floating-point tensor; got {describe t}. Convert it with Tensor.toDtype Dtype.Float32 (or Float64)."
+
+    /// Whether every float32 is finite: x·0 summed is 0 when they all are, NaN otherwise (inf·0
+    /// and NaN·0 are NaN); vectorised.
+    let private finite32 (values: Span<float32>) =
+        let vectors =
+            Runtime.InteropServices.MemoryMarshal.Cast<float32, Numerics.Vector<float32>> values
+
+        let mutable acc = Numerics.Vector<float32>.Zero
+
+        for i in 0 .. vectors.Length - 1 do
+            acc <- acc + vectors[i] * Numerics.Vector<float32>.Zero
+
+        let mutable ok = Single.IsFinite(Numerics.Vector.Sum acc)
+
+        for i in vectors.Length * Numerics.Vector<float32>.Count .. values.Length - 1 do
+            ok <- ok && Single.IsFinite values[i]
+
+        ok
+
+    /// Whether every float64 is finite (as finite32).
+    let private finite64 (values: Span<float>) =
+        let vectors =
+            Runtime.InteropServices.MemoryMarshal.Cast<float, Numerics.Vector<float>> values
+
+        let mutable acc = Numerics.Vector<float>.Zero
+
+        for i in 0 .. vectors.Length - 1 do
+            acc <- acc + vectors[i] * Numerics.Vector<float>.Zero
+
+        let mutable ok = Double.IsFinite(Numerics.Vector.Sum acc)
+
+        for i in vectors.Length * Numerics.Vector<float>.Count .. values.Length - 1 do
+            ok <- ok && Double.IsFinite values[i]
+
+        ok
+
+    /// True when every value of a floating-point tensor is finite. For a contiguous float32 or
+    /// float64 tensor on the CPU the values are read in place (no native call, no new tensor: this
+    /// runs in hot rules such as relu's); otherwise LibTorch sums them.
+    let allFinite (t: RawTensor) : bool =
+        let inPlace = t.device_type = DeviceType.CPU && t.is_contiguous ()
+
+        if inPlace && t.dtype = torch.ScalarType.Float32 then
+            finite32 (Runtime.InteropServices.MemoryMarshal.Cast<byte, float32> t.bytes)
+        elif inPlace && t.dtype = torch.ScalarType.Float64 then
+            finite64 (Runtime.InteropServices.MemoryMarshal.Cast<byte, float> t.bytes)
+        else
+            use s = t.sum ()
+            Double.IsFinite(s.ToDouble())
+
+    /// True when a tensor has the shape of another that is a broadcast of it (an op's output and
+    /// one of its inputs): equal rank and element count then mean equal shapes, except when a
+    /// dimension is 0 ([0, 1] against [0, 5]), where the sizes are compared. Four native calls in
+    /// the common case: it runs for every input of every lifted op.
+    let sameShapeAsBroadcast (a: RawTensor) (b: RawTensor) =
+        if a.dim () <> b.dim () then
+            false
+        else
+            let n = a.numel ()
+
+            if n <> b.numel () then
+                false
+            elif n > 0L then
+                true
+            else
+                let rank = int (a.dim ())
+                let mutable same = true
+                let mutable i = 0
+
+                while same && i < rank do
+                    same <- a.size i = b.size i
+                    i <- i + 1
+
+                same
 
     /// True when two tensors have exactly the same shape (no allocation).
     let sameShape (a: RawTensor) (b: RawTensor) =

@@ -190,6 +190,24 @@ let infinityTests =
 
                 Expect.equal (k.ToArray()) [| 0.0; 0.5 |] "leakyRelu with slope 0"
 
+            testCase "the finiteness check reads the values of views at their offset"
+            <| fun () ->
+                let raw (t: Tensor) = t.Raw()
+
+                for dtype in [ Dtype.Float32; Dtype.Float64; Dtype.Float16 ] do
+                    let t =
+                        Tensor.Create([ 1.0; inf; 2.0; 3.0; 4.0; 5.0; 6.0; 7.0; 8.0; 9.0; 10.0 ], dtype = dtype)
+
+                    Expect.isFalse (Raw.allFinite (raw t)) $"{dtype}: the whole tensor"
+                    Expect.isTrue (Raw.allFinite (raw (Tensor.narrow 0 2 9 t))) $"{dtype}: a contiguous slice after the inf"
+                    Expect.isFalse (Raw.allFinite (raw (Tensor.narrow 0 1 3 t))) $"{dtype}: a slice with it"
+                    Expect.isTrue (Raw.allFinite (raw (Tensor.slice 0 0 11 2 t))) $"{dtype}: a strided view without it"
+
+                    let withNan =
+                        Tensor.Create([ 1.0; 2.0; 3.0; 4.0; 5.0; 6.0; 7.0; 8.0; 9.0; nan ], dtype = dtype)
+
+                    Expect.isFalse (Raw.allFinite (raw withNan)) $"{dtype}: a NaN in the tail"
+
             testCase "the gradient of trace and diag next to an infinity is finite"
             <| fun () ->
                 let g = AD.grad Tensor.trace m
