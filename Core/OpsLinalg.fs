@@ -142,7 +142,8 @@ let rec linear (x: Tensor) (w: Tensor) (bias: Tensor option) : Tensor =
         let outFeatures = sw[0]
 
         match i with
-        | 0 -> matmul g ps[1]
+        // g·W: the shapes are known to fit, so the checks of the public matmul are skipped for matrices
+        | 0 -> if sx.Length >= 2 then matmulNd g ps[1] else matmul g ps[1]
         | 1 ->
             // the rows of the batch, counted explicitly: -1 cannot be inferred when a size is 0
             let rows = Array.fold (*) 1 sx[.. sx.Length - 2]
