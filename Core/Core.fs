@@ -99,6 +99,10 @@ type Tensor =
     /// The values, flattened in row-major order, as float.
     member t.ToArray() : float[] = toFloatArray (Prim.RawOf t)
 
+    /// The values, flattened in row-major order, converted to 'T (float, float32, int, int64, int16,
+    /// byte, sbyte, bool or System.Half): `t.ToArray<int64>()` (also Tensor.toArrayOf).
+    member t.ToArray<'T>() : 'T[] = toArrayOf<'T> "ToArray" (Prim.RawOf t)
+
     /// PyTorch-style text of the value, with a note when it is being differentiated.
     override t.ToString() =
         let notes =

@@ -831,6 +831,13 @@ let private conversionTests =
             roundTrip "sbyte" Dtype.Int8 [| -128y; 0y; 127y |]
             roundTrip "System.Half" Dtype.Float16 [| half 1.5; half -2.0; half 65504.0 |]
 
+            testCase "the ToArray<'T> member converts like toArrayOf, beside ToArray() (float)"
+            <| fun () ->
+                let t = Tensor.ofArray [| 1L; -2L; 3L |]
+                Expect.equal (t.ToArray<int64>()) [| 1L; -2L; 3L |] "int64"
+                Expect.equal (t.ToArray<float32>()) [| 1.0f; -2.0f; 3.0f |] "float32"
+                Expect.equal (t.ToArray()) [| 1.0; -2.0; 3.0 |] "the float overload is still there"
+
             testCase "int64 values beyond 2^53 survive exactly (no detour through float)"
             <| fun () ->
                 let big = [| (1L <<< 53) + 1L; Int64.MaxValue - 1L |]
