@@ -33,6 +33,17 @@ let private dimOf (op: string) (x: Tensor) (dim: int) =
 
     normDim op (max 1 x.Dim) dim
 
+/// The dims a reduction runs over, normalised and sorted (all when empty); a 0-d tensor accepts
+/// 0 and -1, as in PyTorch, and has nothing to reduce.
+let private reducedDims (op: string) (x: Tensor) (dims: int[]) =
+    if x.Dim = 0 then
+        for d in dims do
+            dimOf op x d |> ignore
+
+        [||]
+    else
+        OpsReduce.normDims op x.Dim dims
+
 /// x as 1-D when it is 0-d (the ops below then work along dim 0), and a result back as 0-d.
 let private as1d (x: Tensor) =
     if x.Dim = 0 then OpsShape.reshape [| 1 |] x else x
@@ -354,14 +365,7 @@ let varDims (op: string) (dims: int[]) (correction: int) (keepDim: bool) (x: Ten
     requireFloat op x
     let s = x.Shape
 
-    let dims =
-        if s.Length = 0 then
-            (for d in dims do
-                dimOf op x d |> ignore)
-
-            [||]
-        else
-            OpsReduce.normDims op s.Length dims
+    let dims = reducedDims op x dims
 
     let n = dims |> Array.fold (fun acc d -> acc * s[d]) 1
     let centered = Tensor.Sub(x, OpsReduce.meanDims dims true x)
@@ -392,14 +396,7 @@ let vectorNorm (ord: float) (dims: int[]) (keepDim: bool) (x: Tensor) : Tensor =
 
     let shape = x.Shape
 
-    let dims =
-        if shape.Length = 0 then
-            (for d in dims do
-                dimOf op x d |> ignore)
-
-            [||]
-        else
-            OpsReduce.normDims op shape.Length dims
+    let dims = reducedDims op x dims
 
     if Double.IsInfinity ord && dims |> Array.exists (fun d -> shape[d] = 0) then
         invalidArg

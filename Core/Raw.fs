@@ -314,38 +314,21 @@ module internal Raw =
                 "x"
                 $"{op}: needs a floating-point tensor; got {describe t}. Convert it with Tensor.toDtype Dtype.Float32 (or Float64)."
 
-    /// Whether every float32 is finite: x·0 summed is 0 when they all are, NaN otherwise (inf·0
+    /// Whether every value is finite: x·0 summed is 0 when they all are, NaN otherwise (inf·0
     /// and NaN·0 are NaN); vectorised.
-    let private finite32 (values: Span<float32>) =
+    let private allFiniteIn<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> (isFinite: 'T -> bool) (values: Span<'T>) =
         let vectors =
-            Runtime.InteropServices.MemoryMarshal.Cast<float32, Numerics.Vector<float32>> values
+            Runtime.InteropServices.MemoryMarshal.Cast<'T, Numerics.Vector<'T>> values
 
-        let mutable acc = Numerics.Vector<float32>.Zero
+        let mutable acc = Numerics.Vector<'T>.Zero
 
         for i in 0 .. vectors.Length - 1 do
-            acc <- acc + vectors[i] * Numerics.Vector<float32>.Zero
+            acc <- acc + vectors[i] * Numerics.Vector<'T>.Zero
 
-        let mutable ok = Single.IsFinite(Numerics.Vector.Sum acc)
+        let mutable ok = isFinite (Numerics.Vector.Sum acc)
 
-        for i in vectors.Length * Numerics.Vector<float32>.Count .. values.Length - 1 do
-            ok <- ok && Single.IsFinite values[i]
-
-        ok
-
-    /// Whether every float64 is finite (as finite32).
-    let private finite64 (values: Span<float>) =
-        let vectors =
-            Runtime.InteropServices.MemoryMarshal.Cast<float, Numerics.Vector<float>> values
-
-        let mutable acc = Numerics.Vector<float>.Zero
-
-        for i in 0 .. vectors.Length - 1 do
-            acc <- acc + vectors[i] * Numerics.Vector<float>.Zero
-
-        let mutable ok = Double.IsFinite(Numerics.Vector.Sum acc)
-
-        for i in vectors.Length * Numerics.Vector<float>.Count .. values.Length - 1 do
-            ok <- ok && Double.IsFinite values[i]
+        for i in vectors.Length * Numerics.Vector<'T>.Count .. values.Length - 1 do
+            ok <- ok && isFinite values[i]
 
         ok
 
@@ -356,9 +339,9 @@ module internal Raw =
         let inPlace = t.device_type = DeviceType.CPU && t.is_contiguous ()
 
         if inPlace && t.dtype = torch.ScalarType.Float32 then
-            finite32 (Runtime.InteropServices.MemoryMarshal.Cast<byte, float32> t.bytes)
+            allFiniteIn Single.IsFinite (Runtime.InteropServices.MemoryMarshal.Cast<byte, float32> t.bytes)
         elif inPlace && t.dtype = torch.ScalarType.Float64 then
-            finite64 (Runtime.InteropServices.MemoryMarshal.Cast<byte, float> t.bytes)
+            allFiniteIn Double.IsFinite (Runtime.InteropServices.MemoryMarshal.Cast<byte, float> t.bytes)
         else
             use s = t.sum ()
             Double.IsFinite(s.ToDouble())
