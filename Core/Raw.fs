@@ -498,6 +498,34 @@ module internal Raw =
     let onesLike (t: RawTensor) = Memory.adopt (torch.ones_like t)
 
     /// A tensor from a flat array and a shape; the element type follows the array's .NET type.
+    /// The dtype that a .NET element type gives a tensor (float → float64, float32, int → int32,
+    /// int64, int16, byte → uint8, sbyte → int8, bool, Half → float16).
+    let dtypeOfElement (op: string) (t: Type) : Dtype =
+        if t = typeof<float> then
+            Dtype.Float64
+        elif t = typeof<float32> then
+            Dtype.Float32
+        elif t = typeof<int> then
+            Dtype.Int32
+        elif t = typeof<int64> then
+            Dtype.Int64
+        elif t = typeof<int16> then
+            Dtype.Int16
+        elif t = typeof<byte> then
+            Dtype.UInt8
+        elif t = typeof<sbyte> then
+            Dtype.Int8
+        elif t = typeof<bool> then
+            Dtype.Bool
+        elif t = typeof<Half> then
+            Dtype.Float16
+        else
+            raise (
+                NotSupportedException(
+                    $"{op}: elements of type {t.Name} are not supported; use float, float32, int, int64, int16, byte, sbyte, bool or System.Half."
+                )
+            )
+
     let ofArrayFor (op: string) (data: Array) (shape: int[]) (device: Device) : RawTensor =
         let n = Array.fold (*) 1 shape
 
@@ -506,26 +534,24 @@ module internal Raw =
 
         let shape = shape64For op shape
 
+        // the element type picks the dtype (and refuses unsupported types before anything is made);
+        // by element type, not by an array type test: the CLR lets an sbyte[] pass a test for byte[]
+        let dtype = dtypeOfElement op (data.GetType().GetElementType())
+
         createFor op device (fun dev ->
-            match box data with
-            | :? (float[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float64, dev)
-            | :? (float32[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float32, dev)
-            | :? (int[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int32, dev)
-            | :? (int64[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int64, dev)
-            | :? (bool[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Bool, dev)
-            // by element type first: the CLR lets an sbyte[] pass a type test for byte[] (and back)
-            | _ when data.GetType().GetElementType() = typeof<sbyte> ->
-                torch.tensor (data :?> sbyte[], ReadOnlySpan shape, torch.ScalarType.Int8, dev)
-            | :? (byte[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Byte, dev)
-            | :? (int16[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Int16, dev)
-            | :? (Half[]) as d -> torch.tensor (d, ReadOnlySpan shape, torch.ScalarType.Float16, dev)
-            | _ ->
-                raise (
-                    NotSupportedException(
-                        $"{op}: elements of type {data.GetType().GetElementType().Name} are not supported; use float, float32, "
-                        + "int, int64, int16, byte, sbyte, bool or System.Half."
-                    )
-                ))
+            let st = toScalarType dtype
+
+            match dtype with
+            | Dtype.Float64 -> torch.tensor (data :?> float[], ReadOnlySpan shape, st, dev)
+            | Dtype.Float32 -> torch.tensor (data :?> float32[], ReadOnlySpan shape, st, dev)
+            | Dtype.Int32 -> torch.tensor (data :?> int[], ReadOnlySpan shape, st, dev)
+            | Dtype.Int64 -> torch.tensor (data :?> int64[], ReadOnlySpan shape, st, dev)
+            | Dtype.Bool -> torch.tensor (data :?> bool[], ReadOnlySpan shape, st, dev)
+            | Dtype.Int8 -> torch.tensor (data :?> sbyte[], ReadOnlySpan shape, st, dev)
+            | Dtype.UInt8 -> torch.tensor (data :?> byte[], ReadOnlySpan shape, st, dev)
+            | Dtype.Int16 -> torch.tensor (data :?> int16[], ReadOnlySpan shape, st, dev)
+            | Dtype.Float16 -> torch.tensor (data :?> Half[], ReadOnlySpan shape, st, dev)
+            | Dtype.BFloat16 -> invalidOp $"{op}: no .NET element type gives bfloat16") // dtypeOfElement never returns it
 
     let ofArray (data: Array) (shape: int[]) (device: Device) : RawTensor = ofArrayFor "ofArray" data shape device
 
@@ -810,33 +836,6 @@ module internal Raw =
 
             guard1 op probs (fun () -> torch.multinomial (probs, int64 numSamples, replacement, g))
 
-    /// The dtype that a .NET element type gives a tensor (float → float64, float32, int → int32,
-    /// int64, int16, byte → uint8, sbyte → int8, bool, Half → float16).
-    let dtypeOfElement (op: string) (t: Type) : Dtype =
-        if t = typeof<float> then
-            Dtype.Float64
-        elif t = typeof<float32> then
-            Dtype.Float32
-        elif t = typeof<int> then
-            Dtype.Int32
-        elif t = typeof<int64> then
-            Dtype.Int64
-        elif t = typeof<int16> then
-            Dtype.Int16
-        elif t = typeof<byte> then
-            Dtype.UInt8
-        elif t = typeof<sbyte> then
-            Dtype.Int8
-        elif t = typeof<bool> then
-            Dtype.Bool
-        elif t = typeof<Half> then
-            Dtype.Float16
-        else
-            raise (
-                NotSupportedException(
-                    $"{op}: elements of type {t.Name} are not supported; use float, float32, int, int64, int16, byte, sbyte, bool or System.Half."
-                )
-            )
 
     /// The elements, converted to 'T (LibTorch's conversion: floats to integers truncate toward
     /// zero, anything non-zero to bool is true), flattened in row-major order.
