@@ -930,6 +930,8 @@ module Tensor =
     let dropoutWith (generator: Generator) (p: float) (x: Tensor) =
         OpsElementwise.dropout p generator.Torch x
 
+    // ------------------------------------------------------------ neural-network functions (OpsNN)
+
 /// Convolution and pooling with all their options, as methods: `x.Conv2d(weight, padding = [| 1 |])`
 /// in F#, `x.Conv2d(weight, padding: new[] { 1 })` in C# (extension methods, which both languages
 /// see). Omitted arguments take PyTorch's defaults; a size given as one value applies to both

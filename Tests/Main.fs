@@ -17,6 +17,7 @@ let allTests =
             IndexingTests.tests
             LinalgTests.tests
             IntegerRandomTests.tests
+            NNFunctionsTests.tests
             Transforms.tests
             Errors.tests
             Defects.tests
