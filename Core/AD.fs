@@ -230,6 +230,19 @@ module AD =
             let d (i: int) (k: int) = j[i, k] // ∂fᵢ/∂xₖ
             Tensor.stack 0 [ d 2 1 - d 1 2; d 0 2 - d 2 0; d 1 0 - d 0 1 ])
 
+    // ------------------------------------------------------------ PyTorch-style autograd
+
+    /// Runs f without recording for Backward (PyTorch's `torch.no_grad()`): results computed from
+    /// requires-grad tensors do not require grad, and parameters may be updated in place. Per
+    /// thread; the transforms (grad, jvp, ...) still work inside.
+    let noGrad (f: unit -> 'T) : 'T = Imperative.WithGrad(false, f)
+
+    /// Runs f with recording for Backward on again (PyTorch's `torch.enable_grad()`), e.g. inside noGrad.
+    let enableGrad (f: unit -> 'T) : 'T = Imperative.WithGrad(true, f)
+
+    /// True unless inside AD.noGrad on this thread (PyTorch's `torch.is_grad_enabled()`).
+    let isGradEnabled () = not Imperative.NoGrad
+
     // ------------------------------------------------------------ memory
 
     /// f x, but in reverse mode its intermediates are not kept: they are freed after the forward
@@ -238,13 +251,20 @@ module AD =
     /// closes over others, f x is recorded normally (correct, without the saving).
     let checkpoint (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         match x with
+        | Node(_, _, tag) when tag = Tags.Imperative && Imperative.NoGrad -> f x
         | Node(xp, _, tag) ->
             let y = Scope.runKeeping (fun y -> [ y ]) (fun () -> f xp)
 
             if y.Level >= tag then
                 f x
             else
-                Node(y, GraphNode([| x |], fun g -> [| (snd (vjp f xp)) g |]), tag)
+                let node = GraphNode("checkpoint", [| x |], (fun g -> [| (snd (vjp f xp)) g |]))
+                let out = Node(y, node, tag)
+
+                if tag = Tags.Imperative then
+                    Imperative.Record(node, (fun g -> [| (snd (vjp f x)) g |]))
+
+                out
         | _ -> f x
 
     // ------------------------------------------------------------ for C#
@@ -306,3 +326,10 @@ module AD =
 
     /// The Hessian of a scalar function f at x (input shape ++ input shape), for C# (AD.hessian).
     let Hessian (f: Func<Tensor, Tensor>, x: Tensor) : Tensor = hessian (invoke f) x
+
+    /// Runs f without recording for Backward, for C# (AD.noGrad).
+    let NoGrad (f: Func<'T>) : 'T =
+        if isNull f then
+            nullArg "f"
+
+        noGrad (fun () -> f.Invoke())

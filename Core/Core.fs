@@ -11,7 +11,13 @@ open Nabla.Raw
 /// it (atomically: transforms may run on several threads), and it is active until the call returns.
 module internal Tags =
 
-    let mutable private last = 0L
+    /// The tag of PyTorch-style autograd (requires-grad leaves, Backward, .Grad): lower than every
+    /// transform's, and always active. Values recorded for Backward are reverse-mode nodes of this
+    /// tag, so a transform around or inside imperative code is one more nesting level.
+    [<Literal>]
+    let Imperative = 1L
+
+    let mutable private last = Imperative
 
     let private active =
         System.Collections.Concurrent.ConcurrentDictionary<int64, byte>()
@@ -27,7 +33,13 @@ module internal Tags =
             active.TryRemove tag |> ignore
 
     /// False once the transform that owns the tag has returned.
-    let isActive (tag: int64) = active.ContainsKey tag
+    let isActive (tag: int64) =
+        tag = Imperative || active.ContainsKey tag
+
+/// The number of in-place updates of requires-grad leaves so far (the clock of PyTorch-style
+/// version checks).
+module internal InPlaceUpdates =
+    let mutable count = 0L
 
 /// An immutable tensor value that can be differentiated, forward and reverse, to any order.
 ///
@@ -109,6 +121,13 @@ type Tensor =
             match t with
             | Const _ -> []
             | Dual(_, _, g) -> [ $"forward-mode tag={g}" ]
+            | Node(_, n, g) when g = Tags.Imperative ->
+                [
+                    (if n.IsLeaf then
+                         "requires_grad=True"
+                     else
+                         $"grad_fn=<{n.Op}>")
+                ]
             | Node(_, _, g) -> [ $"reverse-mode tag={g}" ]
 
         let r = Prim.Innermost t
@@ -620,6 +639,8 @@ type Tensor =
     /// Zeros of x's shape, dtype and device (a constant).
     static member internal ZerosOf(x: Tensor) : Tensor = Const(Raw.zerosLike (Prim.RawOf x))
 
+    static member internal OnesOf(x: Tensor) : Tensor = Const(Raw.onesLike (Prim.RawOf x))
+
     static member Exp(x: Tensor) : Tensor =
         Prim.Elementwise("exp", (fun r -> r.exp ()), (fun _ y -> y), x)
 
@@ -852,11 +873,120 @@ type Tensor =
 /// A node of a reverse-mode graph: the inputs being differentiated (all at this node's tag) and
 /// the pullback that maps the output's cotangent to theirs, in the same order. A leaf (a transform's
 /// input) has no inputs and no pullback. Nodes hold no adjoints: the sweep keeps those.
-and [<Sealed; AllowNullLiteral>] internal GraphNode(inputs: Tensor[], pullback: Tensor -> Tensor[]) =
+and [<Sealed; AllowNullLiteral>] internal GraphNode(op: string, inputs: Tensor[], pullback: Tensor -> Tensor[]) =
+    /// The op that made this node ("leaf" for a leaf).
+    member _.Op = op
     member _.Inputs = inputs
     member _.Pullback = pullback
     member _.IsLeaf = isNull (box pullback)
-    static member Leaf() = GraphNode([||], Unchecked.defaultof<_>)
+
+    /// Nodes of the imperative tag only: the pullback written over the recorded tensors themselves
+    /// (inputs and output as nodes of this tag, not their primals), so that running it records
+    /// again: `Backward(createGraph = true)`.
+    member val Recording: Tensor -> Tensor[] = Unchecked.defaultof<_> with get, set
+
+    /// Nodes of the imperative tag only: Imperative.Clock when the node was made (in-place updates
+    /// of its leaves after that make its pullback wrong).
+    member val Stamp = 0L with get, set
+
+    /// The imperative layer's cell (gradient, hooks), on requires-grad leaves and on nodes given a
+    /// hook or retainGrad; null elsewhere. The only mutable state of PyTorch-style autograd.
+    member val Cell: GradCell = null with get, set
+
+    static member Leaf() =
+        GraphNode("leaf", [||], Unchecked.defaultof<_>)
+
+/// What PyTorch keeps on a tensor that requires grad: its accumulated gradient, its gradient
+/// hooks, and when it was last modified in place. Owned by the leaf's graph node, never by the
+/// (immutable) Tensor value.
+and [<Sealed; AllowNullLiteral>] internal GradCell() =
+    /// The accumulated gradient, null before any Backward and after ZeroGrad.
+    member val Grad: Tensor = Unchecked.defaultof<_> with get, set
+
+    /// Hooks in registration order, each seeing and possibly replacing the gradient.
+    member val Hooks: ResizeArray<GradHook> = null with get, set
+
+    /// Imperative.Clock at the last in-place update (0: never).
+    member val MutatedAt = 0L with get, set
+
+    /// A non-leaf that keeps its gradient (retainGrad).
+    member val RetainsGrad = false with get, set
+
+/// A registered gradient hook; disposing it removes it.
+and [<Sealed>] internal GradHook(cell: GradCell, hook: Func<Tensor, Tensor>) =
+    member _.Apply(g: Tensor) = hook.Invoke g
+
+    interface IDisposable with
+        member this.Dispose() =
+            if not (isNull cell.Hooks) then
+                cell.Hooks.Remove this |> ignore
+
+/// The ambient state of PyTorch-style autograd, per thread (as PyTorch's grad mode): whether
+/// recording is off (AD.noGrad), and the parameters substituted by a functional call of a
+/// module. Both are read only when an op meets a value of the imperative tag.
+and [<AbstractClass; Sealed>] internal Imperative =
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private noGrad: bool
+
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private substitutes: Dictionary<GraphNode, Tensor>
+
+    /// True inside AD.noGrad on this thread.
+    static member NoGrad = Imperative.noGrad
+
+    /// Runs f with recording on or off on this thread.
+    static member WithGrad(enabled: bool, f: unit -> 'T) : 'T =
+        let saved = Imperative.noGrad
+        Imperative.noGrad <- not enabled
+
+        try
+            f ()
+        finally
+            Imperative.noGrad <- saved
+
+    /// Runs f with these leaves replaced by these values in every op (Module.Functional).
+    static member WithSubstitutes(pairs: (GraphNode * Tensor)[], f: unit -> 'T) : 'T =
+        let saved = Imperative.substitutes
+        let table = Dictionary<GraphNode, Tensor>(HashIdentity.Reference)
+
+        if not (isNull saved) then
+            for kv in saved do
+                table[kv.Key] <- kv.Value
+
+        for n, v in pairs do
+            table[n] <- v
+
+        Imperative.substitutes <- table
+
+        try
+            f ()
+        finally
+            Imperative.substitutes <- saved
+
+    /// The value standing in for x: its substitute if x is a substituted leaf, else x.
+    static member Substitute(x: Tensor) : Tensor =
+        let table = Imperative.substitutes
+
+        if isNull table then
+            x
+        else
+            match x with
+            | Node(_, n, _) when n.IsLeaf ->
+                match table.TryGetValue n with
+                | true, v -> v
+                | _ -> x
+            | _ -> x
+
+    /// Counts in-place updates of requires-grad leaves.
+    static member Clock = Threading.Volatile.Read &InPlaceUpdates.count
+
+    static member Tick() =
+        Threading.Interlocked.Increment &InPlaceUpdates.count
+
+    /// Completes a node of the imperative tag: its recording pullback and its time stamp.
+    static member Record(node: GraphNode, recording: Tensor -> Tensor[]) =
+        node.Recording <- recording
+        node.Stamp <- Imperative.Clock
 
 /// What the rules of a two-input op see: the primals of both inputs and of the output.
 and [<Struct; NoEquality; NoComparison>] internal Primals2 = { A: Tensor; B: Tensor; Out: Tensor }
@@ -936,10 +1066,23 @@ and [<AbstractClass; Sealed>] internal Prim =
             Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Dual(y, jvp xp y xt, tag)
+        | Node(xp, _, tag) when tag = Tags.Imperative ->
+            let s = Imperative.Substitute x
+
+            if not (obj.ReferenceEquals(s, x)) then
+                Prim.Lift1(op, primal, jvp, vjp, s)
+            elif Imperative.NoGrad then
+                Prim.Lift1(op, primal, jvp, vjp, xp)
+            else
+                let y = Prim.Lift1(op, primal, jvp, vjp, xp)
+                let node = GraphNode(op, [| x |], (fun g -> [| vjp xp y g |]))
+                let out = Node(y, node, tag)
+                Imperative.Record(node, (fun g -> [| vjp x out g |]))
+                out
         | Node(xp, _, tag) ->
             Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
-            Node(y, GraphNode([| x |], fun g -> [| vjp xp y g |]), tag)
+            Node(y, GraphNode(op, [| x |], (fun g -> [| vjp xp y g |])), tag)
 
     /// Applies a two-input primitive with broadcasting. Each rule receives the primals (both inputs
     /// and the output) and a tangent or cotangent; broadcasting and dtype promotion are undone here,
@@ -958,6 +1101,21 @@ and [<AbstractClass; Sealed>] internal Prim =
         ) : Tensor =
         match a, b with
         | Const ra, Const rb -> Const(guard2 op ra rb (fun () -> primal ra rb))
+        | _ when
+            max a.Level b.Level = Tags.Imperative
+            && (Imperative.NoGrad
+                || not (
+                    obj.ReferenceEquals(Imperative.Substitute a, a)
+                    && obj.ReferenceEquals(Imperative.Substitute b, b)
+                ))
+            ->
+            let a, b =
+                if Imperative.NoGrad then
+                    Prim.Unrecorded a, Prim.Unrecorded b
+                else
+                    Imperative.Substitute a, Imperative.Substitute b
+
+            Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, a, b)
         | _ ->
             let tag = max a.Level b.Level
             Prim.CheckActive(op, tag)
@@ -997,12 +1155,35 @@ and [<AbstractClass; Sealed>] internal Prim =
                     else tb
 
                 Dual(y, t, tag)
-            else if aActive && bActive then
-                Node(y, GraphNode([| a; b |], fun g -> [| vjpA p g |> Prim.MatchInput ap; vjpB p g |> Prim.MatchInput bp |]), tag)
-            elif aActive then
-                Node(y, GraphNode([| a |], fun g -> [| vjpA p g |> Prim.MatchInput ap |]), tag)
             else
-                Node(y, GraphNode([| b |], fun g -> [| vjpB p g |> Prim.MatchInput bp |]), tag)
+                let inputs =
+                    if aActive && bActive then [| a; b |]
+                    elif aActive then [| a |]
+                    else [| b |]
+
+                let node = GraphNode(op, inputs, Prim.Pullback2(vjpA, vjpB, aActive, bActive, p))
+                let out = Node(y, node, tag)
+
+                if tag = Tags.Imperative then
+                    Imperative.Record(node, Prim.Pullback2(vjpA, vjpB, aActive, bActive, { A = a; B = b; Out = out }))
+
+                out
+
+    /// The pullback of a two-input op to its active inputs, from the primals (or, when recording
+    /// for createGraph, from the recorded tensors themselves).
+    static member private Pullback2
+        (vjpA: Primals2 -> Tensor -> Tensor, vjpB: Primals2 -> Tensor -> Tensor, aActive: bool, bActive: bool, p: Primals2)
+        : Tensor -> Tensor[] =
+        if aActive && bActive then
+            fun g -> [| vjpA p g |> Prim.MatchInput p.A; vjpB p g |> Prim.MatchInput p.B |]
+        elif aActive then
+            fun g -> [| vjpA p g |> Prim.MatchInput p.A |]
+        else
+            fun g -> [| vjpB p g |> Prim.MatchInput p.B |]
+
+    /// x without its imperative level (an op under AD.noGrad records nothing).
+    static member internal Unrecorded(x: Tensor) =
+        if x.Level = Tags.Imperative then x.PrimalOneLevel else x
 
     /// A two-input elementwise primitive: `wrtA p d` is d·∂out/∂a (and `wrtB` likewise), which is
     /// the JVP's share and the VJP alike, because an elementwise Jacobian is diagonal. Each partial
@@ -1037,6 +1218,19 @@ and [<AbstractClass; Sealed>] internal Prim =
         if tag = 0L then
             let raws = xs |> Array.map Prim.RawOf
             Const(guard op raws (fun () -> primal raws))
+        elif
+            tag = Tags.Imperative
+            && (Imperative.NoGrad
+                || xs
+                   |> Array.exists (fun x -> not (obj.ReferenceEquals(Imperative.Substitute x, x))))
+        then
+            let xs =
+                if Imperative.NoGrad then
+                    Array.map Prim.Unrecorded xs
+                else
+                    Array.map Imperative.Substitute xs
+
+            Prim.LiftN(op, primal, jvp, vjp, xs)
         else
             Prim.CheckActive(op, tag)
             let active = xs |> Array.map (fun x -> x.Level = tag)
@@ -1082,14 +1276,19 @@ and [<AbstractClass; Sealed>] internal Prim =
                                 i
                     |]
 
-                Node(
-                    y,
+                let node =
                     GraphNode(
+                        op,
                         indices |> Array.map (fun i -> xs[i]),
                         fun g -> indices |> Array.map (fun i -> vjp i ps y g |> Prim.MatchInput ps[i])
-                    ),
-                    tag
-                )
+                    )
+
+                let out = Node(y, node, tag)
+
+                if tag = Tags.Imperative then
+                    Imperative.Record(node, (fun g -> indices |> Array.map (fun i -> vjp i xs out g |> Prim.MatchInput xs[i])))
+
+                out
 
     /// A value of a finished transform must not be differentiated again: its tag would be taken
     /// for an enclosing transform's (perturbation confusion), or its derivative silently lost.
@@ -1256,17 +1455,48 @@ module internal Reverse =
         | Node(_, n, g) when g = tag -> n
         | _ -> null
 
-    /// Runs the reverse sweep from `y` (seeded with cotangent `seed`) and returns the adjoint of each
-    /// leaf, or null for a leaf that `y` does not depend on. The topological order comes from an
-    /// iterative depth-first search, so a 100,000-op chain needs no deep stack; adjoints live in a
-    /// table local to this call, so the graph stays pure and can be swept again. As in PyTorch, the
-    /// seed is cast to y's dtype and each adjoint has its leaf's dtype.
-    let sweep (y: Tensor) (seed: Tensor) (tag: int64) (leaves: Tensor[]) : Tensor[] =
-        let root = nodeAt tag y
+    /// The cotangent after the node's gradient hooks (in registration order) have seen it.
+    let private hooked (n: GraphNode) (g: Tensor) =
+        let cell = n.Cell
 
-        if isNull root then
-            Array.zeroCreate leaves.Length
+        if isNull cell || isNull cell.Hooks || cell.Hooks.Count = 0 then
+            g
         else
+            let mutable g = g
+
+            for h in cell.Hooks.ToArray() do
+                let r = h.Apply g
+
+                if not (isNull (box r)) then
+                    if r.Shape <> g.Shape then
+                        invalidOp
+                            $"Backward: a gradient hook returned shape {shapeText r.Shape}, but the gradient it was given has shape {shapeText g.Shape}. A hook must return a gradient of the same shape (or its argument unchanged)."
+
+                    g <- r
+
+            g
+
+    /// An in-place update of a leaf after `n` used it makes n's pullback wrong (PyTorch's version
+    /// counter check): an error rather than a silently wrong gradient.
+    let private checkNotModified (n: GraphNode) (input: GraphNode) =
+        let cell = input.Cell
+
+        if not (isNull cell) && cell.MutatedAt > n.Stamp then
+            invalidOp
+                $"Backward: a tensor that requires grad was modified in place (an optimizer step, or an in-place update under AD.noGrad) after '{n.Op}' used it, so the gradient through '{n.Op}' would be computed from the new value. Call Backward before updating the parameters, or run the forward pass again after the update."
+
+    /// Runs the reverse sweep from `y` (seeded with cotangent `seed`) and gives each node's final
+    /// adjoint to `onFinal` when the node has a cell (the imperative layer's leaves and retained
+    /// non-leaves); returns the adjoints of the leaves. The topological order comes from an
+    /// iterative depth-first search, so a 100,000-op chain needs no deep stack; adjoints live in a
+    /// table local to this call, so the graph stays pure and can be swept again. With `recording`,
+    /// the recording pullbacks run (Backward with createGraph). As in PyTorch, the seed is cast to
+    /// y's dtype and each adjoint has its input's dtype.
+    let run (y: Tensor) (seed: Tensor) (tag: int64) (recording: bool) (onFinal: GraphNode -> Tensor -> unit) =
+        let root = nodeAt tag y
+        let adjoints = Dictionary<GraphNode, Tensor>(HashIdentity.Reference)
+
+        if not (isNull root) then
             let seed =
                 if seed.Dtype = y.Dtype then
                     seed
@@ -1292,31 +1522,311 @@ module internal Reverse =
                         if not (isNull c) && not (visited.Contains c) then
                             stack.Push(struct (c, false))
 
-            let adjoints = Dictionary<GraphNode, Tensor>(HashIdentity.Reference)
             adjoints[root] <- seed
 
             for i in order.Count - 1 .. -1 .. 0 do
                 let n = order[i]
 
-                if not n.IsLeaf then
-                    match adjoints.TryGetValue n with
-                    | true, g ->
+                match adjoints.TryGetValue n with
+                | true, g ->
+                    let g = hooked n g
+
+                    if not (isNull n.Cell) then
+                        onFinal n g
+
+                    if n.IsLeaf then
+                        adjoints[n] <- g
+                    else
                         adjoints.Remove n |> ignore
-                        let gs = n.Pullback g
+
+                        let pullback =
+                            if recording then
+                                if isNull (box n.Recording) then
+                                    invalidOp
+                                        $"Backward(createGraph = true): '{n.Op}' cannot record its own derivative; use the transforms (AD.grad of AD.grad) for this function."
+
+                                n.Recording
+                            else
+                                n.Pullback
+
+                        let gs = pullback g
 
                         for j in 0 .. n.Inputs.Length - 1 do
                             let c = nodeAt tag n.Inputs[j]
 
+                            if tag = Tags.Imperative && not (isNull c) && c.IsLeaf then
+                                checkNotModified n c
+
                             match adjoints.TryGetValue c with
                             | true, old -> adjoints[c] <- old + gs[j]
                             | _ -> adjoints[c] <- gs[j]
-                    | _ -> ()
+                | _ -> ()
 
-            leaves
-            |> Array.map (fun l ->
-                match adjoints.TryGetValue(nodeAt tag l) with
-                | true, g -> if g.Dtype = l.Dtype then g else Tensor.Cast(g, l.Dtype)
-                | _ -> Unchecked.defaultof<_>)
+        adjoints
+
+    /// The adjoint of each leaf after a sweep from y (null for a leaf y does not depend on), in
+    /// the leaf's dtype.
+    let sweep (y: Tensor) (seed: Tensor) (tag: int64) (leaves: Tensor[]) : Tensor[] =
+        let adjoints = run y seed tag false (fun _ _ -> ())
+
+        leaves
+        |> Array.map (fun l ->
+            match adjoints.TryGetValue(nodeAt tag l) with
+            | true, g -> if g.Dtype = l.Dtype then g else Tensor.Cast(g, l.Dtype)
+            | _ -> Unchecked.defaultof<_>)
+
+/// PyTorch-style autograd over the core: requires-grad leaves are reverse-mode nodes of the
+/// imperative tag whose node owns a GradCell; Backward is the ordinary sweep for that tag,
+/// accumulating into the cells.
+module internal Autograd =
+
+    /// The imperative level of t (t itself, or the primal under a transform's levels), or None.
+    let rec imperativeLevel (t: Tensor) : Tensor voption =
+        match t with
+        | Const _ -> ValueNone
+        | Node(_, _, g) when g = Tags.Imperative -> ValueSome t
+        | Dual(p, _, _)
+        | Node(p, _, _) -> imperativeLevel p
+
+    /// The graph node of t's imperative level, or null.
+    let nodeOf (t: Tensor) : GraphNode =
+        match imperativeLevel t with
+        | ValueSome(Node(_, n, _)) -> n
+        | _ -> null
+
+    /// The cell of a requires-grad leaf (or retained non-leaf), or null.
+    let cellOf (t: Tensor) : GradCell =
+        let n = nodeOf t
+        if isNull n then null else n.Cell
+
+    /// x as a requires-grad leaf (a fresh node with a cell); under a transform's levels, the leaf
+    /// sits at the innermost level and each level above passes its derivative through.
+    let rec requiresGrad (x: Tensor) : Tensor =
+        match x with
+        | Const _ ->
+            let dtype = ofScalarType (Prim.RawOf x).dtype
+
+            if not dtype.IsFloatingPoint then
+                invalidArg
+                    "x"
+                    $"requiresGrad: only floating-point tensors can require gradients; this one has dtype {dtype}. Convert it first (Tensor.toDtype Dtype.Float32)."
+
+            let node = GraphNode.Leaf()
+            node.Cell <- GradCell()
+            Node(x, node, Tags.Imperative)
+        | Node(_, _, g) when g = Tags.Imperative -> x
+        | Dual(p, t, g) -> Dual(requiresGrad p, t, g)
+        | Node(p, _, g) -> Node(requiresGrad p, GraphNode("requiresGrad", [| x |], (fun d -> [| d |])), g)
+
+    /// The cell of t if it requires grad (creating one for a non-leaf), else a clear error.
+    let private ensureCell (op: string) (t: Tensor) =
+        let n = nodeOf t
+
+        if isNull n then
+            invalidOp
+                $"{op}: this tensor does not require grad (it does not depend on a tensor made with Tensor.requiresGrad or a module's parameters, or it was computed under AD.noGrad). Make its inputs require grad first."
+
+        if isNull n.Cell then
+            n.Cell <- GradCell()
+
+        n.Cell
+
+    let registerHook (t: Tensor) (hook: Func<Tensor, Tensor>) : IDisposable =
+        if isNull hook then
+            nullArg "hook"
+
+        let cell = ensureCell "registerHook" t
+
+        if isNull cell.Hooks then
+            cell.Hooks <- ResizeArray()
+
+        let h = new GradHook(cell, hook)
+        cell.Hooks.Add h
+        h :> IDisposable
+
+    let retainGrad (t: Tensor) =
+        (ensureCell "retainGrad" t).RetainsGrad <- true
+
+    /// Keeps a gradient outside every dispose scope: like parameters, gradients outlive the steps
+    /// that make them (the GC frees them once replaced).
+    let private keep (g: Tensor) =
+        match g with
+        | Const r ->
+            r.DetachFromDisposeScope() |> ignore
+            Memory.track r
+        | _ -> ()
+
+    /// The sweep of Backward: from t's imperative level, seeded with `gradient` (ones for a
+    /// one-element t when null), accumulating into every reachable leaf's cell.
+    let backward (t: Tensor) (gradient: Tensor) (createGraph: bool) =
+        let y =
+            match imperativeLevel t with
+            | ValueSome y -> y
+            | ValueNone ->
+                invalidOp
+                    "Backward: this tensor does not require grad: it does not depend on any tensor made with Tensor.requiresGrad (or a module's parameters), or it was computed under AD.noGrad or from detached values."
+
+        if not y.Dtype.IsFloatingPoint then
+            invalidOp $"Backward: only floating-point results can be differentiated; this one has dtype {y.Dtype}."
+
+        let seed =
+            if isNull (box gradient) then
+                if y.Numel <> 1 then
+                    invalidArg
+                        "gradient"
+                        $"Backward: a gradient can be created implicitly only for a one-element result; this one has shape {shapeText y.Shape}. Reduce it first (Tensor.sum, Tensor.mean), or pass the cotangent: t.Backward(Tensor.onesLike t)."
+
+                Tensor.OnesOf y
+            elif gradient.Shape <> y.Shape then
+                invalidArg
+                    "gradient"
+                    $"Backward: the gradient must have the result's shape {shapeText y.Shape}; got {shapeText gradient.Shape}."
+            elif createGraph then
+                gradient
+            else
+                Const(Prim.RawOf gradient)
+
+        let accumulate (n: GraphNode) (g: Tensor) =
+            let cell = n.Cell
+
+            if n.IsLeaf || cell.RetainsGrad then
+                let g =
+                    match imperativeLevel t with
+                    | _ when createGraph -> g
+                    | _ -> Const(Prim.RawOf g)
+
+                let total =
+                    if isNull (box cell.Grad) then
+                        g
+                    else
+                        Tensor.Add(cell.Grad, g)
+
+                if not createGraph then
+                    keep total
+
+                cell.Grad <- total
+
+        if createGraph then
+            Reverse.run y seed Tags.Imperative true accumulate |> ignore
+        else
+            use scope = new Memory.Scope()
+            Reverse.run y seed Tags.Imperative false accumulate |> ignore
+
+    /// The accumulated gradient of t, if any.
+    let grad (t: Tensor) : Tensor option =
+        let cell = cellOf t
+
+        if isNull cell || isNull (box cell.Grad) then
+            None
+        else
+            Some cell.Grad
+
+    let zeroGrad (t: Tensor) (setToNone: bool) =
+        let cell = cellOf t
+
+        if not (isNull cell) && not (isNull (box cell.Grad)) then
+            if setToNone || cell.Grad.IsDifferentiated then
+                cell.Grad <- Unchecked.defaultof<_>
+            else
+                let r = Prim.RawOf cell.Grad
+                r.zero_ () |> ignore
+
+    /// The raw storage of a tensor that may be updated in place (a constant, or a requires-grad
+    /// leaf under AD.noGrad), after checking that `other` fits; the leaf's cell records the update.
+    let inPlace (op: string) (t: Tensor) (other: Tensor) (update: RawTensor -> unit) =
+        let raw =
+            match t with
+            | Const r -> r
+            | Node(Const r, n, g) when g = Tags.Imperative && n.IsLeaf ->
+                if not Imperative.NoGrad then
+                    invalidOp
+                        $"{op}: a tensor that requires grad cannot be updated in place while gradients are being recorded (PyTorch's rule); do it inside AD.noGrad (fun () -> ...), as an optimizer step does."
+
+                r
+            | _ ->
+                invalidOp
+                    $"{op}: only a constant tensor or a requires-grad leaf (a parameter) can be updated in place; this one was computed from others or is being differentiated by a transform. Compute a new tensor instead."
+
+        if raw.IsInvalid then
+            raise (useAfterFree op)
+
+        if not (isNull (box other)) then
+            let o = Prim.RawOf other
+
+            let target = shape raw
+
+            if broadcastShapes op (shape o) target <> target then
+                invalidArg
+                    "other"
+                    $"{op}: a tensor of shape {shapeText (shape o)} does not broadcast to the updated tensor's shape {shapeText (shape raw)}."
+
+        guard1 op raw (fun () ->
+            update raw
+            raw)
+        |> ignore
+
+        let cell = cellOf t
+
+        if not (isNull cell) then
+            cell.MutatedAt <- Imperative.Tick()
+
+/// PyTorch-style autograd on tensors. Intrinsic members (declared in the type's own file), so C#
+/// sees them as ordinary methods.
+type Tensor with
+
+    /// True when this tensor requires grad: it is a leaf made by Tensor.requiresGrad (or a
+    /// module's parameter), or was computed from one while gradients were being recorded.
+    member t.RequiresGrad = (Autograd.imperativeLevel t).IsSome
+
+    /// False only for a tensor that requires grad and was computed from others (PyTorch's is_leaf).
+    member t.IsLeaf =
+        let n = Autograd.nodeOf t
+        isNull n || n.IsLeaf
+
+    /// The gradient accumulated by Backward calls (None before any, and after ZeroGrad).
+    member t.Grad: Tensor option = Autograd.grad t
+
+    /// Computes the gradient of this tensor with respect to every requires-grad leaf it depends
+    /// on and adds it to their Grad (PyTorch's backward). A one-element tensor needs no argument;
+    /// otherwise pass the cotangent (`gradient`, of this tensor's shape). With createGraph, the
+    /// gradients are themselves recorded, so they can be differentiated again (a second Backward,
+    /// or a transform). The graph stays valid: Backward may be called on it again.
+    member t.Backward([<Optional>] gradient: Tensor, [<Optional>] createGraph: bool) =
+        Autograd.backward t gradient createGraph
+
+    /// Clears the accumulated gradient (to None, as PyTorch's zero_grad does by default; with
+    /// setToNone = false, fills it with zeros in place).
+    member t.ZeroGrad([<Optional; DefaultParameterValue(true)>] setToNone: bool) = Autograd.zeroGrad t setToNone
+
+    /// Registers a hook that sees this tensor's gradient during every Backward and may replace it
+    /// (return the argument to leave it unchanged); dispose the result to remove the hook.
+    member t.RegisterHook(hook: Func<Tensor, Tensor>) : IDisposable = Autograd.registerHook t hook
+
+    /// Keeps the gradient of this non-leaf tensor in its Grad during Backward (PyTorch's retain_grad).
+    member t.RetainGrad() = Autograd.retainGrad t
+
+    // ---------------------------------------------------------------- in-place updates (parameters, buffers)
+
+    /// Copies the values of `source` (broadcast, and cast to this dtype) into this tensor (copy_).
+    /// Only constants and requires-grad leaves under AD.noGrad can be updated in place.
+    member t.CopyFrom(source: Tensor) =
+        Autograd.inPlace "CopyFrom" t source (fun r -> r.copy_ (Prim.RawOf source) |> ignore)
+
+    /// this += alpha · other, in place (add_).
+    member t.AddInPlace(other: Tensor, [<Optional; DefaultParameterValue(1.0)>] alpha: float) =
+        Autograd.inPlace "AddInPlace" t other (fun r -> r.add_ (Prim.RawOf other, scalar alpha) |> ignore)
+
+    /// this -= alpha · other, in place (sub_).
+    member t.SubInPlace(other: Tensor, [<Optional; DefaultParameterValue(1.0)>] alpha: float) =
+        Autograd.inPlace "SubInPlace" t other (fun r -> r.add_ (Prim.RawOf other, scalar -alpha) |> ignore)
+
+    /// this *= factor, in place (mul_).
+    member t.MulInPlace(factor: float) =
+        Autograd.inPlace "MulInPlace" t Unchecked.defaultof<_> (fun r -> r.mul_ (scalar factor) |> ignore)
+
+    /// Sets every element to `value`, in place (fill_).
+    member t.FillInPlace(value: float) =
+        Autograd.inPlace "FillInPlace" t Unchecked.defaultof<_> (fun r -> r.fill_ (scalar value) |> ignore)
 
 /// `t.Raw()` for the rest of the library: the innermost LibTorch tensor. An extension rather than
 /// a member, so that Tensor's own members never mention TorchSharp types.

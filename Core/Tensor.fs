@@ -316,8 +316,17 @@ module Tensor =
     /// The value with every level of differentiation removed: derivatives do not flow through it
     /// (JAX's stop_gradient).
     let stopGradient (x: Tensor) : Tensor = Const(x.Raw())
-    /// Same as stopGradient (PyTorch's name).
+    /// Same as stopGradient (PyTorch's name): a tensor sharing x's values that does not require
+    /// grad and is not differentiated by any transform.
     let detach (x: Tensor) : Tensor = Const(x.Raw())
+
+    /// x as a tensor that requires grad (PyTorch's `requires_grad_()`): a leaf sharing x's values
+    /// whose gradient Backward accumulates in `.Grad`. x must be floating-point; a tensor that
+    /// already requires grad is returned as it is.
+    let requiresGrad (x: Tensor) : Tensor = Autograd.requiresGrad x
+
+    /// Whether x requires grad (t.RequiresGrad).
+    let isRequiringGrad (x: Tensor) = x.RequiresGrad
 
     // ------------------------------------------------------------ arithmetic and elementwise math
 

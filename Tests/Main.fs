@@ -19,6 +19,7 @@ let allTests =
             IntegerRandomTests.tests
             NNFunctionsTests.tests
             Transforms.tests
+            Autograd.tests
             Errors.tests
             Defects.tests
             Casts.tests
