@@ -963,6 +963,16 @@ and [<AbstractClass; Sealed>] internal Imperative =
         finally
             Imperative.substitutes <- saved
 
+    /// Whether x is a requires-grad leaf that a functional call replaces (one thread-local read
+    /// when none is in progress).
+    static member IsSubstituted(x: Tensor) : bool =
+        let table = Imperative.substitutes
+
+        not (isNull table)
+        && (match x with
+            | Node(_, n, g) when g = Tags.Imperative && n.IsLeaf -> table.ContainsKey n
+            | _ -> false)
+
     /// The value standing in for x: its substitute if x is a substituted leaf, else x.
     static member Substitute(x: Tensor) : Tensor =
         let table = Imperative.substitutes
@@ -971,7 +981,7 @@ and [<AbstractClass; Sealed>] internal Imperative =
             x
         else
             match x with
-            | Node(_, n, _) when n.IsLeaf ->
+            | Node(_, n, g) when g = Tags.Imperative && n.IsLeaf ->
                 match table.TryGetValue n with
                 | true, v -> v
                 | _ -> x
@@ -1066,12 +1076,10 @@ and [<AbstractClass; Sealed>] internal Prim =
             Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Dual(y, jvp xp y xt, tag)
+        | Node(_, n, tag) when tag = Tags.Imperative && n.IsLeaf && Imperative.IsSubstituted x ->
+            Prim.Lift1(op, primal, jvp, vjp, Imperative.Substitute x)
         | Node(xp, _, tag) when tag = Tags.Imperative ->
-            let s = Imperative.Substitute x
-
-            if not (obj.ReferenceEquals(s, x)) then
-                Prim.Lift1(op, primal, jvp, vjp, s)
-            elif Imperative.NoGrad then
+            if Imperative.NoGrad then
                 Prim.Lift1(op, primal, jvp, vjp, xp)
             else
                 let y = Prim.Lift1(op, primal, jvp, vjp, xp)
@@ -1101,21 +1109,10 @@ and [<AbstractClass; Sealed>] internal Prim =
         ) : Tensor =
         match a, b with
         | Const ra, Const rb -> Const(guard2 op ra rb (fun () -> primal ra rb))
-        | _ when
-            max a.Level b.Level = Tags.Imperative
-            && (Imperative.NoGrad
-                || not (
-                    obj.ReferenceEquals(Imperative.Substitute a, a)
-                    && obj.ReferenceEquals(Imperative.Substitute b, b)
-                ))
-            ->
-            let a, b =
-                if Imperative.NoGrad then
-                    Prim.Unrecorded a, Prim.Unrecorded b
-                else
-                    Imperative.Substitute a, Imperative.Substitute b
-
-            Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, a, b)
+        | _ when Imperative.IsSubstituted a || Imperative.IsSubstituted b ->
+            Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, Imperative.Substitute a, Imperative.Substitute b)
+        | _ when max a.Level b.Level = Tags.Imperative && Imperative.NoGrad ->
+            Prim.Lift2(op, primal, jvpA, jvpB, vjpA, vjpB, Prim.Unrecorded a, Prim.Unrecorded b)
         | _ ->
             let tag = max a.Level b.Level
             Prim.CheckActive(op, tag)
@@ -1218,19 +1215,10 @@ and [<AbstractClass; Sealed>] internal Prim =
         if tag = 0L then
             let raws = xs |> Array.map Prim.RawOf
             Const(guard op raws (fun () -> primal raws))
-        elif
-            tag = Tags.Imperative
-            && (Imperative.NoGrad
-                || xs
-                   |> Array.exists (fun x -> not (obj.ReferenceEquals(Imperative.Substitute x, x))))
-        then
-            let xs =
-                if Imperative.NoGrad then
-                    Array.map Prim.Unrecorded xs
-                else
-                    Array.map Imperative.Substitute xs
-
-            Prim.LiftN(op, primal, jvp, vjp, xs)
+        elif Array.exists Imperative.IsSubstituted xs then
+            Prim.LiftN(op, primal, jvp, vjp, Array.map Imperative.Substitute xs)
+        elif tag = Tags.Imperative && Imperative.NoGrad then
+            Prim.LiftN(op, primal, jvp, vjp, Array.map Prim.Unrecorded xs)
         else
             Prim.CheckActive(op, tag)
             let active = xs |> Array.map (fun x -> x.Level = tag)

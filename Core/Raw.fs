@@ -641,6 +641,25 @@ module internal Raw =
     // n < 0, a bool dtype or n beyond its dtype's range is a segmentation fault in TorchSharp
     // 0.107), so the arguments are validated here first.
 
+    /// TorchSharp's wrapper keeps the native tensor in this field.
+    let private handleField =
+        lazy (typeof<RawTensor>.GetField("handle", Reflection.BindingFlags.Instance ||| Reflection.BindingFlags.NonPublic))
+
+    /// Makes `target` refer to `replacement`'s native tensor (a new dtype or device), and frees
+    /// target's old one: PyTorch's `param.data = new` for a module's `to(dtype)`. Every holder of
+    /// the target wrapper (a parameter in a user's field, a graph) sees the new values, the way
+    /// every holder of a PyTorch Parameter does. `replacement` must not be used afterwards.
+    let replaceContents (target: RawTensor) (replacement: RawTensor) =
+        let field = handleField.Value
+
+        if isNull field then
+            invalidOp "Module.To: this TorchSharp version stores tensors differently; converting parameters in place is not possible."
+
+        let old = field.GetValue target
+        field.SetValue(target, field.GetValue replacement)
+        field.SetValue(replacement, old)
+        replacement.Dispose()
+
     /// The generator's LibTorch object, or null for the global generator.
     let torchGenerator (g: Generator) : torch.Generator =
         if isNull (box g) then null else g.Torch

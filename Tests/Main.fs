@@ -20,6 +20,7 @@ let allTests =
             NNFunctionsTests.tests
             Transforms.tests
             Autograd.tests
+            ModuleTests.tests
             Errors.tests
             Defects.tests
             Casts.tests
