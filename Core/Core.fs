@@ -1504,8 +1504,11 @@ module internal Reverse =
                 elif visited.Add n then
                     stack.Push(struct (n, true))
 
-                    for input in n.Inputs do
-                        let c = nodeAt tag input
+                    // Inputs pushed last to first, so the first is explored first (as a recursive
+                    // search would): leaves used late in the forward pass then come late in the
+                    // order and get their gradients (and hooks) first, as in PyTorch.
+                    for k in n.Inputs.Length - 1 .. -1 .. 0 do
+                        let c = nodeAt tag n.Inputs[k]
 
                         if not (isNull c) && not (visited.Contains c) then
                             stack.Push(struct (c, false))

@@ -21,6 +21,8 @@ let allTests =
             Transforms.tests
             Autograd.tests
             ModuleTests.tests
+            LayerTests.tests
+            RecurrentTests.tests
             Errors.tests
             Defects.tests
             Casts.tests

@@ -23,3 +23,38 @@ def emit(functions):
         out[name] = {"value": y.item(), "grad": g.tolist(), "jvp": jv.item(), "hessian": h.reshape(-1).tolist()}
     out["_generator"] = f"PyTorch {torch.__version__}, float64"
     print(json.dumps(out, indent=1))
+
+
+def tensor_json(t):
+    """A tensor as {shape, dtype, values} (values flattened in row-major order)."""
+    t = t.detach()
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "values": t.reshape(-1).tolist()}
+
+
+def emit_layers(cases, seed=7):
+    """Reference data for layers (Tests/LayerCheck.fs reads it). cases: name -> (module, inputs,
+    forward) with forward(module, *inputs) returning ONE tensor (flatten and concatenate several
+    outputs). For each case: the state dict before the forward pass (PyTorch's key names), the
+    inputs, the output, a random cotangent, the gradients of <output, cotangent> with respect to
+    every parameter and every floating-point input, and the state dict after the forward pass
+    (running statistics). Modules are in float64 and in the mode the case set (train/eval)."""
+    out = {}
+    for name, (module, inputs, forward) in cases.items():
+        state = {k: tensor_json(v) for k, v in module.state_dict().items()}
+        ins = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+        y = forward(module, *ins)
+        g = torch.Generator().manual_seed(seed)
+        cot = torch.randn(y.shape, generator=g, dtype=y.dtype)
+        module.zero_grad()
+        (y * cot).sum().backward()
+        out[name] = {
+            "state": state,
+            "inputs": [tensor_json(x) for x in inputs],
+            "output": tensor_json(y),
+            "cotangent": tensor_json(cot),
+            "param_grads": {k: (tensor_json(p.grad) if p.grad is not None else None) for k, p in module.named_parameters()},
+            "input_grads": [(tensor_json(x.grad) if x.grad is not None else None) for x in ins],
+            "state_after": {k: tensor_json(v) for k, v in module.state_dict().items()},
+        }
+    out["_generator"] = f"PyTorch {torch.__version__}, float64"
+    print(json.dumps(out, indent=1))

@@ -1,0 +1,5 @@
+namespace Nabla.NN
+
+open System
+open System.Runtime.InteropServices
+open Nabla

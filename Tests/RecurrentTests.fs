@@ -1,0 +1,10 @@
+/// recurrent layers: gradients against finite differences, PyTorch parity, errors.
+module Nabla.Tests.RecurrentTests
+
+open System
+open Expecto
+open Nabla
+open Nabla.NN
+open Nabla.Tests.Check
+
+let tests = testList "recurrent layers" []
