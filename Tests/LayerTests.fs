@@ -363,6 +363,35 @@ let private convolution =
                 Expect.isTrue (Conv2d(1, 1, 3, padding = "valid").Padding.IsValid) "valid"
                 Expect.equal (string (Size2(3, 5))) "(3, 5)" "a pair prints as a tuple"
 
+            testCase "the int-array forms build the same layers as the int and pair forms"
+            <| fun () ->
+                let a =
+                    Conv2d(3, 8, [| 3; 5 |], stride = [| 2; 1 |], padding = [| 1; 0 |], dilation = [| 1 |])
+
+                let b = Conv2d(3, 8, (3, 5), stride = (2, 1), padding = (1, 0), dilation = 1)
+                Expect.equal (string a) (string b) "Conv2d"
+                Expect.equal a.KernelSize (Size2(3, 5)) "kernel"
+
+                let t =
+                    ConvTranspose2d(2, 4, [| 3 |], stride = [| 2; 1 |], outputPadding = [| 1; 0 |])
+
+                Expect.equal (string t) (string (ConvTranspose2d(2, 4, 3, stride = (2, 1), outputPadding = (1, 0)))) "ConvTranspose2d"
+
+                Expect.equal
+                    (string (MaxPool2d([| 2; 3 |], stride = [| 1 |])))
+                    "MaxPool2d(kernel_size=(2, 3), stride=1, padding=0, dilation=1, ceil_mode=False)"
+                    "MaxPool2d"
+
+                Expect.equal
+                    (string (AvgPool2d([| 2 |], padding = [| 1; 0 |])))
+                    "AvgPool2d(kernel_size=2, stride=2, padding=(1, 0))"
+                    "AvgPool2d"
+
+                Expect.equal (string (AdaptiveAvgPool2d([| 4; 2 |]))) "AdaptiveAvgPool2d(output_size=(4, 2))" "AdaptiveAvgPool2d"
+                let x = data [| 1; 3; 6; 6 |] 30
+                AD.noGrad (fun () -> b.LoadStateDict(a.StateDict()))
+                expectTight "same output" (a.Forward x) (b.Forward x)
+
             testCase "output shapes follow PyTorch's formula"
             <| fun () ->
                 let x = Tensor.randn [| 2; 3; 9; 8 |]
@@ -785,7 +814,14 @@ let private errors =
                 throwsWith<ArgumentException> [ "Conv2d"; "inChannels"; "positive" ] (fun () -> Conv2d(0, 4, 3) |> ignore)
                 throwsWith<ArgumentException> [ "Conv1d"; "padding"; "one int" ] (fun () -> Conv1d(3, 4, 3, padding = (1, 2)) |> ignore)
                 let three: int[] = [| 1; 2; 3 |]
-                throwsWith<ArgumentException> [ "Size2"; "one or two values"; "[1, 2, 3]" ] (fun () -> Conv2d(3, 4, three) |> ignore)
+
+                throwsWith<ArgumentException> [ "Conv2d"; "kernelSize"; "one or two values"; "[1, 2, 3]" ] (fun () ->
+                    Conv2d(3, 4, three) |> ignore)
+
+                throwsWith<ArgumentException> [ "MaxPool2d"; "stride"; "one or two values"; "[1, 2, 3]" ] (fun () ->
+                    MaxPool2d([| 2 |], stride = three) |> ignore)
+
+                throwsWith<ArgumentException> [ "Size2"; "one or two values"; "[1, 2, 3]" ] (fun () -> Size2.op_Implicit three |> ignore)
 
                 throwsWith<ArgumentException> [ "ConvTranspose2d"; "outputPadding"; "smaller than either stride or dilation" ] (fun () ->
                     ConvTranspose2d(3, 4, 3, stride = 2, outputPadding = 2) |> ignore)

@@ -173,6 +173,14 @@ module internal Conv =
 
     let private spatialNames = [| "height"; "width" |]
 
+    /// A Size2 from the int-array form of a layer's constructor: [| size |] or [| height; width |].
+    let size (layer: string) (name: string) (v: int[]) : Size2 =
+        match v with
+        | null -> nullArg name
+        | [| s |] -> Size2(s, s, true)
+        | [| h; w |] -> Size2(h, w)
+        | other -> invalidArg name $"{layer}: {name} must have one or two values (height, width); got {shapeText other}."
+
     /// Checks that every value of a setting is at least `least`.
     let atLeast (layer: string) (name: string) (least: int) (values: int[]) =
         if values |> Array.exists (fun v -> v < least) then
@@ -579,6 +587,37 @@ type Conv2d
             (Layer.dtypeOr dtype)
             (Layer.deviceOr device)
 
+    /// The same layer with its sizes as int arrays of one or two values: `Conv2d(3, 8, [| 3; 5 |],
+    /// stride = [| 2; 1 |])` (use the other constructor for padding = "same" or "valid").
+    new
+        (
+            inChannels: int,
+            outChannels: int,
+            kernelSize: int[],
+            ?stride: int[],
+            ?padding: int[],
+            ?dilation: int[],
+            ?groups: int,
+            ?bias: bool,
+            ?paddingMode: string,
+            ?dtype: Dtype,
+            ?device: Device
+        ) =
+        Conv2d(
+            inChannels,
+            outChannels,
+            Conv.size "Conv2d" "kernelSize" kernelSize,
+            ?stride = Option.map (Conv.size "Conv2d" "stride") stride,
+            ?padding = Option.map (fun p -> ConvPadding(Conv.size "Conv2d" "padding" p)) padding,
+            ?dilation = Option.map (Conv.size "Conv2d" "dilation") dilation,
+            ?groups = groups,
+            ?bias = bias,
+            ?paddingMode = paddingMode,
+            ?dtype = dtype,
+            ?device = device
+        )
+
+
     /// The number of input channels.
     member _.InChannels = inChannels
     /// The number of output channels.
@@ -690,6 +729,37 @@ type ConvTranspose2d
             (defaultArg bias true)
             (Layer.dtypeOr dtype)
             (Layer.deviceOr device)
+
+    /// The same layer with its sizes as int arrays of one or two values ([| 3 |] or [| 3; 5 |]).
+    new
+        (
+            inChannels: int,
+            outChannels: int,
+            kernelSize: int[],
+            ?stride: int[],
+            ?padding: int[],
+            ?outputPadding: int[],
+            ?groups: int,
+            ?bias: bool,
+            ?dilation: int[],
+            ?dtype: Dtype,
+            ?device: Device
+        ) =
+        let size = Conv.size "ConvTranspose2d"
+
+        ConvTranspose2d(
+            inChannels,
+            outChannels,
+            size "kernelSize" kernelSize,
+            ?stride = Option.map (size "stride") stride,
+            ?padding = Option.map (size "padding") padding,
+            ?outputPadding = Option.map (size "outputPadding") outputPadding,
+            ?groups = groups,
+            ?bias = bias,
+            ?dilation = Option.map (size "dilation") dilation,
+            ?dtype = dtype,
+            ?device = device
+        )
 
     member private _.Run(x: Tensor, outputPadding: int[]) =
         let xs = x.Shape
@@ -841,6 +911,11 @@ type MaxPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2) =
     let padding = defaultArg padding (Size2.op_Implicit 0)
     do Pool.checkSettings "MaxPool2d" kernelSize stride padding
 
+    /// The same layer with its sizes as int arrays of one or two values ([| 2 |] or [| 2; 3 |]).
+    new(kernelSize: int[], ?stride: int[], ?padding: int[]) =
+        let size = Conv.size "MaxPool2d"
+        MaxPool2d(size "kernelSize" kernelSize, ?stride = Option.map (size "stride") stride, ?padding = Option.map (size "padding") padding)
+
     /// The window's (height, width).
     member _.KernelSize = kernelSize
     /// The step between windows (height, width).
@@ -879,6 +954,18 @@ type AvgPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2, ?countInclude
         match divisorOverride with
         | Some d when d <= 0 -> invalidArg "divisorOverride" $"AvgPool2d: divisorOverride must be positive; got {d}."
         | _ -> ()
+
+    /// The same layer with its sizes as int arrays of one or two values ([| 2 |] or [| 2; 3 |]).
+    new(kernelSize: int[], ?stride: int[], ?padding: int[], ?countIncludePad: bool, ?divisorOverride: int) =
+        let size = Conv.size "AvgPool2d"
+
+        AvgPool2d(
+            size "kernelSize" kernelSize,
+            ?stride = Option.map (size "stride") stride,
+            ?padding = Option.map (size "padding") padding,
+            ?countIncludePad = countIncludePad,
+            ?divisorOverride = divisorOverride
+        )
 
     /// The window's (height, width).
     member _.KernelSize = kernelSize
@@ -925,6 +1012,9 @@ type AdaptiveAvgPool2d(outputSize: Size2) =
     inherit Module()
 
     do Conv.atLeast "AdaptiveAvgPool2d" "outputSize" 0 (outputSize.ToArray())
+
+    /// The same layer with the output size as an int array of one or two values.
+    new(outputSize: int[]) = AdaptiveAvgPool2d(Conv.size "AdaptiveAvgPool2d" "outputSize" outputSize)
 
     /// The output's (height, width).
     member _.OutputSize = outputSize
