@@ -983,6 +983,22 @@ module Tensor =
         =
         OpsNN.batchNorm runningMean runningVar weight bias training momentum eps x
 
+    /// Instance normalisation of x [N, C, *] (torch.nn.functional.instance_norm): with
+    /// useInputStats each sample's channels are standardised over their spatial dims and the
+    /// running statistics (if given) updated in place with `momentum`; otherwise the running
+    /// statistics are used. weight and bias are per channel.
+    let instanceNorm
+        (runningMean: Tensor option)
+        (runningVar: Tensor option)
+        (weight: Tensor option)
+        (bias: Tensor option)
+        (useInputStats: bool)
+        (momentum: float)
+        (eps: float)
+        (x: Tensor)
+        =
+        OpsNN.instanceNorm runningMean runningVar weight bias useInputStats momentum eps x
+
     /// Layer normalisation over the last dims, which must equal normalizedShape; weight and bias
     /// have that shape (torch.nn.functional.layer_norm).
     let layerNorm (normalizedShape: int[]) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) =
