@@ -1156,6 +1156,23 @@ type TensorExtensions =
             (Option.ofObj bias)
             x
 
+    /// 1-D transposed convolution of x [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k],
+    /// an optional bias [Cout], stride, padding, outputPadding, groups and dilation
+    /// (torch.nn.functional.conv_transpose1d).
+    [<Extension>]
+    static member ConvTranspose1d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional; DefaultParameterValue(1)>] stride: int,
+            [<Optional>] padding: int,
+            [<Optional>] outputPadding: int,
+            [<Optional; DefaultParameterValue(1)>] groups: int,
+            [<Optional; DefaultParameterValue(1)>] dilation: int
+        ) =
+        OpsNN.convTranspose1d stride padding outputPadding groups dilation weight (Option.ofObj bias) x
+
     /// Max pooling; the stride defaults to the kernel size.
     [<Extension>]
     static member MaxPool2d(x: Tensor, kernel: int[], [<Optional>] stride: int[], [<Optional>] padding: int[]) =

@@ -243,6 +243,17 @@ let private convolutionKnown =
                 Expect.equal y.Shape [| 1; 1; 7 |] "shape"
                 exact "values" [| 1.0; 1.0; 2.0; 2.0; 3.0; 3.0; 0.0 |] y
 
+            testCase "the ConvTranspose1d method has PyTorch's defaults and takes the same options"
+            <| fun () ->
+                let x, k = weights [| 2; 3; 4 |] 1.0, weights [| 3; 2; 3 |] 0.5
+                exact "defaults" ((Tensor.convTranspose1d 1 0 0 1 1 k None x).ToArray()) (x.ConvTranspose1d k)
+
+                let y =
+                    x.ConvTranspose1d(k, bias = vec [ 1.0; 2.0 ], stride = 2, padding = 1, outputPadding = 1, dilation = 2)
+
+                exact "options" ((Tensor.convTranspose1d 2 1 1 1 2 k (Some(vec [ 1.0; 2.0 ])) x).ToArray()) y
+                Expect.equal y.Shape [| 2; 2; 10 |] "(4 − 1)·2 − 2·1 + 2·(3 − 1) + 1 + 1"
+
             testCase "convTranspose2d on float32 input with a float64 weight promotes to float64"
             <| fun () ->
                 let x = Tensor.Ones([| 1; 1; 2; 2 |])
