@@ -423,6 +423,26 @@ let private convolution =
                 Expect.equal (AdaptiveAvgPool2d((4, 3)).Forward x).Shape [| 2; 3; 4; 3 |] "AdaptiveAvgPool2d"
                 Expect.equal (AdaptiveAvgPool2d(1).Forward(Tensor.randn [| 3; 5; 5 |])).Shape [| 3; 1; 1 |] "AdaptiveAvgPool2d unbatched"
 
+            testCase "an empty batch gives an empty batch"
+            <| fun () ->
+                let image = Tensor.zeros [| 0; 3; 5; 5 |]
+                Expect.equal (Conv2d(3, 4, 3, padding = 1).Forward image).Shape [| 0; 4; 5; 5 |] "Conv2d"
+                Expect.equal (Conv2d(3, 4, 3, padding = 1, paddingMode = "reflect").Forward image).Shape [| 0; 4; 5; 5 |] "Conv2d reflect"
+                Expect.equal (Conv1d(3, 4, 3).Forward(Tensor.zeros [| 0; 3; 5 |])).Shape [| 0; 4; 3 |] "Conv1d"
+                Expect.equal (ConvTranspose2d(3, 4, 3).Forward image).Shape [| 0; 4; 7; 7 |] "ConvTranspose2d"
+                Expect.equal (MaxPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "MaxPool2d"
+                Expect.equal (AvgPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "AvgPool2d"
+                Expect.equal (AdaptiveAvgPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "AdaptiveAvgPool2d"
+                Expect.equal (BatchNorm2d(3).Forward image).Shape [| 0; 3; 5; 5 |] "BatchNorm2d"
+                Expect.equal (GroupNorm(3, 3).Forward image).Shape [| 0; 3; 5; 5 |] "GroupNorm"
+                Expect.equal (LayerNorm([| 5; 5 |]).Forward image).Shape [| 0; 3; 5; 5 |] "LayerNorm"
+                Expect.equal (Bilinear(2, 3, 4).Forward(Tensor.zeros [| 0; 2 |], Tensor.zeros [| 0; 3 |])).Shape [| 0; 4 |] "Bilinear"
+
+                Expect.equal
+                    (Embedding(4, 3, maxNorm = 1.0).Forward(Tensor.zeros [| 2; 0 |] |> Tensor.toDtype Dtype.Int64)).Shape
+                    [| 2; 0; 3 |]
+                    "Embedding"
+
             testCase "unbatched input gives the batched result without the batch dimension"
             <| fun () ->
                 let x = data [| 2; 5; 6 |] 1
@@ -882,6 +902,39 @@ let private errors =
 
                 throwsWith<ArgumentException> [ "GroupNorm"; "at least 2 dimensions"; "[6]" ] (fun () ->
                     GroupNorm(2, 6).Forward(Tensor.randn [| 6 |]) |> ignore)
+
+            testCase "a null input is an ArgumentNullException, before any native call"
+            <| fun () ->
+                let x: Tensor = Unchecked.defaultof<_>
+
+                for m in
+                    [
+                        Conv1d(1, 1, 1) :> Module
+                        Conv2d(1, 1, 1)
+                        ConvTranspose2d(1, 1, 1)
+                        MaxPool2d(1)
+                        AvgPool2d(1)
+                        AdaptiveAvgPool2d(1)
+                        BatchNorm1d(1)
+                        BatchNorm2d(1)
+                        LayerNorm(1)
+                        GroupNorm(1, 1)
+                        Embedding(2, 1)
+                    ] do
+                    throwsWith<ArgumentNullException> [] (fun () -> m.Forward x |> ignore)
+
+                throwsWith<ArgumentNullException> [] (fun () -> Bilinear(1, 1, 1).Forward(x, Tensor.ones [| 1 |]) |> ignore)
+                throwsWith<ArgumentNullException> [] (fun () -> ConvTranspose2d(1, 1, 1).Forward(Tensor.ones [| 1; 1; 1 |], null) |> ignore)
+
+            testCase "ConvTranspose2d's Forward with an output size checks the input first"
+            <| fun () ->
+                throwsWith<ArgumentException> [ "ConvTranspose2d"; "3-D"; "4-D"; "[3, 5]" ] (fun () ->
+                    ConvTranspose2d(3, 4, 3, stride = 2).Forward(Tensor.ones [| 3; 5 |], [| 3; 4 |])
+                    |> ignore)
+
+                throwsWith<ArgumentException> [ "ConvTranspose2d"; "at least the height and width"; "[3]" ] (fun () ->
+                    ConvTranspose2d(3, 4, 3, stride = 2).Forward(Tensor.ones [| 3; 5; 5 |], [| 3 |])
+                    |> ignore)
 
             testCase "Embedding refuses float indices, indices out of range and a bad paddingIdx"
             <| fun () ->

@@ -194,6 +194,20 @@ module internal Conv =
 
             invalidArg name $"{layer}: {name} must be {what}; got {shown}."
 
+    /// The error for an input whose channel count is not the layer's inChannels.
+    let wrongChannels (layer: string) (inChannels: int) (channelDim: int) (xs: int[]) (layout: string) =
+        let actual = xs[channelDim]
+
+        let fix =
+            if actual > 0 then
+                $"Give the layer inChannels = {actual}, or fix the input's layout ({layout} after the batch)."
+            else
+                $"Fix the input's layout ({layout} after the batch)."
+
+        invalidArg
+            "x"
+            $"{layer}: expected an input with {inChannels} channels (inChannels) at dimension {channelDim}; got an input of shape {shapeText xs} with {actual}. {fix}"
+
     /// Checks the channel counts against the groups.
     let checkChannels (layer: string) (inChannels: int) (outChannels: int) (groups: int) =
         Layer.positive layer "inChannels" inChannels
@@ -302,6 +316,9 @@ module internal Conv =
         (bias: Tensor option)
         (x: Tensor)
         =
+        if isNull (box x) then
+            nullArg "x"
+
         let k = kernel.Length
         let xs = x.Shape
 
@@ -318,9 +335,7 @@ module internal Conv =
         let channelDim = if unbatched then 0 else 1
 
         if xs[channelDim] <> inChannels then
-            invalidArg
-                "x"
-                $"{layer}: expected an input with {inChannels} channels (inChannels) at dimension {channelDim}; got an input of shape {shapeText xs} with {xs[channelDim]}. Give the layer inChannels = {xs[channelDim]}, or fix the input's layout ({names} after the batch)."
+            wrongChannels layer inChannels channelDim xs names
 
         if not x.Dtype.IsFloatingPoint then
             invalidArg "x" $"{layer}: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
@@ -343,8 +358,8 @@ module internal Conv =
 
         for i in 0 .. k - 1 do
             let before, after = pads[i]
-            let padded = spatial[i] + before + after
-            let reach = dilation[i] * (kernel[i] - 1) + 1
+            let padded = int64 spatial[i] + int64 before + int64 after
+            let reach = int64 dilation[i] * int64 (kernel[i] - 1) + 1L
 
             if padded < reach then
                 let dimName = if k = 1 then "length" else spatialNames[i]
@@ -761,7 +776,11 @@ type ConvTranspose2d
             ?device = device
         )
 
-    member private _.Run(x: Tensor, outputPadding: int[]) =
+    /// Checks the input's rank, channels and dtype.
+    member private _.Check(x: Tensor) =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
 
         if xs.Length <> 3 && xs.Length <> 4 then
@@ -772,13 +791,13 @@ type ConvTranspose2d
         let channelDim = xs.Length - 3
 
         if xs[channelDim] <> inChannels then
-            invalidArg
-                "x"
-                $"{layer}: expected an input with {inChannels} channels (inChannels) at dimension {channelDim}; got an input of shape {shapeText xs} with {xs[channelDim]}. Give the layer inChannels = {xs[channelDim]}, or fix the input's layout (channels, height, width after the batch)."
+            Conv.wrongChannels layer inChannels channelDim xs "channels, height, width"
 
         if not x.Dtype.IsFloatingPoint then
             invalidArg "x" $"{layer}: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
 
+    member private this.Run(x: Tensor, outputPadding: int[]) =
+        this.Check x
         OpsNN.convTranspose2d layer (stride.ToArray()) (padding.ToArray()) outputPadding groups (dilation.ToArray()) weight bias x
 
     /// The number of input channels.
@@ -816,11 +835,8 @@ type ConvTranspose2d
         if outputSize.Length < 2 then
             invalidArg "outputSize" $"{layer}: outputSize must give at least the height and width; got {shapeText outputSize}."
 
+        this.Check x
         let xs = x.Shape
-
-        if xs.Length < 2 then
-            invalidArg "x" $"{layer}: expected a 3-D or 4-D input; got {shapeText xs}."
-
         let wanted = outputSize[outputSize.Length - 2 ..]
 
         let st, pd, dl, ks =
@@ -864,6 +880,9 @@ module internal Pool =
 
     /// x as a batch: [channels, height, width] gets a batch dimension of 1. Checks the rank.
     let batched (layer: string) (x: Tensor) =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
 
         if xs.Length <> 3 && xs.Length <> 4 then
@@ -1021,6 +1040,9 @@ type AdaptiveAvgPool2d(outputSize: Size2) =
 
     /// The pooled x.
     override _.Forward x =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
 
         if xs.Length <> 3 && xs.Length <> 4 then

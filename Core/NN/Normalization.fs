@@ -98,6 +98,9 @@ type BatchNorm
 
     /// The normalised x [batch, numFeatures, ...].
     override this.Forward x =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
 
         if not (Array.contains xs.Length ranks) then
@@ -235,6 +238,9 @@ type LayerNorm(normalizedShape: int[], ?eps: float, ?elementwiseAffine: bool, ?b
 
     /// x [*, normalizedShape] normalised over its last normalizedShape.Length dimensions.
     override _.Forward x =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
         let k = normalizedShape.Length
 
@@ -300,6 +306,9 @@ type GroupNorm(numGroups: int, numChannels: int, ?eps: float, ?affine: bool, ?dt
 
     /// x [batch, numChannels, ...] normalised per sample and group.
     override _.Forward x =
+        if isNull (box x) then
+            nullArg "x"
+
         let xs = x.Shape
 
         if xs.Length < 2 then
