@@ -9,7 +9,7 @@ open Nabla.Raw
 /// Settings printed as Python prints them, for layers' ExtraRepr.
 module internal Py =
 
-    /// A float as Python's repr: 0.1, 1e-05, 1.0, None for NaN where that stands for None.
+    /// A float as Python's repr: 0.1, 1e-05, 1.0.
     let float (v: float) =
         if Double.IsNaN v then
             "nan"
@@ -106,8 +106,8 @@ type Size2 =
 
 /// The padding of a convolution (Conv1d, Conv2d): explicit sizes (an int, a pair (height, width)
 /// or an int array, converting implicitly as Size2 does), or PyTorch's strings "valid" (no
-/// padding) and "same" (the output as large as the input; stride 1 only, and an even total
-/// padding puts the extra row or column at the end, as PyTorch does).
+/// padding) and "same" (the output as large as the input; stride 1 only; when the total padding
+/// dilation·(kernel − 1) is odd, the extra row or column goes at the end, as in PyTorch).
 [<Struct; CustomEquality; NoComparison>]
 type ConvPadding =
     /// "same", "valid", or null for explicit sizes.
