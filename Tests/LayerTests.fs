@@ -113,6 +113,8 @@ let private parity =
             "batchnorm2d_in_convnet",
             m (fun () -> Sequential(Conv2d(2, 3, 3, dtype = f64), BatchNorm2d(3, dtype = f64), ReLU(), Flatten())),
             one
+            "batchnorm3d_train", m (fun () -> BatchNorm3d(2, dtype = f64)), twice
+            "batchnorm3d_eval", m (fun () -> evaluating (BatchNorm3d(2, dtype = f64))), one
             // LayerNorm, GroupNorm
             "layernorm", m (fun () -> LayerNorm(4, dtype = f64)), one
             "layernorm_2d_shape", m (fun () -> LayerNorm([| 3; 4 |], dtype = f64)), one
@@ -204,6 +206,7 @@ let private gradientCases: (string * (unit -> Module) * Tensor list * (Module ->
         m (fun () -> BatchNorm2d(2, affine = false, trackRunningStats = false, dtype = f64)),
         [ data [| 2; 2; 2; 2 |] 21 ],
         one
+        "BatchNorm3d", m (fun () -> BatchNorm3d(2, dtype = f64)), [ data [| 2; 2; 2; 1; 2 |] 26 ], one
         "LayerNorm", m (fun () -> LayerNorm(4, dtype = f64)), [ data [| 3; 4 |] 22 ], one
         "LayerNorm over two dims, no bias", m (fun () -> LayerNorm([| 2; 3 |], bias = false, dtype = f64)), [ data [| 2; 2; 3 |] 23 ], one
         "GroupNorm", m (fun () -> GroupNorm(2, 4, dtype = f64)), [ data [| 2; 4; 3 |] 24 ], one
@@ -306,6 +309,9 @@ let private printing =
                     "BatchNorm2d with momentum None",
                     (fun () -> BatchNorm2d(4, eps = 1e-3, momentum = nan, affine = false, trackRunningStats = false)),
                     "BatchNorm2d(4, eps=0.001, momentum=None, affine=False, track_running_stats=False)"
+                    "BatchNorm3d",
+                    (fun () -> BatchNorm3d(4, momentum = 0.3)),
+                    "BatchNorm3d(4, eps=1e-05, momentum=0.3, affine=True, track_running_stats=True)"
                     "LayerNorm", (fun () -> LayerNorm(4)), "LayerNorm((4,), eps=1e-05, elementwise_affine=True)"
                     "LayerNorm over two dims",
                     (fun () -> LayerNorm([| 2; 3 |], elementwiseAffine = false, eps = 1e-6)),
@@ -872,6 +878,9 @@ let private errors =
 
                 throwsWith<ArgumentException> [ "BatchNorm1d"; "2-D or 3-D"; "[2, 4, 3, 3]" ] (fun () ->
                     BatchNorm1d(4).Forward(Tensor.randn [| 2; 4; 3; 3 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "BatchNorm3d"; "5-D"; "depth"; "[2, 4, 3, 3]" ] (fun () ->
+                    BatchNorm3d(4).Forward(Tensor.randn [| 2; 4; 3; 3 |]) |> ignore)
 
                 throwsWith<ArgumentException> [ "BatchNorm2d"; "4-D"; "[2, 4, 3]" ] (fun () ->
                     BatchNorm2d(4).Forward(Tensor.randn [| 2; 4; 3 |]) |> ignore)

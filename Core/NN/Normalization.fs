@@ -5,7 +5,7 @@ open System.Runtime.InteropServices
 open Nabla
 open Nabla.Raw
 
-/// What BatchNorm1d and BatchNorm2d share (PyTorch's _BatchNorm): per-channel normalisation of
+/// What BatchNorm1d, BatchNorm2d and BatchNorm3d share (PyTorch's _BatchNorm): per-channel normalisation of
 /// x [batch, numFeatures, ...] with the batch's statistics in training mode (updating the
 /// running ones) and the running statistics in evaluation mode.
 ///
@@ -107,10 +107,10 @@ type BatchNorm
             let expected = String.Join(" or ", ranks |> Array.map (fun r -> $"{r}-D"))
 
             let layout =
-                if ranks = [| 4 |] then
-                    "(batch, channels, height, width)"
-                else
-                    "(batch, features) or (batch, features, length)"
+                match ranks with
+                | [| 4 |] -> "(batch, channels, height, width)"
+                | [| 5 |] -> "(batch, channels, depth, height, width)"
+                | _ -> "(batch, features) or (batch, features, length)"
 
             invalidArg "x" $"{layer}: expected a {expected} input {layout}; got {shapeText xs} ({xs.Length}-D)."
 
@@ -180,6 +180,23 @@ type BatchNorm2d(numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool,
         BatchNorm(
             "BatchNorm2d",
             [| 4 |],
+            numFeatures,
+            defaultArg eps 1e-5,
+            defaultArg momentum 0.1,
+            defaultArg affine true,
+            defaultArg trackRunningStats true,
+            dtype,
+            device
+        )
+
+/// Batch normalisation of x [batch, numFeatures, depth, height, width] (PyTorch's
+/// nn.BatchNorm3d); see BatchNorm. Defaults: eps 1e-5, momentum 0.1 (NaN for PyTorch's None: the
+/// cumulative average), affine and trackRunningStats true.
+type BatchNorm3d(numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool, ?trackRunningStats: bool, ?dtype: Dtype, ?device: Device) =
+    inherit
+        BatchNorm(
+            "BatchNorm3d",
+            [| 5 |],
             numFeatures,
             defaultArg eps 1e-5,
             defaultArg momentum 0.1,

@@ -142,6 +142,8 @@ cases = {
         [torch.randn(2, 2, 4, 5)],
         one,
     ),
+    "batchnorm3d_train": (randomized(nn.BatchNorm3d(2)), [torch.randn(2, 2, 2, 3, 2)], twice),
+    "batchnorm3d_eval": (randomized(nn.BatchNorm3d(2), running=True).eval(), [torch.randn(2, 2, 2, 1, 2)], one),
     # LayerNorm, GroupNorm
     "layernorm": (randomized(nn.LayerNorm(4)), [torch.randn(3, 4)], one),
     "layernorm_2d_shape": (randomized(nn.LayerNorm([3, 4])), [torch.randn(2, 3, 4)], one),
