@@ -155,11 +155,103 @@ let private activationModules: (string * (unit -> Module)) list =
         "Flatten", (fun () -> Flatten())
     ]
 
+let private initTests =
+    testList
+        "Init"
+        [
+            testCase "CalculateGain is PyTorch's table"
+            <| fun () ->
+                for name, expected in
+                    [
+                        "linear", 1.0
+                        "conv2d", 1.0
+                        "sigmoid", 1.0
+                        "tanh", 5.0 / 3.0
+                        "relu", sqrt 2.0
+                        "selu", 0.75
+                    ] do
+                    Expect.floatClose Accuracy.veryHigh (Init.CalculateGain name) expected name
+
+                Expect.floatClose Accuracy.veryHigh (Init.CalculateGain("leaky_relu", 0.2)) (sqrt (2.0 / 1.04)) "leaky_relu 0.2"
+                Expect.floatClose Accuracy.veryHigh (Init.CalculateGain "leaky_relu") (sqrt (2.0 / 1.0001)) "leaky_relu default"
+                throwsWith<ArgumentException> [ "CalculateGain"; "'swirl'" ] (fun () -> Init.CalculateGain "swirl" |> ignore)
+
+            testCase "fan in and fan out count the receptive field"
+            <| fun () ->
+                Expect.equal (Init.FanInAndFanOut(Tensor.zeros [| 8; 3; 3; 3 |])) (27, 72) "conv weight"
+                Expect.equal (Init.FanInAndFanOut(Tensor.zeros [| 5; 4 |])) (4, 5) "linear weight"
+                throwsWith<ArgumentException> [ "fan in"; "[5]" ] (fun () -> Init.FanInAndFanOut(Tensor.zeros [| 5 |]) |> ignore)
+
+            testCase "a generator makes initialisation reproducible"
+            <| fun () ->
+                let draw (seed: int) =
+                    let t = Tensor.Zeros([| 50; 40 |], f64)
+                    Init.KaimingNormal(t, generator = Random.generator seed)
+                    t.ToArray()
+
+                Expect.equal (draw 7) (draw 7) "same seed, same values"
+                Expect.notEqual (draw 7) (draw 8) "another seed, other values"
+
+            testCase "xavier and kaiming have their bounds and spreads"
+            <| fun () ->
+                let t = Tensor.Zeros([| 300; 200 |], f64)
+                Init.XavierUniform(t, gain = 2.0)
+                let a = 2.0 * sqrt (6.0 / 500.0)
+                let v = t.ToArray()
+                Expect.isTrue (v |> Array.forall (fun x -> abs x <= a)) "within ±a"
+                Expect.isGreaterThan (Array.max v) (0.98 * a) "reaches a"
+                Init.KaimingNormal(t, mode = "fan_out", nonlinearity = "relu")
+                let std = sqrt ((t.ToArray() |> Array.averageBy (fun x -> x * x)))
+                Expect.isLessThan (abs (std / (sqrt 2.0 / sqrt 300.0) - 1.0)) 0.02 "std = gain/√fan_out (within 2%)"
+                Init.KaimingUniform(t, a = sqrt 5.0)
+                let bound = 1.0 / sqrt 200.0
+                Expect.isTrue (t.ToArray() |> Array.forall (fun x -> abs x <= bound)) "Linear's default: ±1/√fan_in"
+                throwsWith<ArgumentException> [ "KaimingUniform"; "fan_sideways" ] (fun () -> Init.KaimingUniform(t, mode = "fan_sideways"))
+
+            testCase "orthogonal matrices are orthogonal (tall and wide), times the gain"
+            <| fun () ->
+                for rows, cols in [ 6, 4; 4, 6; 5, 5 ] do
+                    let t = Tensor.Zeros([| rows; cols |], f64)
+                    Init.Orthogonal(t, gain = 1.5)
+                    let tt = Tensor.transpose 0 1 t
+
+                    let small =
+                        if rows >= cols then
+                            Tensor.matmul tt t
+                        else
+                            Tensor.matmul t tt
+
+                    expectTight $"{rows}x{cols}" small (2.25 * Tensor.Eye(min rows cols, f64))
+
+            testCase "constants, eye, and errors"
+            <| fun () ->
+                let t = Tensor.Zeros([| 2; 3 |], f64)
+                Init.Ones t
+                Expect.equal (t.ToArray()) (Array.create 6 1.0) "ones"
+                Init.Constant(t, 0.5)
+                Expect.equal (t.ToArray()) (Array.create 6 0.5) "constant"
+                Init.Eye t
+                Expect.equal (t.ToArray()) [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0 |] "eye"
+                Init.Zeros t
+                Expect.equal (t.ToArray()) (Array.zeroCreate 6) "zeros"
+                throwsWith<ArgumentException> [ "Init.Uniform"; "int" ] (fun () -> Init.Uniform(Tensor.ofList [ 1; 2 ]))
+                throwsWith<ArgumentException> [ "Init.Normal"; "-1" ] (fun () -> Init.Normal(t, std = -1.0))
+
+            testCase "re-initialising a parameter works outside noGrad and invalidates an older graph"
+            <| fun () ->
+                let layer = Linear(3, 2)
+                let loss = Tensor.sum (layer.Forward(Tensor.ones [| 1; 3 |]))
+                Init.Zeros layer.Weight
+                Expect.equal (layer.Weight.ToArray()) (Array.zeroCreate 6) "zeroed in place"
+                throwsWith<InvalidOperationException> [ "Backward"; "modified in place" ] (fun () -> loss.Backward())
+        ]
+
 let tests =
     testList
         "modules"
         [
             parity
+            initTests
 
             testCase "the issue's surface: Sequential, Forward, Parameters, NamedParameters, StateDict, LoadStateDict"
             <| fun () ->
@@ -188,7 +280,7 @@ let tests =
                 Expect.isTrue (w |> Array.forall (fun v -> abs v <= bound)) "within the bound"
                 Expect.isGreaterThan (Array.max w) (0.95 * bound) "reaches the bound"
                 let variance = w |> Array.averageBy (fun v -> v * v)
-                Expect.floatClose Accuracy.low variance (bound * bound / 3.0) "the variance of U(-b, b)"
+                Expect.isLessThan (abs (variance / (bound * bound / 3.0) - 1.0)) 0.02 "the variance of U(-b, b) (within 2%)"
                 Expect.equal l.Weight.Dtype Dtype.Float32 "float32 by default"
                 Expect.equal (Linear(2, 3, dtype = f64)).Weight.Dtype f64 "dtype argument"
 
