@@ -565,7 +565,9 @@ type Tensor =
     // (forward mode) and the cotangent's (reverse mode) alike, since elementwise Jacobians are diagonal.
 
     static member internal Add(a: Tensor, b: Tensor) : Tensor =
-        Prim.Elementwise2("add", (fun a b -> a.add b), (fun _ d -> d), (fun _ d -> d), a, b)
+        // TorchSharp's add(Tensor) makes its alpha Scalar inline, which the GC may finalize during
+        // the native call (LibTorch then fails in c10::Scalar::toDouble): pass one that Raw keeps alive.
+        Prim.Elementwise2("add", (fun a b -> a.add (b, scalarInt 1L)), (fun _ d -> d), (fun _ d -> d), a, b)
 
     static member internal Sub(a: Tensor, b: Tensor) : Tensor =
         Prim.Elementwise2("sub", (fun a b -> a.sub b), (fun _ d -> d), (fun _ d -> Tensor.Neg d), a, b)

@@ -234,7 +234,7 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
                         else
                             (use t = term in
                              use a = acc in
-                             a.add t)
+                             a.add (t, scalarInt 1L))
 
                     acc <- next
                     stride <- stride * int64 size
