@@ -192,6 +192,7 @@ let private parity =
             "mha_float_mask_per_head", (fun () -> MultiheadAttention(6, 3, dtype = f64)), perHead
             "mha_unbatched_no_bias", (fun () -> MultiheadAttention(8, 4, bias = false, dtype = f64)), noMasks
             "mha_without_weights", (fun () -> MultiheadAttention(8, 2, dtype = f64)), withoutWeights
+            "mha_dropout_eval", (fun () -> evaluated (MultiheadAttention(8, 2, dropout = 0.3, dtype = f64))), selfAttention
             "mha_causal", (fun () -> MultiheadAttention(8, 2, dtype = f64)), causal
             "mha_self_one_input", (fun () -> MultiheadAttention(8, 2, dtype = f64)), one
         ]
@@ -666,6 +667,33 @@ let private behaviour =
                     "the reverse direction is the forward one on the reversed sequence"
                     backward
                     (flip (forwardOnly.Forward(flip x)))
+
+            testCase "null initial states are zeros (PyTorch's hx=None)"
+            <| fun () ->
+                // what C# passes as null
+                let none = Unchecked.defaultof<Tensor>
+                let x = data [| 4; 3; 5 |] 26
+                let gru = GRU(5, 6, numLayers = 2, dtype = f64)
+                let out, h = gru.Forward(x, none)
+                let out', h' = gru.ForwardWithState x
+                expectTight "GRU output" out out'
+                expectTight "GRU h_n" h h'
+                let lstm = LSTM(5, 6, dtype = f64)
+                expectTight "LSTM" (fst (lstm.Forward(x, (none, none)))) (lstm.Forward x)
+                let x1 = Tensor.select 0 0 x
+                let cell = LSTMCell(5, 6, dtype = f64)
+                expectTight "LSTMCell" (fst (cell.Forward(x1, none, none))) (cell.Forward x1)
+                let rnnCell = RNNCell(5, 6, dtype = f64)
+                expectTight "RNNCell" (rnnCell.Forward(x1, none)) (rnnCell.Forward x1)
+
+            testCase "the layers compose in Sequential through their one-input Forward"
+            <| fun () ->
+                let model =
+                    Sequential(GRU(3, 4, batchFirst = true, dtype = f64), Linear(4, 2, dtype = f64))
+
+                let x = data [| 2; 5; 3 |] 27
+                Expect.equal (model.Forward x).Shape [| 2; 5; 2 |] "shape"
+                LayerCheck.finiteDifferences model [ x ] one
 
             testCase "ForwardWithState is Forward with zero initial states; one-input Forward is its output"
             <| fun () ->

@@ -54,6 +54,13 @@ module internal RecurrentMath =
         let c' = f * c + i * g
         o * Tensor.tanh c', c'
 
+    /// The initial states given, or None when they are all null (PyTorch's hx=None: zeros).
+    let given (states: Tensor[]) =
+        if states |> Array.forall (fun t -> isNull (box t)) then
+            None
+        else
+            Some states
+
     /// "1.0" for 1, "0.5" for 0.5: floats as Python prints them.
     let pyFloat (v: float) =
         if Double.IsFinite v && v = Math.Round v && abs v < 1e16 then
@@ -199,8 +206,10 @@ type RNNCell(inputSize: int, hiddenSize: int, ?bias: bool, ?nonlinearity: string
     /// The next hidden state from a zero state.
     override this.Forward(x: Tensor) = this.Step(x, None)
 
-    /// The next hidden state h' [batch, hiddenSize] (or [hiddenSize]) from input x and state h.
-    member this.Forward(x: Tensor, h: Tensor) = this.Step(x, Some h)
+    /// The next hidden state h' [batch, hiddenSize] (or [hiddenSize]) from input x and state h
+    /// (null: zeros).
+    member this.Forward(x: Tensor, h: Tensor) =
+        this.Step(x, RecurrentMath.given [| h |] |> Option.map Array.head)
 
     override _.ExtraRepr() =
         $"{inputSize}, {hiddenSize}"
@@ -231,8 +240,10 @@ type GRUCell(inputSize: int, hiddenSize: int, ?bias: bool, ?dtype: Dtype, ?devic
     /// The next hidden state from a zero state.
     override this.Forward(x: Tensor) = this.Step(x, None)
 
-    /// The next hidden state h' [batch, hiddenSize] (or [hiddenSize]) from input x and state h.
-    member this.Forward(x: Tensor, h: Tensor) = this.Step(x, Some h)
+    /// The next hidden state h' [batch, hiddenSize] (or [hiddenSize]) from input x and state h
+    /// (null: zeros).
+    member this.Forward(x: Tensor, h: Tensor) =
+        this.Step(x, RecurrentMath.given [| h |] |> Option.map Array.head)
 
 /// A long short-term memory cell (PyTorch's nn.LSTMCell), gates i, f, g, o stacked in that
 /// order: c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). The state is the pair (h, c), each
@@ -259,11 +270,13 @@ type LSTMCell(inputSize: int, hiddenSize: int, ?bias: bool, ?dtype: Dtype, ?devi
     /// The next hidden state h' from a zero state (the cell state is dropped; see ForwardWithState).
     override this.Forward(x: Tensor) = fst (this.Step(x, None))
 
-    /// The next state (h', c') from input x and state (h, c).
-    member this.Forward(x: Tensor, state: Tensor * Tensor) = this.Step(x, Some state)
+    /// The next state (h', c') from input x and state (h, c) (both null: zeros).
+    member this.Forward(x: Tensor, state: Tensor * Tensor) =
+        let h, c = state
+        this.Step(x, RecurrentMath.given [| h; c |] |> Option.map (fun s -> s[0], s[1]))
 
-    /// The next state (h', c') from input x, hidden state h and cell state c.
-    member this.Forward(x: Tensor, h: Tensor, c: Tensor) = this.Step(x, Some(h, c))
+    /// The next state (h', c') from input x, hidden state h and cell state c (both null: zeros).
+    member this.Forward(x: Tensor, h: Tensor, c: Tensor) = this.Forward(x, (h, c))
 
     /// The next state (h', c') from a zero state.
     member this.ForwardWithState(x: Tensor) = this.Step(x, None)
@@ -399,7 +412,7 @@ type RNNBase
                 "x"
                 $"{layer}: the input {shapeText x.Shape} has {x.Shape[x.Dim - 1]} features (its last dimension); this layer expects inputSize = {inputSize}."
 
-        let given = x.Shape
+        let inputShape = x.Shape
 
         // time first: [seq, batch, features]
         let x =
@@ -410,7 +423,7 @@ type RNNBase
         let steps, batch = x.Shape[0], x.Shape[1]
 
         if steps = 0 then
-            invalidArg "x" $"{layer}: the sequence is empty (input shape {shapeText given}); give at least one time step."
+            invalidArg "x" $"{layer}: the sequence is empty (input shape {shapeText inputShape}); give at least one time step."
 
         let initial =
             match initial with
@@ -427,7 +440,7 @@ type RNNBase
 
                         invalidArg
                             stateNames[k]
-                            $"{layer}: expected {stateNames[k]} of shape {shapeText expected} ([numLayers·directions, {batchPart}hiddenSize] for the {input} input of shape {shapeText given}); got {shapeText s.Shape}."
+                            $"{layer}: expected {stateNames[k]} of shape {shapeText expected} ([numLayers·directions, {batchPart}hiddenSize] for the {input} input of shape {shapeText inputShape}); got {shapeText s.Shape}."
 
                     if batched then s else Tensor.unsqueeze 1 s)
             | None -> Array.init stateCount (fun _ -> Tensor.Zeros([| directions * numLayers; batch; hiddenSize |], x.Dtype, x.Device))
@@ -536,9 +549,9 @@ type RNN
     override this.Forward(x: Tensor) = fst (this.Run(x, None, [| "h0" |]))
 
     /// (output, h_n) from the initial hidden state h0 [D·numLayers, batch, hiddenSize] (or
-    /// [D·numLayers, hiddenSize] for an unbatched input).
+    /// [D·numLayers, hiddenSize] for an unbatched input; null: zeros).
     member this.Forward(x: Tensor, h0: Tensor) =
-        let output, states = this.Run(x, Some [| h0 |], [| "h0" |])
+        let output, states = this.Run(x, RecurrentMath.given [| h0 |], [| "h0" |])
         output, states[0]
 
     /// (output, h_n) from a zero initial state.
@@ -583,9 +596,9 @@ type GRU
     override this.Forward(x: Tensor) = fst (this.Run(x, None, [| "h0" |]))
 
     /// (output, h_n) from the initial hidden state h0 [D·numLayers, batch, hiddenSize] (or
-    /// [D·numLayers, hiddenSize] for an unbatched input).
+    /// [D·numLayers, hiddenSize] for an unbatched input; null: zeros).
     member this.Forward(x: Tensor, h0: Tensor) =
-        let output, states = this.Run(x, Some [| h0 |], [| "h0" |])
+        let output, states = this.Run(x, RecurrentMath.given [| h0 |], [| "h0" |])
         output, states[0]
 
     /// (output, h_n) from a zero initial state.
@@ -635,10 +648,10 @@ type LSTM
     override this.Forward(x: Tensor) = fst (this.Run(x, None, names))
 
     /// (output, (h_n, c_n)) from the initial states (h0, c0), each [D·numLayers, batch,
-    /// hiddenSize] (or [D·numLayers, hiddenSize] for an unbatched input).
+    /// hiddenSize] (or [D·numLayers, hiddenSize] for an unbatched input; both null: zeros).
     member this.Forward(x: Tensor, state: Tensor * Tensor) =
         let h0, c0 = state
-        let output, states = this.Run(x, Some [| h0; c0 |], names)
+        let output, states = this.Run(x, RecurrentMath.given [| h0; c0 |], names)
         output, (states[0], states[1])
 
     /// (output, (h_n, c_n)) from the initial states h0 and c0.

@@ -178,6 +178,11 @@ cases = {
     ),
     "mha_unbatched_no_bias": (nn.MultiheadAttention(8, 4, bias=False, dtype=f64), [r(5, 8), r(6, 8), r(6, 8)], no_masks),
     "mha_without_weights": (nn.MultiheadAttention(8, 2, dtype=f64), [r(5, 3, 8), banned(5, 5, 6)], without_weights),
+    "mha_dropout_eval": (
+        evaluated(nn.MultiheadAttention(8, 2, dropout=0.3, dtype=f64)),
+        [r(5, 3, 8), padding(3, 5, 7), banned(5, 5, 8)],
+        self_attention,
+    ),
     "mha_causal": (nn.MultiheadAttention(8, 2, dtype=f64), [r(5, 2, 8)], causal),
     "mha_self_one_input": (nn.MultiheadAttention(8, 2, dtype=f64), [r(4, 2, 8)], mha_self_one_input),
 }
