@@ -32,6 +32,16 @@ let private promoteWith (op: string) (x: Tensor) (options: Tensor option[]) : Te
 
 let private requireFloat (op: string) (x: Tensor) = Raw.requireFloat op (x.Raw())
 
+/// A clear error for a null tensor argument (from C#, or Unchecked.defaultof).
+let private notNull (op: string) (name: string) (t: Tensor) =
+    if isNull (box t) then
+        raise (ArgumentNullException(name, $"{op}: the {name} tensor is null."))
+
+/// Bool tensors are refused where PyTorch refuses them.
+let private refuseBool (op: string) (x: Tensor) =
+    if x.Dtype = Dtype.Bool then
+        invalidArg "x" $"{op}: bool tensors are not supported; convert it with Tensor.toDtype first."
+
 /// A constant bool tensor: where the raw values satisfy `test`.
 let private maskOf (op: string) (x: Tensor) (test: RawTensor -> RawTensor) : RawTensor =
     let r = x.Raw()
@@ -81,6 +91,8 @@ let convTranspose2d
             let got = if isNull v then "null" else shapeText v
             invalidArg name $"{op}: {name} must have two values (height, width); got {got}."
 
+    notNull op "x" x
+    notNull op "weight" weight
     two "stride" stride
     two "padding" padding
     two "outputPadding" outputPadding
@@ -172,7 +184,8 @@ let convTranspose2d
         else
             OpsShape.padConstant [| (0, extra[0]); (0, extra[1]) |] 0.0 x
 
-    let y = OpsConv.inputGrad spec [| xs[0]; outChannels; outH; outW |] x w
+    let y =
+        named op (fun () -> OpsConv.inputGrad spec [| xs[0]; outChannels; outH; outW |] x w)
 
     let y =
         match bias with
@@ -194,6 +207,8 @@ let convTranspose1d
     (x: Tensor)
     : Tensor =
     let op = "convTranspose1d"
+    notNull op "x" x
+    notNull op "weight" weight
     let xs, ws = x.Shape, weight.Shape
 
     if (xs.Length <> 2 && xs.Length <> 3) || ws.Length <> 3 then
@@ -236,6 +251,7 @@ let private averagingMatrix (inSize: int) (outSize: int) (x: Tensor) : Tensor =
 /// product with one constant averaging matrix per pooled dimension, so it is linear and all its
 /// derivatives are products with the same matrices.
 let private adaptiveAvgPool (op: string) (outputSize: int[]) (x: Tensor) : Tensor =
+    notNull op "x" x
     requireFloat op x
     let xs = x.Shape
     let k = outputSize.Length
@@ -295,6 +311,70 @@ let private standardize (dims: int[]) (eps: float) (x: Tensor) =
     let var = OpsReduce.meanDims dims true (Tensor.Mul(centered, centered))
     Tensor.Mul(centered, Tensor.PowScalar(Tensor.AddScalar(var, eps), -0.5)), mean, var
 
+/// running ← (1 − momentum)·running + momentum·factor·stat, in place on running's storage and not
+/// recorded (PyTorch's buffers). stat holds rows of one value per channel ([1, C, 1, ...] from
+/// batch norm, [N, C, 1, ...] from instance norm), which are averaged.
+let private updateRunning (op: string) (momentum: float) (factor: float) (running: Tensor option) (stat: Tensor) =
+    match running with
+    | Some r when r.Numel > 0 ->
+        let rr, rs = r.Raw(), stat.Raw()
+
+        guardAny op [| rr; rs |] (fun () ->
+            use rows = rs.reshape ([| -1L; rr.numel () |])
+            use average = rows.mean ([| 0L |], false)
+            use typed = average.to_type rr.dtype
+            // alpha given explicitly: TorchSharp's add_(tensor) makes a temporary Scalar that the GC
+            // may free during the native call; Raw.scalar keeps it alive.
+            rr.mul_(sc (1.0 - momentum)).add_(typed, sc (momentum * factor)) |> ignore)
+    | _ -> ()
+
+/// Checks the optional per-channel tensors of batch and instance norm.
+let private checkChannelParameters
+    (op: string)
+    (c: int)
+    (runningMean: Tensor option)
+    (runningVar: Tensor option)
+    (weight: Tensor option)
+    (bias: Tensor option)
+    =
+    let perChannelShape = [| c |]
+    checkParameter op "weight" perChannelShape "one per channel" weight
+    checkParameter op "bias" perChannelShape "one per channel" bias
+    checkParameter op "runningMean" perChannelShape "one per channel" runningMean
+    checkParameter op "runningVar" perChannelShape "one per channel" runningVar
+
+    for name, s in [ "runningMean", runningMean; "runningVar", runningVar ] do
+        match s with
+        | Some t when not t.Dtype.IsFloatingPoint ->
+            invalidArg name $"{op}: the {name} must be a floating-point tensor; got {describe (t.Raw())}."
+        | _ -> ()
+
+/// Normalisation with the running statistics (evaluation mode), which must be given.
+let private withRunningStatistics
+    (op: string)
+    (runningMean: Tensor option)
+    (runningVar: Tensor option)
+    (weight: Tensor option)
+    (bias: Tensor option)
+    (eps: float)
+    (x: Tensor)
+    =
+    let rank = x.Dim
+
+    match runningMean, runningVar with
+    | Some m, Some v ->
+        let x, options = promoteWith op x [| Some m; Some v; weight; bias |]
+        let m, v = perChannel rank options[0].Value, perChannel rank options[1].Value
+
+        let y =
+            Tensor.Mul(Tensor.Sub(x, m), Tensor.PowScalar(Tensor.AddScalar(v, eps), -0.5))
+
+        affine rank options[2] options[3] y
+    | _ ->
+        invalidArg
+            "runningMean"
+            $"{op}: running_mean and running_var must be given when the input's statistics are not used (evaluation mode); give them, or use the input's statistics (training)."
+
 /// torch.nn.functional.batch_norm. x [N, C, *]. Training: the batch statistics over every dim but
 /// the channels (biased variance), and the running statistics, when given, updated in place
 /// (running = (1 − momentum)·running + momentum·batch, with the unbiased variance), not
@@ -310,27 +390,15 @@ let batchNorm
     (x: Tensor)
     : Tensor =
     let op = "batchNorm"
+    notNull op "x" x
     let xs = x.Shape
 
     if xs.Length < 2 then
         invalidArg "x" $"{op}: the input must have at least 2 dimensions (batch, channels, ...); got {shapeText xs}."
 
     requireFloat op x
-    let c = xs[1]
-    let perChannelShape = [| c |]
-    checkParameter op "weight" perChannelShape "one per channel" weight
-    checkParameter op "bias" perChannelShape "one per channel" bias
-    checkParameter op "runningMean" perChannelShape "one per channel" runningMean
-    checkParameter op "runningVar" perChannelShape "one per channel" runningVar
-
-    for name, s in [ "runningMean", runningMean; "runningVar", runningVar ] do
-        match s with
-        | Some t when not t.Dtype.IsFloatingPoint ->
-            invalidArg name $"{op}: the {name} must be a floating-point tensor; got {describe (t.Raw())}."
-        | _ -> ()
-
+    checkChannelParameters op xs[1] runningMean runningVar weight bias
     let rank = xs.Length
-    let dims = Array.append [| 0 |] [| 2 .. rank - 1 |]
     let count = xs[0] * product xs[2..]
 
     if training then
@@ -340,45 +408,65 @@ let batchNorm
                 $"{op}: Expected more than 1 value per channel when training, got input size {shapeText xs}. Use a larger batch, or evaluation mode (training = false)."
 
         let x, options = promoteWith op x [| weight; bias |]
-        let y, mean, var = standardize dims eps x
+        let y, mean, var = standardize (Array.append [| 0 |] [| 2 .. rank - 1 |]) eps x
 
-        // The running statistics move towards the batch's, in place on their storage.
         if count > 0 then
-            let update (running: Tensor option) (batch: Tensor) (factor: float) =
-                match running with
-                | Some r ->
-                    let rr, rb = r.Raw(), batch.Raw()
-
-                    guardAny op [| rr; rb |] (fun () ->
-                        use flat = rb.reshape (longs perChannelShape)
-                        use typed = flat.to_type rr.dtype
-                        use scaled = typed.mul (sc (momentum * factor))
-                        rr.mul_(sc (1.0 - momentum)).add_(scaled) |> ignore)
-                | None -> ()
-
-            update runningMean mean 1.0
-            update runningVar var (float count / float (count - 1))
+            updateRunning op momentum 1.0 runningMean mean
+            updateRunning op momentum (float count / float (count - 1)) runningVar var
 
         affine rank options[0] options[1] y
     else
-        match runningMean, runningVar with
-        | Some m, Some v ->
-            let x, options = promoteWith op x [| Some m; Some v; weight; bias |]
-            let m, v = perChannel rank options[0].Value, perChannel rank options[1].Value
+        withRunningStatistics op runningMean runningVar weight bias eps x
 
-            let y =
-                Tensor.Mul(Tensor.Sub(x, m), Tensor.PowScalar(Tensor.AddScalar(v, eps), -0.5))
+/// torch.nn.functional.instance_norm. x [N, C, *]. With useInputStats, each channel of each
+/// sample is standardised over its own spatial dims (biased variance), and the running statistics,
+/// when given, move in place towards the batch average of the instance statistics (unbiased
+/// variance); otherwise the running statistics are used.
+let instanceNorm
+    (runningMean: Tensor option)
+    (runningVar: Tensor option)
+    (weight: Tensor option)
+    (bias: Tensor option)
+    (useInputStats: bool)
+    (momentum: float)
+    (eps: float)
+    (x: Tensor)
+    : Tensor =
+    let op = "instanceNorm"
+    notNull op "x" x
+    let xs = x.Shape
 
-            affine rank options[2] options[3] y
-        | _ ->
+    if xs.Length < 2 then
+        invalidArg "x" $"{op}: the input must have at least 2 dimensions (batch, channels, ...); got {shapeText xs}."
+
+    requireFloat op x
+    checkChannelParameters op xs[1] runningMean runningVar weight bias
+    let rank = xs.Length
+
+    if useInputStats then
+        let count = product xs[2..]
+
+        if count = 1 then
             invalidArg
-                "runningMean"
-                $"{op}: running_mean and running_var must be given in evaluation mode (training = false); give them, or use the batch statistics (training = true)."
+                "x"
+                $"{op}: Expected more than 1 spatial element when training, got input size {shapeText xs}. Give the input spatial dimensions ([N, C, L] or [N, C, H, W])."
+
+        let x, options = promoteWith op x [| weight; bias |]
+        let y, mean, var = standardize [| 2 .. rank - 1 |] eps x
+
+        if count > 0 && xs[0] > 0 then
+            updateRunning op momentum 1.0 runningMean mean
+            updateRunning op momentum (float count / float (count - 1)) runningVar var
+
+        affine rank options[0] options[1] y
+    else
+        withRunningStatistics op runningMean runningVar weight bias eps x
 
 /// torch.nn.functional.layer_norm: standardised over the last normalizedShape.Length dims (which
 /// must match normalizedShape), then scaled by weight and shifted by bias (both of that shape).
 let layerNorm (normalizedShape: int[]) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) : Tensor =
     let op = "layerNorm"
+    notNull op "x" x
 
     if isNull normalizedShape || normalizedShape.Length = 0 then
         invalidArg "normalizedShape" $"{op}: normalizedShape must have at least one dimension; got []."
@@ -412,6 +500,7 @@ let layerNorm (normalizedShape: int[]) (weight: Tensor option) (bias: Tensor opt
 /// group of each sample standardised, then weight and bias per channel.
 let groupNorm (numGroups: int) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) : Tensor =
     let op = "groupNorm"
+    notNull op "x" x
     let xs = x.Shape
 
     if xs.Length < 2 then
@@ -443,6 +532,8 @@ let groupNorm (numGroups: int) (weight: Tensor option) (bias: Tensor option) (ep
 /// giving indices.Shape ++ [dim]. Rows looked up at paddingIdx get no derivative (PyTorch's).
 let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) : Tensor =
     let op = "embedding"
+    notNull op "weight" weight
+    notNull op "indices" indices
     let ws = weight.Shape
 
     if ws.Length <> 2 then
@@ -481,6 +572,14 @@ let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) : Tens
 
         let bad = if lo < 0L then lo else hi
 
+        if num = 0 then
+            raise (
+                ArgumentOutOfRangeException(
+                    "indices",
+                    $"{op}: index {lo} is out of range: the table is empty (weight {shapeText ws}); give it at least one row."
+                )
+            )
+
         if lo < 0L || hi >= int64 num then
             raise (
                 ArgumentOutOfRangeException(
@@ -513,6 +612,9 @@ let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) : Tens
 /// x2 [*, in2] with the same leading dims, bias [out].
 let bilinear (weight: Tensor) (bias: Tensor option) (x1: Tensor) (x2: Tensor) : Tensor =
     let op = "bilinear"
+    notNull op "x1" x1
+    notNull op "x2" x2
+    notNull op "weight" weight
     let x1, options = promoteWith op x1 [| Some x2; Some weight; bias |]
     let x2, w, bias = options[0].Value, options[1].Value, options[2]
     requireFloat op x1
@@ -561,6 +663,9 @@ let bilinear (weight: Tensor) (bias: Tensor option) (x1: Tensor) (x2: Tensor) : 
 /// becomes 0 / −∞; a float mask is added (and differentiated); isCausal is the lower triangle.
 /// Rows where every score is −∞ give zeros, as PyTorch's (_safe_softmax), not NaN.
 let attentionWeights (op: string) (attnMask: Tensor option) (isCausal: bool) (q: Tensor) (k: Tensor) : Tensor =
+    notNull op "query" q
+    notNull op "key" k
+
     let floatMask =
         match attnMask with
         | Some m when m.Dtype = Dtype.Bool -> None
@@ -662,6 +767,7 @@ let attentionWeights (op: string) (attnMask: Tensor option) (isCausal: bool) (q:
 /// v [*, S, Ev], giving [*, L, Ev].
 let scaledDotProductAttention (attnMask: Tensor option) (isCausal: bool) (q: Tensor) (k: Tensor) (v: Tensor) : Tensor =
     let op = "scaledDotProductAttention"
+    notNull op "value" v
     let weights = attentionWeights op attnMask isCausal q k
     let vs = v.Shape
     let ks = k.Shape
@@ -676,6 +782,7 @@ let scaledDotProductAttention (attnMask: Tensor option) (isCausal: bool) (q: Ten
 /// torch.nn.functional.normalize: x / max(‖x‖_p, eps) along dim.
 let normalize (p: float) (dim: int) (eps: float) (x: Tensor) : Tensor =
     let op = "normalize"
+    notNull op "x" x
     requireFloat op x
 
     named op (fun () ->
@@ -685,6 +792,8 @@ let normalize (p: float) (dim: int) (eps: float) (x: Tensor) : Tensor =
 /// torch.nn.functional.pairwise_distance: ‖a − b + eps‖_p over the last dim (of the broadcast shape).
 let pairwiseDistance (p: float) (eps: float) (keepDim: bool) (a: Tensor) (b: Tensor) : Tensor =
     let op = "pairwiseDistance"
+    notNull op "a" a
+    notNull op "b" b
     let ab = Prim.Promote(op, [| a; b |])
     requireFloat op ab[0]
     broadcastShapes op a.Shape b.Shape |> ignore
@@ -711,6 +820,8 @@ let private clampMinKeepingDerivative (op: string) (eps: float) (n: Tensor) =
 /// b broadcast (LibTorch 2's formula: the norms are clamped, their derivative is the norm's).
 let cosineSimilarity (dim: int) (eps: float) (a: Tensor) (b: Tensor) : Tensor =
     let op = "cosineSimilarity"
+    notNull op "a" a
+    notNull op "b" b
     let ab = Prim.Promote(op, [| a; b |])
 
     if not ab[0].Dtype.IsFloatingPoint then
@@ -736,7 +847,9 @@ let cosineSimilarity (dim: int) (eps: float) (a: Tensor) (b: Tensor) : Tensor =
 
 /// Derivative 1 strictly between lo and hi, 0 elsewhere (PyTorch's hardtanh_backward): values at
 /// the bounds get 0, unlike clamp's.
-let rec private hardtanhAt (op: string) (lo: float) (hi: float) (x: Tensor) : Tensor =
+let private hardtanhAt (op: string) (lo: float) (hi: float) (x: Tensor) : Tensor =
+    refuseBool op x
+
     let rule (x: Tensor) (_: Tensor) (d: Tensor) =
         let outside =
             maskOf op x (fun r ->
@@ -858,6 +971,7 @@ let hardshrink (lambda: float) (x: Tensor) : Tensor =
 /// x where x > threshold, else value (torch.nn.functional.threshold).
 let threshold (threshold: float) (value: float) (x: Tensor) : Tensor =
     let op = "threshold"
+    refuseBool op x
     let replaced = maskOf op x (fun r -> r.le (sc threshold))
 
     let filled =
@@ -868,6 +982,8 @@ let threshold (threshold: float) (value: float) (x: Tensor) : Tensor =
 /// x where x > 0, weight·x elsewhere; weight has one value or one per channel (dim 1).
 let prelu (weight: Tensor) (x: Tensor) : Tensor =
     let op = "prelu"
+    notNull op "weight" weight
+    notNull op "x" x
     let ws, xs = weight.Shape, x.Shape
 
     if ws.Length > 1 then

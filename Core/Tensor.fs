@@ -992,6 +992,22 @@ module Tensor =
         =
         OpsNN.batchNorm runningMean runningVar weight bias training momentum eps x
 
+    /// Instance normalisation of x [N, C, *] (torch.nn.functional.instance_norm): with
+    /// useInputStats each sample's channels are standardised over their spatial dims and the
+    /// running statistics (if given) updated in place with `momentum`; otherwise the running
+    /// statistics are used. weight and bias are per channel.
+    let instanceNorm
+        (runningMean: Tensor option)
+        (runningVar: Tensor option)
+        (weight: Tensor option)
+        (bias: Tensor option)
+        (useInputStats: bool)
+        (momentum: float)
+        (eps: float)
+        (x: Tensor)
+        =
+        OpsNN.instanceNorm runningMean runningVar weight bias useInputStats momentum eps x
+
     /// Layer normalisation over the last dims, which must equal normalizedShape; weight and bias
     /// have that shape (torch.nn.functional.layer_norm).
     let layerNorm (normalizedShape: int[]) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) =
@@ -1148,6 +1164,23 @@ type TensorExtensions =
             weight
             (Option.ofObj bias)
             x
+
+    /// 1-D transposed convolution of x [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k],
+    /// an optional bias [Cout], stride, padding, outputPadding, groups and dilation
+    /// (torch.nn.functional.conv_transpose1d).
+    [<Extension>]
+    static member ConvTranspose1d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional; DefaultParameterValue(1)>] stride: int,
+            [<Optional>] padding: int,
+            [<Optional>] outputPadding: int,
+            [<Optional; DefaultParameterValue(1)>] groups: int,
+            [<Optional; DefaultParameterValue(1)>] dilation: int
+        ) =
+        OpsNN.convTranspose1d stride padding outputPadding groups dilation weight (Option.ofObj bias) x
 
     /// Max pooling; the stride defaults to the kernel size.
     [<Extension>]

@@ -74,6 +74,10 @@ let private normalisationSpecs =
             [| [| 3; 2; 2 |]; [| 2 |]; [| 2 |]; [| 2 |]; [| 2 |] |]
             [| Any; Any; Positive; Any; Any |]
             (fun xs -> Tensor.batchNorm (Some xs[1]) (Some xs[2]) (Some xs[3]) (Some xs[4]) false 0.1 1e-5 xs[0])
+        many "instanceNorm with weight and bias" [| [| 2; 3; 4 |]; [| 3 |]; [| 3 |] |] [| Any |] (fun xs ->
+            Tensor.instanceNorm None None (Some xs[1]) (Some xs[2]) true 0.1 1e-5 xs[0])
+        many "instanceNorm with the running statistics" [| [| 2; 2; 3 |]; [| 2 |]; [| 2 |] |] [| Any; Any; Positive |] (fun xs ->
+            Tensor.instanceNorm (Some xs[1]) (Some xs[2]) None None false 0.1 1e-5 xs[0])
         many "layerNorm with weight and bias" [| [| 3; 4 |]; [| 4 |]; [| 4 |] |] [| Any |] (fun xs ->
             Tensor.layerNorm [| 4 |] (Some xs[1]) (Some xs[2]) 1e-5 xs[0])
         fixedUnary "layerNorm over two dims" [| 2; 3; 4 |] Any (Tensor.layerNorm [| 3; 4 |] None None 1e-5)
@@ -239,6 +243,17 @@ let private convolutionKnown =
                 Expect.equal y.Shape [| 1; 1; 7 |] "shape"
                 exact "values" [| 1.0; 1.0; 2.0; 2.0; 3.0; 3.0; 0.0 |] y
 
+            testCase "the ConvTranspose1d method has PyTorch's defaults and takes the same options"
+            <| fun () ->
+                let x, k = weights [| 2; 3; 4 |] 1.0, weights [| 3; 2; 3 |] 0.5
+                exact "defaults" ((Tensor.convTranspose1d 1 0 0 1 1 k None x).ToArray()) (x.ConvTranspose1d k)
+
+                let y =
+                    x.ConvTranspose1d(k, bias = vec [ 1.0; 2.0 ], stride = 2, padding = 1, outputPadding = 1, dilation = 2)
+
+                exact "options" ((Tensor.convTranspose1d 2 1 1 1 2 k (Some(vec [ 1.0; 2.0 ])) x).ToArray()) y
+                Expect.equal y.Shape [| 2; 2; 10 |] "(4 − 1)·2 − 2·1 + 2·(3 − 1) + 1 + 1"
+
             testCase "convTranspose2d on float32 input with a float64 weight promotes to float64"
             <| fun () ->
                 let x = Tensor.Ones([| 1; 1; 2; 2 |])
@@ -307,6 +322,28 @@ let private normalisationKnown =
                 closeWith 1e-6 1e-6 "mean" (rm.ToArray()) [| 1.0; 2.0 |]
                 closeWith 1e-6 1e-6 "variance (unbiased)" (rv.ToArray()) [| 0.5 + 0.5 * 2.0; 0.5 + 0.5 * 8.0 |]
                 Expect.equal rm.Dtype Dtype.Float32 "the statistics keep their dtype"
+
+            testCase "instanceNorm's running statistics average the instances' (PyTorch, momentum 0.2)"
+            <| fun () ->
+                let field (name: string) =
+                    [|
+                        for v in referenceFile.Value.GetProperty("_instance_norm_running").GetProperty(name).EnumerateArray() ->
+                            v.GetDouble()
+                    |]
+
+                let rm, rv = vec [ 0.1; 0.2; 0.3 ], vec [ 1.0; 2.0; 3.0 ]
+
+                let y =
+                    Tensor.instanceNorm (Some rm) (Some rv) None None true 0.2 1e-5 (x24 |> Tensor.reshape [| 2; 3; 4 |])
+
+                exact "output" (field "output") y
+                exact "running mean" (field "mean") rm
+                exact "running variance" (field "var") rv
+
+            testCase "instanceNorm with input statistics is groupNorm with one group per channel"
+            <| fun () ->
+                let x = weights [| 2; 4; 3; 2 |] 2.0
+                exact "values" ((Tensor.groupNorm 4 None None 1e-5 x).ToArray()) (Tensor.instanceNorm None None None None true 0.1 1e-5 x)
 
             testCase "batchNorm training normalises each channel to mean 0 and biased variance 1"
             <| fun () ->
@@ -709,6 +746,16 @@ let private errors =
 
                 fails<ArgumentException> [ "batchNorm"; "runningMean"; "floating-point" ] (fun () ->
                     Tensor.batchNorm (Some(Tensor.Zeros([| 3 |], Dtype.Int64))) None None None true 0.1 1e-5 (z [| 2; 3 |]))
+            testCase "instanceNorm: more than one spatial element, the running statistics without input statistics"
+            <| fun () ->
+                fails<ArgumentException> [ "instanceNorm"; "Expected more than 1 spatial element"; "[4, 3]" ] (fun () ->
+                    Tensor.instanceNorm None None None None true 0.1 1e-5 (z [| 4; 3 |]))
+
+                fails<ArgumentException> [ "instanceNorm"; "running_mean and running_var" ] (fun () ->
+                    Tensor.instanceNorm None None None None false 0.1 1e-5 (z [| 4; 3; 2 |]))
+
+                fails<ArgumentException> [ "instanceNorm"; "bias"; "[3]"; "[2]" ] (fun () ->
+                    Tensor.instanceNorm None None None (Some(z [| 2 |])) true 0.1 1e-5 (z [| 4; 3; 2 |]))
             testCase "layerNorm: the normalized shape must match the last dims"
             <| fun () ->
                 fails<ArgumentException> [ "layerNorm"; "[4]"; "[*, 4]"; "[2, 3]" ] (fun () ->
@@ -827,6 +874,24 @@ let private errors =
 
                 fails<ArgumentException> [ "cosineSimilarity"; "[2, 3]"; "[4]" ] (fun () ->
                     Tensor.cosineSimilarity 0 1e-8 (z [| 2; 3 |]) (z [| 4 |]))
+            testCase "null tensors, an empty table, bool inputs to the clamps"
+            <| fun () ->
+                fails<ArgumentNullException> [ "convTranspose2d"; "weight" ] (fun () ->
+                    (z [| 1; 1; 3; 3 |]).ConvTranspose2d(Unchecked.defaultof<Tensor>))
+
+                fails<ArgumentNullException> [ "embedding"; "indices" ] (fun () ->
+                    Tensor.embedding None (z [| 3; 2 |]) Unchecked.defaultof<Tensor>)
+
+                fails<ArgumentNullException> [ "scaledDotProductAttention"; "value" ] (fun () ->
+                    Tensor.scaledDotProductAttention None false (z [| 3; 2 |]) (z [| 4; 2 |]) Unchecked.defaultof<Tensor>)
+
+                fails<ArgumentOutOfRangeException> [ "embedding"; "index 0"; "empty"; "[0, 2]" ] (fun () ->
+                    Tensor.embedding None (z [| 0; 2 |]) (ints [ 0L ]))
+
+                fails<ArgumentException> [ "relu6"; "bool" ] (fun () -> Tensor.relu6 (Tensor.ofArray [| true |]))
+                fails<ArgumentException> [ "hardtanh"; "bool" ] (fun () -> Tensor.hardtanh -1.0 1.0 (Tensor.ofArray [| true |]))
+                fails<ArgumentException> [ "threshold"; "bool" ] (fun () -> Tensor.threshold 0.5 1.0 (Tensor.ofArray [| true |]))
+
             testCase "activations: glu's halves, hardtanh's bounds, celu's alpha, softshrink's lambda, prelu's weight"
             <| fun () ->
                 fails<ArgumentException> [ "glu"; "even"; "dimension 1"; "3" ] (fun () -> Tensor.glu 1 (z [| 2; 3 |]))
@@ -971,6 +1036,22 @@ let private functions: (string * (Tensor -> Tensor) * Tensor * Tensor) list =
             Tensor.sum (y * w y.Shape) + Tensor.sum (y ** 2.0)),
         x12,
         v12
+        "instance_norm_affine",
+        (fun x ->
+            let y =
+                r [| 2; 3; 4 |] x
+                |> Tensor.instanceNorm None None (Some(1.0 + 0.2 * x.[0..2])) (Some x.[3..5]) true 0.1 1e-4
+
+            Tensor.sum (y * w y.Shape) + Tensor.sum (y ** 3.0) * 0.1),
+        x24,
+        v24
+        "instance_norm_running_statistics",
+        (fun x ->
+            r [| 2; 3; 2; 2 |] x
+            |> Tensor.instanceNorm (Some(vec [ 0.1; -0.2; 0.3 ])) (Some(vec [ 1.5; 0.5; 2.0 ])) (Some x.[0..2]) None false 0.1 1e-3
+            |> fun y -> Tensor.sum (y ** 2.0)),
+        x24,
+        v24
         "layer_norm_last_dim_affine",
         (fun x ->
             let y =

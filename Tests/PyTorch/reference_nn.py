@@ -7,7 +7,8 @@ spell out LibTorch 2's math path (softmax(q kᵀ/√E + mask) v, a bool mask as 
 everywhere giving 0 as _safe_softmax does).
 
 Besides the functions, the output holds "_batch_norm_running": the running mean and variance after
-two training steps of F.batch_norm (momentum 0.3) and the outputs in evaluation mode afterwards.
+two training steps of F.batch_norm (momentum 0.3) and the outputs in evaluation mode afterwards,
+and "_instance_norm_running": the same after one step of F.instance_norm (momentum 0.2).
 
 Regenerate with Debian's PyTorch (see common.py):
     /usr/bin/python3 Tests/PyTorch/reference_nn.py > Tests/PyTorch/reference_nn.json
@@ -111,6 +112,14 @@ functions = {
             F.batch_norm(x[:8].reshape(2, 2, 2), torch.tensor([0.3, -0.2]), torch.tensor([0.8, 1.7]), weight=x[8:10] - 0.5,
                          bias=x[10:12], training=False, eps=1e-2)),
         x12, v12),
+    "instance_norm_affine": (
+        lambda x: (lambda y: (y * weights(y.shape)).sum() + (y ** 3).sum() * 0.1)(
+            F.instance_norm(x.reshape(2, 3, 4), weight=1.0 + 0.2 * x[:3], bias=x[3:6], eps=1e-4)),
+        x24, v24),
+    "instance_norm_running_statistics": (
+        lambda x: (F.instance_norm(x.reshape(2, 3, 2, 2), torch.tensor([0.1, -0.2, 0.3]), torch.tensor([1.5, 0.5, 2.0]),
+                                   weight=x[:3], use_input_stats=False, eps=1e-3) ** 2).sum(),
+        x24, v24),
     "layer_norm_last_dim_affine": (
         lambda x: (lambda y: (y * weights(y.shape)).sum() + (y ** 3).sum() * 0.1)(
             F.layer_norm(x.reshape(3, 4), [4], weight=1.0 + 0.2 * x[:4], bias=x[4:8] * 0.5, eps=1e-4)),
@@ -209,9 +218,19 @@ def batch_norm_running():
     }
 
 
+def instance_norm_running():
+    """Running statistics after one instance-norm step (momentum 0.2): batch averages of the
+    per-instance mean and unbiased variance."""
+    rm = torch.tensor([0.1, 0.2, 0.3])
+    rv = torch.tensor([1.0, 2.0, 3.0])
+    y = F.instance_norm(x24.reshape(2, 3, 4), rm, rv, use_input_stats=True, momentum=0.2, eps=1e-5)
+    return {"output": y.reshape(-1).tolist(), "mean": rm.tolist(), "var": rv.tolist()}
+
+
 captured = io.StringIO()
 with contextlib.redirect_stdout(captured):
     emit(functions)
 out = json.loads(captured.getvalue())
 out["_batch_norm_running"] = batch_norm_running()
+out["_instance_norm_running"] = instance_norm_running()
 print(json.dumps(out, indent=1))
