@@ -73,6 +73,12 @@ module internal RecurrentMath =
         if nonlinearity <> "tanh" && nonlinearity <> "relu" then
             invalidArg "nonlinearity" $"{layer}: unknown nonlinearity '{nonlinearity}'; use \"tanh\" or \"relu\"."
 
+    /// The step of an Elman RNN layer over sequences (the state is [| h |]), nonlinearity checked.
+    let elmanSequenceStep (layer: string) (nonlinearity: string) =
+        checkNonlinearity layer nonlinearity
+        let relu = nonlinearity = "relu"
+        fun (xw: Tensor) (hw: Tensor) (_: Tensor[]) -> [| rnnStep relu xw hw |]
+
     /// A floating-point input, or an error naming the layer.
     let requireFloating (layer: string) (what: string) (t: Tensor) =
         if isNull (box t) then
@@ -529,14 +535,7 @@ type RNN
             defaultArg bidirectional false,
             1,
             1,
-            (let relu =
-                match defaultArg nonlinearity "tanh" with
-                | "relu" -> true
-                | n ->
-                    RecurrentMath.checkNonlinearity "RNN" n
-                    false
-
-             fun xw hw _ -> [| RecurrentMath.rnnStep relu xw hw |]),
+            RecurrentMath.elmanSequenceStep "RNN" (defaultArg nonlinearity "tanh"),
             Layer.dtypeOr dtype,
             Layer.deviceOr device
         )
