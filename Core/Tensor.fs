@@ -941,6 +941,150 @@ module Tensor =
 
     // ------------------------------------------------------------ neural-network functions (OpsNN)
 
+    /// 2-D transposed convolution (torch.nn.functional.conv_transpose2d): x [N, Cin, H, W] (or
+    /// [Cin, H, W]), weight [Cin, Cout/groups, kh, kw], optional bias [Cout]; stride, padding,
+    /// outputPadding and dilation as [height; width]. x.ConvTranspose2d(...) has PyTorch's defaults.
+    let convTranspose2d
+        (stride: int[])
+        (padding: int[])
+        (outputPadding: int[])
+        (groups: int)
+        (dilation: int[])
+        (weight: Tensor)
+        (bias: Tensor option)
+        (x: Tensor)
+        =
+        OpsNN.convTranspose2d "convTranspose2d" stride padding outputPadding groups dilation weight bias x
+
+    /// 1-D transposed convolution (torch.nn.functional.conv_transpose1d): x [N, Cin, L] (or
+    /// [Cin, L]), weight [Cin, Cout/groups, k], optional bias [Cout].
+    let convTranspose1d
+        (stride: int)
+        (padding: int)
+        (outputPadding: int)
+        (groups: int)
+        (dilation: int)
+        (weight: Tensor)
+        (bias: Tensor option)
+        (x: Tensor)
+        =
+        OpsNN.convTranspose1d stride padding outputPadding groups dilation weight bias x
+
+    /// Adaptive average pooling of x [N, C, H, W] or [C, H, W] to (oh, ow), with PyTorch's bins
+    /// (torch.nn.functional.adaptive_avg_pool2d).
+    let adaptiveAvgPool2d (outputSize: int * int) (x: Tensor) = OpsNN.adaptiveAvgPool2d outputSize x
+
+    /// Adaptive average pooling of x [N, C, L] or [C, L] to outputSize (torch.nn.functional.adaptive_avg_pool1d).
+    let adaptiveAvgPool1d (outputSize: int) (x: Tensor) = OpsNN.adaptiveAvgPool1d outputSize x
+
+    /// Batch normalisation of x [N, C, *] (torch.nn.functional.batch_norm). Training: batch
+    /// statistics, and the running statistics (if given) updated in place with `momentum` (the
+    /// variance unbiased); evaluation: the running statistics. weight and bias are per channel.
+    let batchNorm
+        (runningMean: Tensor option)
+        (runningVar: Tensor option)
+        (weight: Tensor option)
+        (bias: Tensor option)
+        (training: bool)
+        (momentum: float)
+        (eps: float)
+        (x: Tensor)
+        =
+        OpsNN.batchNorm runningMean runningVar weight bias training momentum eps x
+
+    /// Instance normalisation of x [N, C, *] (torch.nn.functional.instance_norm): with
+    /// useInputStats each sample's channels are standardised over their spatial dims and the
+    /// running statistics (if given) updated in place with `momentum`; otherwise the running
+    /// statistics are used. weight and bias are per channel.
+    let instanceNorm
+        (runningMean: Tensor option)
+        (runningVar: Tensor option)
+        (weight: Tensor option)
+        (bias: Tensor option)
+        (useInputStats: bool)
+        (momentum: float)
+        (eps: float)
+        (x: Tensor)
+        =
+        OpsNN.instanceNorm runningMean runningVar weight bias useInputStats momentum eps x
+
+    /// Layer normalisation over the last dims, which must equal normalizedShape; weight and bias
+    /// have that shape (torch.nn.functional.layer_norm).
+    let layerNorm (normalizedShape: int[]) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) =
+        OpsNN.layerNorm normalizedShape weight bias eps x
+
+    /// Group normalisation of x [N, C, *] with the channels in numGroups groups; weight and bias
+    /// per channel (torch.nn.functional.group_norm).
+    let groupNorm (numGroups: int) (weight: Tensor option) (bias: Tensor option) (eps: float) (x: Tensor) =
+        OpsNN.groupNorm numGroups weight bias eps x
+
+    /// The rows of weight [num, dim] at integer indices of any shape: shape indices ++ [dim]. The
+    /// row at paddingIdx (negative counts from the end) gets no gradient (torch.nn.functional.embedding).
+    let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) =
+        OpsNN.embedding paddingIdx weight indices
+
+    /// y = x1ᵀ A x2 + b for weight A [out, in1, in2], x1 [*, in1], x2 [*, in2] (same leading
+    /// dims), bias [out] (torch.nn.functional.bilinear).
+    let bilinear (weight: Tensor) (bias: Tensor option) (x1: Tensor) (x2: Tensor) = OpsNN.bilinear weight bias x1 x2
+
+    /// softmax(q kᵀ/√E + mask) v for q [*, L, E], k [*, S, E], v [*, S, Ev]: a bool mask keeps the
+    /// true positions, a float mask is added, isCausal masks above the diagonal; no dropout
+    /// (torch.nn.functional.scaled_dot_product_attention). Fully masked rows give 0.
+    let scaledDotProductAttention (attnMask: Tensor option) (isCausal: bool) (q: Tensor) (k: Tensor) (v: Tensor) =
+        OpsNN.scaledDotProductAttention attnMask isCausal q k v
+
+    /// The attention weights softmax(q kᵀ/√E + mask) [*, L, S] that scaledDotProductAttention
+    /// multiplies v by (same masks).
+    let attentionWeights (attnMask: Tensor option) (isCausal: bool) (q: Tensor) (k: Tensor) =
+        OpsNN.attentionWeights "attentionWeights" attnMask isCausal q k
+
+    /// x / max(‖x‖_p, eps) along dim (torch.nn.functional.normalize; PyTorch's defaults are p = 2, dim = 1, eps = 1e-12).
+    let normalize (p: float) (dim: int) (eps: float) (x: Tensor) = OpsNN.normalize p dim eps x
+
+    /// ‖a − b + eps‖_p over the last dim, a and b broadcast (torch.nn.functional.pairwise_distance;
+    /// defaults p = 2, eps = 1e-6, keepDim = false).
+    let pairwiseDistance (p: float) (eps: float) (keepDim: bool) (a: Tensor) (b: Tensor) =
+        OpsNN.pairwiseDistance p eps keepDim a b
+
+    /// The cosine of the angle between a and b along dim, norms clamped below by eps, a and b
+    /// broadcast (torch.nn.functional.cosine_similarity; defaults dim = 1, eps = 1e-8).
+    let cosineSimilarity (dim: int) (eps: float) (a: Tensor) (b: Tensor) = OpsNN.cosineSimilarity dim eps a b
+
+    /// x limited to [minVal, maxVal], derivative 1 strictly inside (torch.nn.functional.hardtanh).
+    let hardtanh (minVal: float) (maxVal: float) (x: Tensor) = OpsNN.hardtanh minVal maxVal x
+    /// min(max(x, 0), 6).
+    let relu6 (x: Tensor) = OpsNN.relu6 x
+    /// scale·elu(x) with PyTorch's alpha ≈ 1.6733 and scale ≈ 1.0507.
+    let selu (x: Tensor) = OpsNN.selu x
+    /// max(0, x) + min(0, alpha·(exp(x/alpha) − 1)).
+    let celu (alpha: float) (x: Tensor) = OpsNN.celu alpha x
+    /// x·tanh(softplus(x)).
+    let mish (x: Tensor) = OpsNN.mish x
+    /// x / (1 + |x|).
+    let softsign (x: Tensor) = OpsNN.softsign x
+    /// The gated linear unit: a·sigmoid(b) for the halves a, b of x along dim (PyTorch's default dim is -1).
+    let glu (dim: int) (x: Tensor) = OpsNN.glu dim x
+    /// gelu with the tanh approximation (torch.nn.functional.gelu(x, approximate="tanh")).
+    let geluTanh (x: Tensor) = OpsNN.geluTanh x
+    /// relu6(x + 3) / 6.
+    let hardsigmoid (x: Tensor) = OpsNN.hardsigmoid x
+    /// x·relu6(x + 3) / 6.
+    let hardswish (x: Tensor) = OpsNN.hardswish x
+    /// softmax(−x) along dim.
+    let softmin (dim: int) (x: Tensor) = OpsNN.softmin dim x
+    /// x − tanh(x).
+    let tanhshrink (x: Tensor) = OpsNN.tanhshrink x
+    /// x − lambda above lambda, x + lambda below −lambda, 0 between (lambda ≥ 0; PyTorch's default 0.5).
+    let softshrink (lambda: float) (x: Tensor) = OpsNN.softshrink lambda x
+    /// x where |x| > lambda, else 0 (PyTorch's default lambda is 0.5).
+    let hardshrink (lambda: float) (x: Tensor) = OpsNN.hardshrink lambda x
+    /// x where x > threshold, else value (torch.nn.functional.threshold).
+    let threshold (threshold: float) (value: float) (x: Tensor) = OpsNN.threshold threshold value x
+    /// x where x > 0, weight·x elsewhere; weight holds one value or one per channel (dim 1) (torch.nn.functional.prelu).
+    let prelu (weight: Tensor) (x: Tensor) = OpsNN.prelu weight x
+    /// (1/beta)·log(1 + exp(beta·x)), x where beta·x > threshold (torch.nn.functional.softplus with beta and threshold).
+    let softplusWith (beta: float) (threshold: float) (x: Tensor) = OpsNN.softplusWith beta threshold x
+
 /// Convolution and pooling with all their options, as methods: `x.Conv2d(weight, padding = [| 1 |])`
 /// in F#, `x.Conv2d(weight, padding: new[] { 1 })` in C# (extension methods, which both languages
 /// see). Omitted arguments take PyTorch's defaults; a size given as one value applies to both
@@ -992,6 +1136,51 @@ type TensorExtensions =
             [<Optional; DefaultParameterValue(1)>] groups: int
         ) =
         OpsConv.conv1d stride padding dilation groups x weight (Option.ofObj bias)
+
+    /// 2-D transposed convolution of x [N, Cin, H, W] (or [Cin, H, W]) with weight
+    /// [Cin, Cout/groups, kh, kw], an optional bias [Cout], stride, padding, outputPadding and
+    /// dilation (one value or [height; width]) and groups (torch.nn.functional.conv_transpose2d).
+    [<Extension>]
+    static member ConvTranspose2d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional>] stride: int[],
+            [<Optional>] padding: int[],
+            [<Optional>] outputPadding: int[],
+            [<Optional; DefaultParameterValue(1)>] groups: int,
+            [<Optional>] dilation: int[]
+        ) =
+        let op = "convTranspose2d"
+
+        OpsNN.convTranspose2d
+            op
+            (TensorExtensions.Pair(op, "stride", stride, [| 1; 1 |]))
+            (TensorExtensions.Pair(op, "padding", padding, [| 0; 0 |]))
+            (TensorExtensions.Pair(op, "outputPadding", outputPadding, [| 0; 0 |]))
+            groups
+            (TensorExtensions.Pair(op, "dilation", dilation, [| 1; 1 |]))
+            weight
+            (Option.ofObj bias)
+            x
+
+    /// 1-D transposed convolution of x [N, Cin, L] (or [Cin, L]) with weight [Cin, Cout/groups, k],
+    /// an optional bias [Cout], stride, padding, outputPadding, groups and dilation
+    /// (torch.nn.functional.conv_transpose1d).
+    [<Extension>]
+    static member ConvTranspose1d
+        (
+            x: Tensor,
+            weight: Tensor,
+            [<Optional>] bias: Tensor,
+            [<Optional; DefaultParameterValue(1)>] stride: int,
+            [<Optional>] padding: int,
+            [<Optional>] outputPadding: int,
+            [<Optional; DefaultParameterValue(1)>] groups: int,
+            [<Optional; DefaultParameterValue(1)>] dilation: int
+        ) =
+        OpsNN.convTranspose1d stride padding outputPadding groups dilation weight (Option.ofObj bias) x
 
     /// Max pooling; the stride defaults to the kernel size.
     [<Extension>]
