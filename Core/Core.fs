@@ -604,7 +604,7 @@ type Tensor =
         Prim.Lift1("neg", (fun r -> r.neg ()), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
 
     static member internal AddScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("add", (fun r -> r.add (scalar c)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
+        Prim.Lift1("add", (fun r -> r.add (scalar c, scalarInt 1L)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
 
     static member internal MulScalar(x: Tensor, c: float) : Tensor =
         Prim.Lift1("mul", (fun r -> r.mul (scalar c)), (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
@@ -735,10 +735,10 @@ type Tensor =
     static member (+)(a: float, b: Tensor) = Tensor.AddScalar(b, a)
 
     static member (+)(a: Tensor, b: int) =
-        Prim.IntScalar("add", a, b, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float b)))
+        Prim.IntScalar("add", a, b, (fun r c -> r.add (c, scalarInt 1L)), (fun x -> Tensor.AddScalar(x, float b)))
 
     static member (+)(a: int, b: Tensor) =
-        Prim.IntScalar("add", b, a, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float a)))
+        Prim.IntScalar("add", b, a, (fun r c -> r.add (c, scalarInt 1L)), (fun x -> Tensor.AddScalar(x, float a)))
 
     static member (-)(a: Tensor, b: Tensor) = Tensor.Sub(a, b)
     static member (-)(a: Tensor, b: float) = Tensor.AddScalar(a, -b)
@@ -748,7 +748,7 @@ type Tensor =
         Prim.IntScalar("sub", a, b, (fun r c -> r.sub c), (fun x -> Tensor.AddScalar(x, -(float b))))
 
     static member (-)(a: int, b: Tensor) =
-        Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_ c), (fun x -> Tensor.RSubScalar(float a, x)))
+        Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_(c, scalarInt 1L)), (fun x -> Tensor.RSubScalar(float a, x)))
 
     static member (*)(a: Tensor, b: Tensor) = Tensor.Mul(a, b)
     static member (*)(a: Tensor, b: float) = Tensor.MulScalar(a, b)
