@@ -319,6 +319,24 @@ let tests =
                 let h = AD.hessian loss (Tensor.reshape [| 2 |] w0)
                 expectTight "2xᵀx" h (2.0 * Tensor.matmul (Tensor.transpose 0 1 x) x)
 
+            testCase "AD.gradParams through Functional over the module's own parameters (leaves that require grad)"
+            <| fun () ->
+                let model = Sequential(Linear(2, 3, dtype = f64), Tanh(), Linear(3, 1, dtype = f64))
+                let x = LayerCheck.cotangentFor [| 4; 2 |] 6
+
+                let loss (p: Params) =
+                    Tensor.sum (model.Functional p x ** 2.0)
+
+                let viaLeaves = AD.gradParams loss (Params.ofList (model.NamedParameters()))
+                let viaValues = AD.gradParams loss (model.ParameterValues())
+
+                for n in viaValues.Names do
+                    expectTight n (Tensor.detach viaLeaves[n]) viaValues[n]
+
+                // The gradient depends on the parameters, so with leaves it can be differentiated again.
+                (Tensor.sum viaLeaves["2.weight"]).Backward()
+                Expect.isSome (model.Parameters()[0]).Grad "second order reaches the first layer"
+
             testCase "Functional refuses unknown names and wrong shapes"
             <| fun () ->
                 let model = seq3 ()
@@ -594,4 +612,95 @@ let tests =
 
                 model.RegisterModule("inner", inner) |> ignore
                 LayerCheck.finiteDifferences model [ LayerCheck.cotangentFor [| 2; 3 |] 3 ] one
+
+            testCase "a checkpointed block with parameters keeps one node and gives the same gradients"
+            <| fun () ->
+                let block = Sequential(Linear(3, 4, dtype = f64), Tanh(), Linear(4, 3, dtype = f64))
+                let head = Linear(3, 1, dtype = f64)
+                let x = LayerCheck.cotangentFor [| 5; 3 |] 8
+
+                let run (checkpointed: bool) =
+                    block.ZeroGrad()
+                    head.ZeroGrad()
+                    let h = Tensor.requiresGrad x
+
+                    let y =
+                        if checkpointed then
+                            AD.checkpoint block.Forward h
+                        else
+                            block.Forward h
+
+                    (Tensor.sum (head.Forward(y + h))).Backward()
+
+                    (block.Parameters() @ head.Parameters()
+                     |> List.map (fun p -> p.Grad.Value.ToArray())),
+                    h.Grad.Value.ToArray(),
+                    y
+
+                let plain, dxPlain, _ = run false
+                let saved, dxSaved, y = run true
+
+                for a, b in List.zip plain saved do
+                    closeWith 1e-12 1e-10 "parameter gradient" b a
+
+                closeWith 1e-12 1e-10 "input gradient" dxSaved dxPlain
+
+                match y with
+                | Node(_, n, _) ->
+                    Expect.equal n.Op "checkpoint" "one node for the block"
+                    Expect.equal n.Inputs.Length 5 "x and the block's four parameters"
+                | _ -> failtest "the checkpoint's result is recorded"
+
+            testCase "checkpointing a block whose input is data (not requiring grad) still trains its parameters"
+            <| fun () ->
+                let block = Linear(2, 2, dtype = f64)
+                let x = LayerCheck.cotangentFor [| 4; 2 |] 2
+                (Tensor.sum (AD.checkpoint block.Forward x ** 2.0)).Backward()
+                let viaCheckpoint = block.Weight.Grad.Value.ToArray()
+                block.ZeroGrad()
+                (Tensor.sum (block.Forward x ** 2.0)).Backward()
+                closeWith 1e-12 1e-10 "weight gradient" viaCheckpoint (block.Weight.Grad.Value.ToArray())
+
+            testCase "a checkpointed block with dropout is recomputed with the same random numbers"
+            <| fun () ->
+                let block = Sequential(Linear(6, 6, dtype = f64), Dropout(0.5))
+                let x = LayerCheck.cotangentFor [| 8; 6 |] 4
+
+                let gradient (checkpointed: bool) =
+                    Random.seed 42
+                    block.ZeroGrad()
+
+                    let y =
+                        if checkpointed then
+                            AD.checkpoint block.Forward x
+                        else
+                            block.Forward x
+
+                    (Tensor.sum (y * y)).Backward()
+                    block.Parameters() |> List.map (fun p -> p.Grad.Value.ToArray())
+
+                for a, b in List.zip (gradient false) (gradient true) do
+                    closeWith 1e-12 1e-10 "same mask in the recomputation" b a
+
+            testCase "createGraph through a checkpointed block with parameters gives second derivatives"
+            <| fun () ->
+                let block = Linear(2, 2, dtype = f64)
+                let x0 = Tensor.ofList [ 0.3; -0.8 ] |> Tensor.unsqueeze 0
+
+                let secondOrder (checkpointed: bool) =
+                    block.ZeroGrad()
+                    let x = Tensor.requiresGrad x0
+                    let f (h: Tensor) = Tensor.sin (block.Forward h)
+                    let y = if checkpointed then AD.checkpoint f x else f x
+                    (Tensor.sum y).Backward(createGraph = true)
+                    let g = x.Grad.Value
+                    block.ZeroGrad()
+                    x.ZeroGrad()
+                    (Tensor.sum (g * g)).Backward()
+                    x.Grad.Value.ToArray(), block.Weight.Grad.Value.ToArray()
+
+                let dx, dw = secondOrder false
+                let dxc, dwc = secondOrder true
+                closeWith 1e-12 1e-10 "∂/∂x of |∇x|²" dxc dx
+                closeWith 1e-12 1e-10 "∂/∂W of |∇x|²" dwc dw
         ]
