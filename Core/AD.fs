@@ -245,26 +245,97 @@ module AD =
 
     // ------------------------------------------------------------ memory
 
+    /// The global generator's state, so that a recomputation draws the same random numbers
+    /// (dropout inside a checkpointed block), as PyTorch's checkpoint preserves the RNG state.
+    let private withRngStateOf (state: TorchSharp.torch.Tensor) (f: unit -> 'T) : 'T =
+        let now = TorchSharp.torch.get_rng_state ()
+
+        try
+            TorchSharp.torch.set_rng_state state
+            f ()
+        finally
+            TorchSharp.torch.set_rng_state now
+            now.Dispose()
+
+    /// Checkpointing for PyTorch-style autograd: f runs unrecorded, noting the recorded values
+    /// it meets (a block's parameters, earlier layers' outputs); the node's inputs are x (when it
+    /// requires grad) and those, and its pullback runs f again, differentiated with respect to all
+    /// of them, under the random state of the first run.
+    let private checkpointImperative (f: Tensor -> Tensor) (x: Tensor) : Tensor =
+        let xRecorded = x.Level = Tags.Imperative
+        let xp = if xRecorded then x.PrimalOneLevel else x
+        Native.ensureLoaded ()
+        let rng = TorchSharp.torch.get_rng_state ()
+        rng.DetachFromDisposeScope() |> ignore
+
+        let y, captured =
+            Scope.runKeeping (fun (y, _) -> [ y ]) (fun () -> Imperative.Collecting(fun () -> f xp))
+
+        let xNode =
+            match x with
+            | Node(_, n, _) when xRecorded -> n
+            | _ -> null
+
+        let captured =
+            captured
+            |> Array.filter (fun t ->
+                match t with
+                | Node(_, n, _) -> not (obj.ReferenceEquals(n, xNode))
+                | _ -> false)
+
+        if y.Level > 0 then
+            f x // f met values of an enclosing transform: recorded as usual
+        else
+            let inputs = Array.append (if xRecorded then [| x |] else [||]) captured
+
+            if inputs.Length = 0 then
+                y
+            else
+                let pullback (recording: bool) (g: Tensor) : Tensor[] =
+                    Tags.run
+                    <| fun tag ->
+                        let leaves =
+                            inputs
+                            |> Array.map (fun t -> Reverse.leaf (if recording then t else t.PrimalOneLevel) tag)
+
+                        let replaced =
+                            [|
+                                for i in 0 .. inputs.Length - 1 do
+                                    match inputs[i] with
+                                    | Node(_, n, _) -> n, leaves[i]
+                                    | _ -> ()
+                            |]
+
+                        let out =
+                            withRngStateOf rng (fun () ->
+                                Imperative.WithSubstitutes(replaced, fun () -> f (if xRecorded then Imperative.Substitute x else xp)))
+
+                        Reverse.sweep out g tag leaves
+                        |> Array.mapi (fun i gi -> orZerosLike inputs[i] gi)
+
+                let node = GraphNode("checkpoint", inputs, pullback false)
+                let out = Node(y, node, Tags.Imperative)
+                Imperative.Record(node, pullback true)
+                out
+
     /// f x, but in reverse mode its intermediates are not kept: they are freed after the forward
     /// pass and recomputed when the backward pass needs them (gradient checkpointing). Same
-    /// derivatives, less memory. f should depend on differentiated values only through x; if it
-    /// closes over others, f x is recorded normally (correct, without the saving).
+    /// derivatives, less memory. With PyTorch-style autograd (Backward), f may use parameters and
+    /// other recorded values it closes over (a block of a model: `AD.checkpoint block.Forward h`);
+    /// the recomputation draws the same random numbers (dropout) as the first run. Under a
+    /// transform, f should depend on the transform's values only through x; if it closes over
+    /// others, f x is recorded normally (correct, without the saving).
     let checkpoint (f: Tensor -> Tensor) (x: Tensor) : Tensor =
         match x with
-        | Node(_, _, tag) when tag = Tags.Imperative && Imperative.NoGrad -> f x
+        | _ when Imperative.NoGrad && x.Level <= Tags.Imperative -> f x
+        | _ when x.Level <= Tags.Imperative -> checkpointImperative f x
         | Node(xp, _, tag) ->
             let y = Scope.runKeeping (fun y -> [ y ]) (fun () -> f xp)
 
             if y.Level >= tag then
                 f x
             else
-                let node = GraphNode("checkpoint", [| x |], (fun g -> [| (snd (vjp f xp)) g |]))
-                let out = Node(y, node, tag)
-
-                if tag = Tags.Imperative then
-                    Imperative.Record(node, (fun g -> [| (snd (vjp f x)) g |]))
-
-                out
+                Node(y, GraphNode("checkpoint", [| x |], (fun g -> [| (snd (vjp f xp)) g |])), tag)
         | _ -> f x
 
     // ------------------------------------------------------------ for C#

@@ -565,7 +565,9 @@ type Tensor =
     // (forward mode) and the cotangent's (reverse mode) alike, since elementwise Jacobians are diagonal.
 
     static member internal Add(a: Tensor, b: Tensor) : Tensor =
-        Prim.Elementwise2("add", (fun a b -> a.add b), (fun _ d -> d), (fun _ d -> d), a, b)
+        // TorchSharp's add(Tensor) makes its alpha Scalar inline, which the GC may finalize during
+        // the native call (LibTorch then fails in c10::Scalar::toDouble): pass one that Raw keeps alive.
+        Prim.Elementwise2("add", (fun a b -> a.add (b, scalarInt 1L)), (fun _ d -> d), (fun _ d -> d), a, b)
 
     static member internal Sub(a: Tensor, b: Tensor) : Tensor =
         Prim.Elementwise2("sub", (fun a b -> a.sub b), (fun _ d -> d), (fun _ d -> Tensor.Neg d), a, b)
@@ -602,7 +604,7 @@ type Tensor =
         Prim.Lift1("neg", (fun r -> r.neg ()), (fun _ _ dx -> Tensor.Neg dx), (fun _ _ g -> Tensor.Neg g), x)
 
     static member internal AddScalar(x: Tensor, c: float) : Tensor =
-        Prim.Lift1("add", (fun r -> r.add (scalar c)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
+        Prim.Lift1("add", (fun r -> r.add (scalar c, scalarInt 1L)), (fun _ _ dx -> dx), (fun _ _ g -> g), x)
 
     static member internal MulScalar(x: Tensor, c: float) : Tensor =
         Prim.Lift1("mul", (fun r -> r.mul (scalar c)), (fun _ _ dx -> Tensor.MulScalar(dx, c)), (fun _ _ g -> Tensor.MulScalar(g, c)), x)
@@ -733,10 +735,10 @@ type Tensor =
     static member (+)(a: float, b: Tensor) = Tensor.AddScalar(b, a)
 
     static member (+)(a: Tensor, b: int) =
-        Prim.IntScalar("add", a, b, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float b)))
+        Prim.IntScalar("add", a, b, (fun r c -> r.add (c, scalarInt 1L)), (fun x -> Tensor.AddScalar(x, float b)))
 
     static member (+)(a: int, b: Tensor) =
-        Prim.IntScalar("add", b, a, (fun r c -> r.add c), (fun x -> Tensor.AddScalar(x, float a)))
+        Prim.IntScalar("add", b, a, (fun r c -> r.add (c, scalarInt 1L)), (fun x -> Tensor.AddScalar(x, float a)))
 
     static member (-)(a: Tensor, b: Tensor) = Tensor.Sub(a, b)
     static member (-)(a: Tensor, b: float) = Tensor.AddScalar(a, -b)
@@ -746,7 +748,7 @@ type Tensor =
         Prim.IntScalar("sub", a, b, (fun r c -> r.sub c), (fun x -> Tensor.AddScalar(x, -(float b))))
 
     static member (-)(a: int, b: Tensor) =
-        Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_ c), (fun x -> Tensor.RSubScalar(float a, x)))
+        Prim.IntScalar("sub", b, a, (fun r c -> r.neg().add_(c, scalarInt 1L)), (fun x -> Tensor.RSubScalar(float a, x)))
 
     static member (*)(a: Tensor, b: Tensor) = Tensor.Mul(a, b)
     static member (*)(a: Tensor, b: float) = Tensor.MulScalar(a, b)
@@ -931,6 +933,39 @@ and [<AbstractClass; Sealed>] internal Imperative =
     [<ThreadStatic; DefaultValue>]
     static val mutable private substitutes: Dictionary<GraphNode, Tensor>
 
+    [<ThreadStatic; DefaultValue>]
+    static val mutable private seen: List<Tensor>
+
+    /// Runs f (under noGrad) and returns, with its result, the values of the imperative tag that
+    /// its ops met: what f depends on from outside (AD.checkpoint's inputs).
+    static member Collecting(f: unit -> 'T) : 'T * Tensor[] =
+        let saved = Imperative.seen
+        let list = List<Tensor>()
+        Imperative.seen <- list
+
+        try
+            let result = Imperative.WithGrad(false, f)
+            let nodes = HashSet<GraphNode>(HashIdentity.Reference)
+
+            let distinct =
+                list
+                |> Seq.filter (fun t ->
+                    match t with
+                    | Node(_, n, _) -> nodes.Add n
+                    | _ -> false)
+                |> Seq.toArray
+
+            result, distinct
+        finally
+            Imperative.seen <- saved
+
+    /// Notes a value of the imperative tag that an op met under noGrad (see Collecting).
+    static member Seen(x: Tensor) =
+        let list = Imperative.seen
+
+        if not (isNull list) then
+            list.Add x
+
     /// True inside AD.noGrad on this thread.
     static member NoGrad = Imperative.noGrad
 
@@ -944,7 +979,8 @@ and [<AbstractClass; Sealed>] internal Imperative =
         finally
             Imperative.noGrad <- saved
 
-    /// Runs f with these leaves replaced by these values in every op (Module.Functional).
+    /// Runs f with these recorded values (a module's parameters, or what a checkpointed function
+    /// captured) replaced by these values in every op (Module.Functional, AD.checkpoint).
     static member WithSubstitutes(pairs: (GraphNode * Tensor)[], f: unit -> 'T) : 'T =
         let saved = Imperative.substitutes
         let table = Dictionary<GraphNode, Tensor>(HashIdentity.Reference)
@@ -956,6 +992,12 @@ and [<AbstractClass; Sealed>] internal Imperative =
         for n, v in pairs do
             table[n] <- v
 
+        // A substitute whose own primal is a replaced value (a transform's leaf over a parameter,
+        // as AD.gradParams over a module's own parameters makes) would be replaced again when an
+        // op reaches that primal, without end: it gets an alias there instead.
+        for n, v in pairs do
+            table[n] <- Imperative.Rebase(table, v)
+
         Imperative.substitutes <- table
 
         try
@@ -963,17 +1005,37 @@ and [<AbstractClass; Sealed>] internal Imperative =
         finally
             Imperative.substitutes <- saved
 
-    /// Whether x is a requires-grad leaf that a functional call replaces (one thread-local read
-    /// when none is in progress).
+    /// A recorded value that stands for t (the identity, as a node of the imperative tag).
+    static member private Alias(t: Tensor) : Tensor =
+        let node = GraphNode("alias", [| t |], (fun g -> [| g |]))
+        let out = Node(t.PrimalOneLevel, node, Tags.Imperative)
+        Imperative.Record(node, (fun g -> [| g |]))
+        out
+
+    /// v with every replaced value in its chain of primals (through leaves and duals of
+    /// transforms) swapped for an alias.
+    static member private Rebase(table: Dictionary<GraphNode, Tensor>, v: Tensor) : Tensor =
+        match v with
+        | Node(_, n, g) when g = Tags.Imperative -> if table.ContainsKey n then Imperative.Alias v else v
+        | Node(p, n, g) when n.IsLeaf -> Node(Imperative.Rebase(table, p), n, g)
+        | Dual(p, t, g) -> Dual(Imperative.Rebase(table, p), t, g)
+        | Node(Node(_, n, g), _, _) when g = Tags.Imperative && table.ContainsKey n ->
+            invalidArg
+                "p"
+                "Functional: a replacement value is a computation whose primal is the very parameter it replaces; pass the parameter's value (model.ParameterValues()) or a transform's leaf over it."
+        | _ -> v
+
+    /// Whether x is a value of the imperative tag that is being replaced (one thread-local read
+    /// when no replacement is in progress).
     static member IsSubstituted(x: Tensor) : bool =
         let table = Imperative.substitutes
 
         not (isNull table)
         && (match x with
-            | Node(_, n, g) when g = Tags.Imperative && n.IsLeaf -> table.ContainsKey n
+            | Node(_, n, g) when g = Tags.Imperative -> table.ContainsKey n
             | _ -> false)
 
-    /// The value standing in for x: its substitute if x is a substituted leaf, else x.
+    /// The value standing in for x: its substitute if it has one, else x.
     static member Substitute(x: Tensor) : Tensor =
         let table = Imperative.substitutes
 
@@ -981,7 +1043,7 @@ and [<AbstractClass; Sealed>] internal Imperative =
             x
         else
             match x with
-            | Node(_, n, g) when g = Tags.Imperative && n.IsLeaf ->
+            | Node(_, n, g) when g = Tags.Imperative ->
                 match table.TryGetValue n with
                 | true, v -> v
                 | _ -> x
@@ -1076,10 +1138,11 @@ and [<AbstractClass; Sealed>] internal Prim =
             Prim.CheckActive(op, tag)
             let y = Prim.Lift1(op, primal, jvp, vjp, xp)
             Dual(y, jvp xp y xt, tag)
-        | Node(_, n, tag) when tag = Tags.Imperative && n.IsLeaf && Imperative.IsSubstituted x ->
+        | Node(_, n, tag) when tag = Tags.Imperative && Imperative.IsSubstituted x ->
             Prim.Lift1(op, primal, jvp, vjp, Imperative.Substitute x)
         | Node(xp, _, tag) when tag = Tags.Imperative ->
             if Imperative.NoGrad then
+                Imperative.Seen x
                 Prim.Lift1(op, primal, jvp, vjp, xp)
             else
                 let y = Prim.Lift1(op, primal, jvp, vjp, xp)
@@ -1180,7 +1243,11 @@ and [<AbstractClass; Sealed>] internal Prim =
 
     /// x without its imperative level (an op under AD.noGrad records nothing).
     static member internal Unrecorded(x: Tensor) =
-        if x.Level = Tags.Imperative then x.PrimalOneLevel else x
+        if x.Level = Tags.Imperative then
+            Imperative.Seen x
+            x.PrimalOneLevel
+        else
+            x
 
     /// A two-input elementwise primitive: `wrtA p d` is d·∂out/∂a (and `wrtB` likewise), which is
     /// the JVP's share and the VJP alike, because an elementwise Jacobian is diagonal. Each partial

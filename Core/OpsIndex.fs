@@ -65,9 +65,13 @@ let private isIntegral (d: torch.ScalarType) =
 /// The smallest and largest value of a non-empty integer tensor.
 let private range (op: string) (r: RawTensor) : int64 * int64 =
     guardAny op [| r |] (fun () ->
+        // item<T> reads the value directly; ToInt64() would go through a temporary Scalar that the GC
+        // may free during the native call.
         use lo = r.min ()
         use hi = r.max ()
-        lo.ToInt64(), hi.ToInt64())
+        use lo64 = lo.to_type torch.ScalarType.Int64
+        use hi64 = hi.to_type torch.ScalarType.Int64
+        lo64.item<int64>(), hi64.item<int64>())
 
 /// A bool mask, or an error naming the op.
 let private checkMask (op: string) (mask: Tensor) : RawTensor =
@@ -234,7 +238,7 @@ let private plan (op: string) (xs: int[]) (device: torch.Device) (indices: Tenso
                         else
                             (use t = term in
                              use a = acc in
-                             a.add t)
+                             a.add (t, scalarInt 1L))
 
                     acc <- next
                     stride <- stride * int64 size

@@ -566,9 +566,12 @@ let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) : Tens
     if flat.numel () > 0L then
         let lo, hi =
             guardAny op [| ri |] (fun () ->
+                // item<T>, not ToInt64(): that makes a temporary Scalar the GC may free mid-call
                 use mn = flat.min ()
                 use mx = flat.max ()
-                mn.ToInt64(), mx.ToInt64())
+                use mn64 = mn.to_type torch.ScalarType.Int64
+                use mx64 = mx.to_type torch.ScalarType.Int64
+                mn64.item<int64>(), mx64.item<int64>())
 
         let bad = if lo < 0L then lo else hi
 
@@ -597,7 +600,7 @@ let embedding (paddingIdx: int option) (weight: Tensor) (indices: Tensor) : Tens
                 guard1 op flat (fun () -> (use eq = flat.eq (scalarInt (int64 p)) in eq.unsqueeze 1L))
 
             let any =
-                guardAny op [| flat |] (fun () -> (use a = atPadding.any () in a.ToBoolean()))
+                guardAny op [| flat |] (fun () -> (use a = atPadding.any () in a.item<bool>()))
 
             if any then
                 // the padding rows' values, as constants: no derivative reaches that row of weight
@@ -754,7 +757,7 @@ let attentionWeights (op: string) (attnMask: Tensor option) (isCausal: bool) (q:
 
     if
         scores.Numel > 0
-        && guardAny op [| deadRows |] (fun () -> (use a = deadRows.any () in a.ToBoolean()))
+        && guardAny op [| deadRows |] (fun () -> (use a = deadRows.any () in a.item<bool>()))
     then
         // A row masked everywhere: its scores are zeroed (so softmax and its rules stay finite)
         // and its weights set to 0.
@@ -809,7 +812,7 @@ let private clampMinKeepingDerivative (op: string) (eps: float) (n: Tensor) =
         guardAny op [| r |] (fun () ->
             (use lt = r.lt (sc eps) in
              use a = lt.any () in
-             a.ToBoolean()))
+             a.item<bool>()))
 
     if below then
         Tensor.Add(n, Const(guard1 op r (fun () -> (use c = r.clamp_min (sc eps) in c.sub r))))

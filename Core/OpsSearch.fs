@@ -97,7 +97,7 @@ let private scanRaw (dim: int) (ra: RawTensor) (rb: RawTensor) : RawTensor =
         use aHi = A.narrow (int64 dim, int64 step, m)
         use bLo = B.narrow (int64 dim, 0L, m)
         use bHi = B.narrow (int64 dim, int64 step, m)
-        (use t = aHi.mul bLo in bHi.add_ t |> ignore)
+        (use t = aHi.mul bLo in bHi.add_ (t, scalarInt 1L) |> ignore)
 
         if 2 * step < n then
             use aLo = A.narrow (int64 dim, 0L, m)

@@ -344,7 +344,8 @@ module internal Raw =
             allFiniteIn Double.IsFinite (Runtime.InteropServices.MemoryMarshal.Cast<byte, float> t.bytes)
         else
             use s = t.sum ()
-            Double.IsFinite(s.ToDouble())
+            use s64 = s.to_type torch.ScalarType.Float64
+            Double.IsFinite(s64.item<float>())
 
     /// True when a tensor has the shape of another that is a broadcast of it (an op's output and
     /// one of its inputs): equal rank and element count then mean equal shapes, except when a
@@ -733,7 +734,7 @@ module internal Raw =
     /// True when every element of a bool tensor is true.
     let private allTrue (t: RawTensor) =
         use a = t.all ()
-        a.ToBoolean()
+        a.item<bool>()
 
     /// Normal values with elementwise means and standard deviations (broadcast together; both
     /// floating-point, promoted to one dtype; every std non-negative).
@@ -838,7 +839,7 @@ module internal Raw =
                     use nonZero = probs.ne (scalar 0.0)
                     use counts = nonZero.sum (-1L, false)
                     use fewest = counts.min ()
-                    valid, allTrue positive, fewest.ToInt64())
+                    valid, allTrue positive, fewest.item<int64>())
 
             if not valid then
                 invalidArg

@@ -68,6 +68,13 @@ let tests =
                     Expect.stringContains output "grad x*x at 3 = tensor(6., dtype=float64)" "d(x²)/dx at 3"
                     Expect.stringContains output "Passed = true" "GradCheck"
                     Expect.stringContains output "softplus'' = tensor([[0.2500, 0.0000]," "the user-defined op's Hessian"
+                    Expect.stringContains output "a.Grad = 4, b.Grad = 27" "Backward's gradients"
+                    Expect.stringContains output "CustomLinear(5, 3) on [10, 5]: [|10; 3|]" "the custom layer's output shape"
+
+                    Expect.stringContains
+                        output
+                        "(0): Linear(in_features=1, out_features=20, bias=True)"
+                        "the model printed as PyTorch does"
                 finally
                     File.Delete script
 

@@ -160,6 +160,21 @@ let autograd () =
 
     printfn "AD.gradParams, both at once: dz/dx = %g, dz/dy = %g" (grads["x"].ToScalar()) (grads["y"].ToScalar())
 
+    note "The same, PyTorch-style: tensors that require grad, Backward, .Grad"
+    let x = Tensor.scalar 2.0 |> Tensor.requiresGrad
+    let y = Tensor.scalar 3.0 |> Tensor.requiresGrad
+    let z = x ** 2.0 + y ** 3.0 + 5.0
+    z.Backward()
+    printfn "z.Backward():  x.Grad = %g, y.Grad = %g" (x.Grad.Value.ToScalar()) (y.Grad.Value.ToScalar())
+    let w = Tensor.ones [| 2 |] |> Tensor.requiresGrad
+
+    for _ in 1..3 do
+        (Tensor.sum w).Backward()
+
+    show "three Backward calls accumulate: w.Grad" w.Grad.Value
+    w.ZeroGrad()
+    printfn "after w.ZeroGrad(): w.Grad = %A" w.Grad
+
 // ---------------------------------------------------------------------------------------------
 // 6. Function transforms, JAX style: they take a function and return a function, and nest.
 let transforms () =
@@ -193,6 +208,65 @@ let transforms () =
         check.MaxAbsoluteError
         check.MaxRelativeError
 
+// ---------------------------------------------------------------------------------------------
+// 7. Modules: a layer of your own, layers put together, a hand-written training loop, and a hook
+//    on every weight's gradient.
+type CustomLinear(inputSize: int, outputSize: int) as this =
+    inherit NN.Module()
+
+    let weight =
+        this.RegisterParameter("weight", Tensor.randn [| outputSize; inputSize |])
+
+    let bias = this.RegisterParameter("bias", Tensor.randn [| outputSize |])
+
+    override _.Forward x =
+        Tensor.matmul x (Tensor.transpose 0 1 weight) + bias
+
+let modules () =
+    section 7 "Modules"
+    let custom = CustomLinear(5, 3)
+    printfn "CustomLinear(5, 3) on a [10, 5] batch gives %A" (custom.Forward(Tensor.randn [| 10; 5 |])).Shape
+    Random.seed 0
+    let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.unsqueeze 1
+    let ys = Tensor.sin (xs * 3.0)
+    let model = NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))
+    show "model" model
+    printfn "%s\n" (model.Summary())
+
+    let hooks =
+        [
+            for name, p in model.NamedParameters() do
+                if name.EndsWith "weight" then
+                    p.RegisterHook(fun g ->
+                        printfn "  hook: %s gradient, shape %A, mean %.5f" name g.Shape ((Tensor.mean g).ToScalar())
+                        g)
+        ]
+
+    let mse () =
+        Tensor.mean ((model.Forward xs - ys) ** 2.0)
+
+    note "One Backward with a hook on each weight:"
+    (mse ()).Backward()
+
+    for h in hooks do
+        h.Dispose()
+
+    note "A hand-written gradient-descent loop: p -= 0.1 * p.Grad under AD.noGrad"
+
+    for step in 1..2000 do
+        model.ZeroGrad()
+        let loss = mse ()
+        loss.Backward()
+
+        AD.noGrad (fun () ->
+            for p in model.Parameters() do
+                p.SubInPlace(p.Grad.Value, alpha = 0.1))
+
+        if step % 500 = 0 then
+            printfn "  step %4d  MSE %.5f" step (loss.ToScalar())
+
+    printfn "state dict keys: %s" (String.Join(", ", model.StateDict().Names))
+
 [<EntryPoint>]
 let main _ =
     creation ()
@@ -201,4 +275,5 @@ let main _ =
     speed ()
     autograd ()
     transforms ()
+    modules ()
     0

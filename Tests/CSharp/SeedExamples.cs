@@ -169,4 +169,53 @@ public static class SeedExamples
         }
         catch (ArgumentNullException) { }
     }
+
+    /// <summary>PyTorch-style autograd from C#: requires-grad leaves, Backward, Grad, hooks, NoGrad.</summary>
+    public static void BackwardAndGrad()
+    {
+        var x = TensorModule.requiresGrad(Tensor.Create(2.0));
+        var y = TensorModule.requiresGrad(Tensor.Create(3.0));
+        var z = x * x + Tensor.Pow(y, 3.0) + 5.0;
+        z.Backward();
+        Close(x.Grad.Value.ToScalar(), 4.0, "x.Grad");
+        Close(y.Grad.Value.ToScalar(), 27.0, "y.Grad");
+        var seen = 0.0;
+        using (x.RegisterHook(g => { seen = g.ToScalar(); return g * 10.0; }))
+        {
+            x.ZeroGrad();
+            (x * 3.0).Backward();
+        }
+        Close(seen, 3.0, "the hook saw the gradient");
+        Close(x.Grad.Value.ToScalar(), 30.0, "and replaced it");
+        var unrecorded = AD.NoGrad(() => x * 2.0);
+        Check(!unrecorded.RequiresGrad, "NoGrad records nothing");
+    }
+
+    /// <summary>The seed's custom layer, written in C# by subclassing Module.</summary>
+    public sealed class CustomLinear : Nabla.NN.Module
+    {
+        readonly Tensor weight;
+        readonly Tensor bias;
+
+        public CustomLinear(int inputSize, int outputSize)
+        {
+            weight = RegisterParameter("weight", Tensor.Randn(new[] { outputSize, inputSize }));
+            bias = RegisterParameter("bias", Tensor.Randn(new[] { outputSize }));
+        }
+
+        public override Tensor Forward(Tensor x) => TensorModule.matmul(x, TensorModule.transpose(0, 1, weight)) + bias;
+    }
+
+    /// <summary>A C# layer has PyTorch's parameter names, shapes and gradients.</summary>
+    public static void CustomLayerInCSharp()
+    {
+        var layer = new CustomLinear(5, 3);
+        var y = layer.Forward(Tensor.Randn(new[] { 10, 5 }));
+        Same(y.Shape, new[] { 10, 3 }, "CustomLinear(5, 3) on [10, 5]");
+        Check(string.Join(",", layer.StateDict().Names) == "weight,bias", "state dict names");
+        TensorModule.sum(y).Backward();
+        Check(layer.Parameters().All(p => p.Grad != null), "every parameter has a gradient");
+        var model = new Nabla.NN.Sequential(layer, new Nabla.NN.ReLU());
+        Same(model.Forward(Tensor.Randn(new[] { 2, 5 })).Shape, new[] { 2, 3 }, "inside a Sequential");
+    }
 }

@@ -37,7 +37,7 @@ def emit_layers(cases, seed=7):
     outputs). For each case: the state dict before the forward pass (PyTorch's key names), the
     inputs, the output, a random cotangent, the gradients of <output, cotangent> with respect to
     every parameter and every floating-point input, and the state dict after the forward pass
-    (running statistics). Modules are in float64 and in the mode the case set (train/eval)."""
+    (its buffers: running statistics). Modules are in float64 and in the mode the case set (train/eval)."""
     out = {}
     for name, (module, inputs, forward) in cases.items():
         state = {k: tensor_json(v) for k, v in module.state_dict().items()}
@@ -54,7 +54,13 @@ def emit_layers(cases, seed=7):
             "cotangent": tensor_json(cot),
             "param_grads": {k: (tensor_json(p.grad) if p.grad is not None else None) for k, p in module.named_parameters()},
             "input_grads": [(tensor_json(x.grad) if x.grad is not None else None) for x in ins],
-            "state_after": {k: tensor_json(v) for k, v in module.state_dict().items()},
+            # Parameters do not change in a forward pass; buffers (running statistics) may.
+            "state_after": {
+                k: tensor_json(v) for k, v in module.state_dict().items() if k not in dict(module.named_parameters())
+            },
         }
     out["_generator"] = f"PyTorch {torch.__version__}, float64"
-    print(json.dumps(out, indent=1))
+    # One case per line: the files stay diffable without the size of full indentation.
+    print("{")
+    print(",\n".join(f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in out.items()))
+    print("}")
