@@ -115,6 +115,16 @@ let private parity =
             one
             "batchnorm3d_train", m (fun () -> BatchNorm3d(2, dtype = f64)), twice
             "batchnorm3d_eval", m (fun () -> evaluating (BatchNorm3d(2, dtype = f64))), one
+            // InstanceNorm
+            "instancenorm1d", m (fun () -> InstanceNorm1d(3, dtype = f64)), one
+            "instancenorm1d_unbatched_affine", m (fun () -> InstanceNorm1d(3, affine = true, dtype = f64)), one
+            "instancenorm2d_tracking_train",
+            m (fun () -> InstanceNorm2d(2, affine = true, trackRunningStats = true, momentum = 0.2, dtype = f64)),
+            twice
+            "instancenorm2d_tracking_eval",
+            m (fun () -> evaluating (InstanceNorm2d(2, affine = true, trackRunningStats = true, dtype = f64))),
+            one
+            "instancenorm3d", m (fun () -> InstanceNorm3d(2, eps = 1e-3, dtype = f64)), one
             // LayerNorm, GroupNorm
             "layernorm", m (fun () -> LayerNorm(4, dtype = f64)), one
             "layernorm_2d_shape", m (fun () -> LayerNorm([| 3; 4 |], dtype = f64)), one
@@ -207,6 +217,12 @@ let private gradientCases: (string * (unit -> Module) * Tensor list * (Module ->
         [ data [| 2; 2; 2; 2 |] 21 ],
         one
         "BatchNorm3d", m (fun () -> BatchNorm3d(2, dtype = f64)), [ data [| 2; 2; 2; 1; 2 |] 26 ], one
+        "InstanceNorm1d", m (fun () -> InstanceNorm1d(2, dtype = f64)), [ data [| 2; 2; 4 |] 27 ], one
+        "InstanceNorm2d with affine and running statistics",
+        m (fun () -> InstanceNorm2d(2, affine = true, trackRunningStats = true, dtype = f64)),
+        [ data [| 2; 2; 2; 3 |] 28 ],
+        one
+        "InstanceNorm3d unbatched, affine", m (fun () -> InstanceNorm3d(2, affine = true, dtype = f64)), [ data [| 2; 2; 1; 3 |] 29 ], one
         "LayerNorm", m (fun () -> LayerNorm(4, dtype = f64)), [ data [| 3; 4 |] 22 ], one
         "LayerNorm over two dims, no bias", m (fun () -> LayerNorm([| 2; 3 |], bias = false, dtype = f64)), [ data [| 2; 2; 3 |] 23 ], one
         "GroupNorm", m (fun () -> GroupNorm(2, 4, dtype = f64)), [ data [| 2; 4; 3 |] 24 ], one
@@ -312,6 +328,12 @@ let private printing =
                     "BatchNorm3d",
                     (fun () -> BatchNorm3d(4, momentum = 0.3)),
                     "BatchNorm3d(4, eps=1e-05, momentum=0.3, affine=True, track_running_stats=True)"
+                    "InstanceNorm2d",
+                    (fun () -> InstanceNorm2d(3)),
+                    "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+                    "InstanceNorm1d with every setting",
+                    (fun () -> InstanceNorm1d(3, eps = 1e-3, momentum = 0.2, affine = true, trackRunningStats = true)),
+                    "InstanceNorm1d(3, eps=0.001, momentum=0.2, affine=True, track_running_stats=True)"
                     "LayerNorm", (fun () -> LayerNorm(4)), "LayerNorm((4,), eps=1e-05, elementwise_affine=True)"
                     "LayerNorm over two dims",
                     (fun () -> LayerNorm([| 2; 3 |], elementwiseAffine = false, eps = 1e-6)),
@@ -441,6 +463,7 @@ let private convolution =
                 Expect.equal (AdaptiveAvgPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "AdaptiveAvgPool2d"
                 Expect.equal (BatchNorm2d(3).Forward image).Shape [| 0; 3; 5; 5 |] "BatchNorm2d"
                 Expect.equal (GroupNorm(3, 3).Forward image).Shape [| 0; 3; 5; 5 |] "GroupNorm"
+                Expect.equal (InstanceNorm2d(3, trackRunningStats = true).Forward image).Shape [| 0; 3; 5; 5 |] "InstanceNorm2d"
                 Expect.equal (LayerNorm([| 5; 5 |]).Forward image).Shape [| 0; 3; 5; 5 |] "LayerNorm"
                 Expect.equal (Bilinear(2, 3, 4).Forward(Tensor.zeros [| 0; 2 |], Tensor.zeros [| 0; 3 |])).Shape [| 0; 4 |] "Bilinear"
 
@@ -897,6 +920,21 @@ let private errors =
 
                 Expect.equal (bn.NumBatchesTracked.Value.ToScalar()) 0.0 "a refused batch is not counted"
 
+                throwsWith<ArgumentException> [ "InstanceNorm2d"; "3-D"; "4-D"; "[2, 3]" ] (fun () ->
+                    InstanceNorm2d(3).Forward(Tensor.randn [| 2; 3 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "InstanceNorm1d"; "3 channels"; "[2, 4, 5]" ] (fun () ->
+                    InstanceNorm1d(3, affine = true).Forward(Tensor.randn [| 2; 4; 5 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "InstanceNorm1d"; "more than 1 spatial element"; "[2, 3, 1]" ] (fun () ->
+                    InstanceNorm1d(3).Forward(Tensor.randn [| 2; 3; 1 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "InstanceNorm1d"; "momentum None" ] (fun () ->
+                    InstanceNorm1d(3, momentum = nan, trackRunningStats = true).Forward(Tensor.randn [| 2; 3; 4 |])
+                    |> ignore)
+                // without parameters or running statistics any channel count works, as in PyTorch
+                Expect.equal (InstanceNorm1d(3).Forward(Tensor.randn [| 2; 4; 5 |])).Shape [| 2; 4; 5 |] "any channels"
+
                 throwsWith<ArgumentException> [ "LayerNorm"; "[*, 4]"; "[2, 3]" ] (fun () ->
                     LayerNorm(4).Forward(Tensor.randn [| 2; 3 |]) |> ignore)
 
@@ -926,6 +964,10 @@ let private errors =
                         AdaptiveAvgPool2d(1)
                         BatchNorm1d(1)
                         BatchNorm2d(1)
+                        BatchNorm3d(1)
+                        InstanceNorm1d(1)
+                        InstanceNorm2d(1)
+                        InstanceNorm3d(1)
                         LayerNorm(1)
                         GroupNorm(1, 1)
                         Embedding(2, 1)

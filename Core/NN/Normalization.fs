@@ -5,6 +5,61 @@ open System.Runtime.InteropServices
 open Nabla
 open Nabla.Raw
 
+/// What BatchNorm and InstanceNorm share (PyTorch's _NormBase): their parameters and buffers,
+/// and how they print.
+module internal NormBase =
+
+    /// Checks the settings and registers weight (ones) and bias (zeros) [numFeatures] when affine,
+    /// and the buffers running_mean (zeros), running_var (ones) and num_batches_tracked (an int64
+    /// scalar) when trackRunningStats, under PyTorch's names.
+    let register
+        (m: Module)
+        (layer: string)
+        (numFeatures: int)
+        (eps: float)
+        (affine: bool)
+        (trackRunningStats: bool)
+        (dtype: Dtype option)
+        (device: Device option)
+        =
+        Layer.positive layer "numFeatures" numFeatures
+
+        if not (eps >= 0.0) then
+            invalidArg "eps" $"{layer}: eps must be non-negative; got {eps}."
+
+        let dtype = Layer.dtypeOr dtype
+        let device = Layer.deviceOr device
+        let features = [| numFeatures |]
+
+        let weight, bias =
+            if affine then
+                Some(m.RegisterParameter("weight", Tensor.Ones(features, dtype, device))),
+                Some(m.RegisterParameter("bias", Tensor.Zeros(features, dtype, device)))
+            else
+                None, None
+
+        let runningMean, runningVar, numBatchesTracked =
+            if trackRunningStats then
+                Some(m.RegisterBuffer("running_mean", Tensor.Zeros(features, dtype, device))),
+                Some(m.RegisterBuffer("running_var", Tensor.Ones(features, dtype, device))),
+                Some(m.RegisterBuffer("num_batches_tracked", Tensor.Zeros([||], Dtype.Int64, device)))
+            else
+                None, None, None
+
+        weight, bias, runningMean, runningVar, numBatchesTracked
+
+    /// Mean 0, variance 1, no batches tracked.
+    let resetRunningStats (runningMean: Tensor option) (runningVar: Tensor option) (numBatchesTracked: Tensor option) =
+        for t, v in [ runningMean, 0.0; runningVar, 1.0; numBatchesTracked, 0.0 ] do
+            t |> Option.iter (fun t -> t.FillInPlace v)
+
+    /// PyTorch's extra_repr: "4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True"
+    /// (momentum=None for NaN).
+    let repr (numFeatures: int) (eps: float) (momentum: float) (affine: bool) (trackRunningStats: bool) =
+        let m = if Double.IsNaN momentum then "None" else Py.float momentum
+
+        $"{numFeatures}, eps={Py.float eps}, momentum={m}, affine={Layer.pyBool affine}, track_running_stats={Layer.pyBool trackRunningStats}"
+
 /// What BatchNorm1d, BatchNorm2d and BatchNorm3d share (PyTorch's _BatchNorm): per-channel normalisation of
 /// x [batch, numFeatures, ...] with the batch's statistics in training mode (updating the
 /// running ones) and the running statistics in evaluation mode.
@@ -32,35 +87,8 @@ type BatchNorm
     ) as this =
     inherit Module()
 
-    do
-        Layer.positive layer "numFeatures" numFeatures
-
-        if not (eps >= 0.0) then
-            invalidArg "eps" $"{layer}: eps must be non-negative; got {eps}."
-
-    let dtype = Layer.dtypeOr dtype
-    let device = Layer.deviceOr device
-    let features = [| numFeatures |]
-
-    let weight =
-        if affine then
-            Some(this.RegisterParameter("weight", Tensor.Ones(features, dtype, device)))
-        else
-            None
-
-    let bias =
-        if affine then
-            Some(this.RegisterParameter("bias", Tensor.Zeros(features, dtype, device)))
-        else
-            None
-
-    let runningMean, runningVar, numBatchesTracked =
-        if trackRunningStats then
-            Some(this.RegisterBuffer("running_mean", Tensor.Zeros(features, dtype, device))),
-            Some(this.RegisterBuffer("running_var", Tensor.Ones(features, dtype, device))),
-            Some(this.RegisterBuffer("num_batches_tracked", Tensor.Zeros([||], Dtype.Int64, device)))
-        else
-            None, None, None
+    let weight, bias, runningMean, runningVar, numBatchesTracked =
+        NormBase.register this layer numFeatures eps affine trackRunningStats dtype device
 
     /// The number of features (channels), dimension 1 of the input.
     member _.NumFeatures = numFeatures
@@ -87,8 +115,7 @@ type BatchNorm
 
     /// Resets the running statistics: mean 0, variance 1, no batches tracked.
     member _.ResetRunningStats() =
-        for t, v in [ runningMean, 0.0; runningVar, 1.0; numBatchesTracked, 0.0 ] do
-            t |> Option.iter (fun t -> t.FillInPlace v)
+        NormBase.resetRunningStats runningMean runningVar numBatchesTracked
 
     /// Resets the running statistics and the parameters (weight 1, bias 0).
     member this.ResetParameters() =
@@ -151,9 +178,7 @@ type BatchNorm
 
     /// As PyTorch prints it, e.g. "4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True".
     override _.ExtraRepr() =
-        let m = if Double.IsNaN momentum then "None" else Py.float momentum
-
-        $"{numFeatures}, eps={Py.float eps}, momentum={m}, affine={Layer.pyBool affine}, track_running_stats={Layer.pyBool trackRunningStats}"
+        NormBase.repr numFeatures eps momentum affine trackRunningStats
 
 /// Batch normalisation of x [batch, numFeatures] or [batch, numFeatures, length] (PyTorch's
 /// nn.BatchNorm1d); see BatchNorm. Defaults: eps 1e-5, momentum 0.1 (NaN for PyTorch's None: the
@@ -202,6 +227,160 @@ type BatchNorm3d(numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool,
             defaultArg momentum 0.1,
             defaultArg affine true,
             defaultArg trackRunningStats true,
+            dtype,
+            device
+        )
+
+/// What InstanceNorm1d, InstanceNorm2d and InstanceNorm3d share (PyTorch's _InstanceNorm): each
+/// channel of each sample of x [batch, numFeatures, *spatial] (or unbatched [numFeatures,
+/// *spatial]) standardised over its spatial dimensions (mean and biased variance, plus eps).
+///
+/// Defaults as PyTorch's: no affine parameters and no running statistics. With affine, weight
+/// (ones) and bias (zeros) [numFeatures]; with trackRunningStats, the buffers running_mean,
+/// running_var and num_batches_tracked (which, as in PyTorch, instance normalisation does not
+/// count), moved in training mode towards the batch average of the instance statistics with
+/// `momentum`, and used in evaluation mode.
+[<AbstractClass>]
+type InstanceNorm
+    internal
+    (
+        layer: string,
+        spatialDims: int,
+        numFeatures: int,
+        eps: float,
+        momentum: float,
+        affine: bool,
+        trackRunningStats: bool,
+        dtype: Dtype option,
+        device: Device option
+    ) as this =
+    inherit Module()
+
+    let weight, bias, runningMean, runningVar, numBatchesTracked =
+        NormBase.register this layer numFeatures eps affine trackRunningStats dtype device
+
+    /// The number of features (channels) of the input.
+    member _.NumFeatures = numFeatures
+    /// The value added to the variance for numerical stability.
+    member _.Eps = eps
+    /// The weight of the running average of the statistics (with trackRunningStats).
+    member _.Momentum = momentum
+    /// Whether the layer has a learnable per-channel weight and bias (default false).
+    member _.Affine = affine
+    /// Whether the layer keeps running statistics (default false).
+    member _.TrackRunningStats = trackRunningStats
+    /// The per-channel scale [numFeatures] (ones at first), if affine.
+    member _.Weight = weight
+    /// The per-channel shift [numFeatures] (zeros at first), if affine.
+    member _.Bias = bias
+    /// The running mean [numFeatures] (a buffer), if the layer tracks running statistics.
+    member _.RunningMean = runningMean
+    /// The running (unbiased) variance [numFeatures] (a buffer), if the layer tracks running statistics.
+    member _.RunningVar = runningVar
+    /// PyTorch's num_batches_tracked buffer, if the layer tracks running statistics (instance
+    /// normalisation leaves it at 0, as PyTorch does).
+    member _.NumBatchesTracked = numBatchesTracked
+
+    /// Resets the running statistics: mean 0, variance 1.
+    member _.ResetRunningStats() =
+        NormBase.resetRunningStats runningMean runningVar numBatchesTracked
+
+    /// The normalised x [batch, numFeatures, *spatial] (or [numFeatures, *spatial]).
+    override this.Forward x =
+        if isNull (box x) then
+            nullArg "x"
+
+        let xs = x.Shape
+        let names = [| "length"; "height, width"; "depth, height, width" |][spatialDims - 1]
+
+        if xs.Length <> spatialDims + 1 && xs.Length <> spatialDims + 2 then
+            invalidArg
+                "x"
+                $"{layer}: expected a {spatialDims + 1}-D (unbatched: channels, {names}) or {spatialDims + 2}-D (batch, channels, {names}) input; got {shapeText xs} ({xs.Length}-D)."
+
+        let unbatched = xs.Length = spatialDims + 1
+        let channelDim = if unbatched then 0 else 1
+
+        // Without parameters or running statistics PyTorch accepts any channel count (with a warning).
+        if xs[channelDim] <> numFeatures && (affine || trackRunningStats) then
+            invalidArg
+                "x"
+                $"{layer}: expected {numFeatures} channels (numFeatures) at dimension {channelDim}; got an input of shape {shapeText xs} with {xs[channelDim]}. Give the layer numFeatures = {xs[channelDim]}, or put the channels at dimension {channelDim}."
+
+        if not x.Dtype.IsFloatingPoint then
+            invalidArg "x" $"{layer}: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
+
+        let useInputStats = this.IsTraining || not trackRunningStats
+
+        if trackRunningStats && this.IsTraining && Double.IsNaN momentum then
+            invalidArg "momentum" $"{layer}: momentum None (NaN) is not supported by instance normalisation (as in PyTorch); give a number."
+
+        if useInputStats && Array.fold (*) 1 xs[channelDim + 1 ..] = 1 then
+            invalidArg
+                "x"
+                $"{layer}: expected more than 1 spatial element when using the input's statistics; got input size {shapeText xs}."
+
+        let x4 = if unbatched then Tensor.unsqueeze 0 x else x
+
+        let y =
+            Tensor.instanceNorm runningMean runningVar weight bias useInputStats momentum eps x4
+
+        if unbatched then Tensor.squeezeDim 0 y else y
+
+    /// As PyTorch prints it, e.g. "3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False".
+    override _.ExtraRepr() =
+        NormBase.repr numFeatures eps momentum affine trackRunningStats
+
+/// Instance normalisation of x [batch, numFeatures, length] or [numFeatures, length] (PyTorch's
+/// nn.InstanceNorm1d); see InstanceNorm. Defaults: eps 1e-5, momentum 0.1, affine and
+/// trackRunningStats false.
+type InstanceNorm1d
+    (numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool, ?trackRunningStats: bool, ?dtype: Dtype, ?device: Device) =
+    inherit
+        InstanceNorm(
+            "InstanceNorm1d",
+            1,
+            numFeatures,
+            defaultArg eps 1e-5,
+            defaultArg momentum 0.1,
+            defaultArg affine false,
+            defaultArg trackRunningStats false,
+            dtype,
+            device
+        )
+
+/// Instance normalisation of x [batch, numFeatures, height, width] or [numFeatures, height,
+/// width] (PyTorch's nn.InstanceNorm2d); see InstanceNorm. Defaults: eps 1e-5, momentum 0.1,
+/// affine and trackRunningStats false.
+type InstanceNorm2d
+    (numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool, ?trackRunningStats: bool, ?dtype: Dtype, ?device: Device) =
+    inherit
+        InstanceNorm(
+            "InstanceNorm2d",
+            2,
+            numFeatures,
+            defaultArg eps 1e-5,
+            defaultArg momentum 0.1,
+            defaultArg affine false,
+            defaultArg trackRunningStats false,
+            dtype,
+            device
+        )
+
+/// Instance normalisation of x [batch, numFeatures, depth, height, width] or [numFeatures, depth,
+/// height, width] (PyTorch's nn.InstanceNorm3d); see InstanceNorm. Defaults: eps 1e-5, momentum
+/// 0.1, affine and trackRunningStats false.
+type InstanceNorm3d
+    (numFeatures: int, ?eps: float, ?momentum: float, ?affine: bool, ?trackRunningStats: bool, ?dtype: Dtype, ?device: Device) =
+    inherit
+        InstanceNorm(
+            "InstanceNorm3d",
+            3,
+            numFeatures,
+            defaultArg eps 1e-5,
+            defaultArg momentum 0.1,
+            defaultArg affine false,
+            defaultArg trackRunningStats false,
             dtype,
             device
         )

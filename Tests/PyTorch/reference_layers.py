@@ -144,6 +144,20 @@ cases = {
     ),
     "batchnorm3d_train": (randomized(nn.BatchNorm3d(2)), [torch.randn(2, 2, 2, 3, 2)], twice),
     "batchnorm3d_eval": (randomized(nn.BatchNorm3d(2), running=True).eval(), [torch.randn(2, 2, 2, 1, 2)], one),
+    # InstanceNorm
+    "instancenorm1d": (nn.InstanceNorm1d(3), [torch.randn(2, 3, 5)], one),
+    "instancenorm1d_unbatched_affine": (randomized(nn.InstanceNorm1d(3, affine=True)), [torch.randn(3, 5)], one),
+    "instancenorm2d_tracking_train": (
+        randomized(nn.InstanceNorm2d(2, affine=True, track_running_stats=True, momentum=0.2)),
+        [torch.randn(3, 2, 3, 2)],
+        twice,
+    ),
+    "instancenorm2d_tracking_eval": (
+        randomized(nn.InstanceNorm2d(2, affine=True, track_running_stats=True), running=True).eval(),
+        [torch.randn(2, 2, 3, 3)],
+        one,
+    ),
+    "instancenorm3d": (nn.InstanceNorm3d(2, eps=1e-3), [torch.randn(2, 2, 2, 2, 3)], one),
     # LayerNorm, GroupNorm
     "layernorm": (randomized(nn.LayerNorm(4)), [torch.randn(3, 4)], one),
     "layernorm_2d_shape": (randomized(nn.LayerNorm([3, 4])), [torch.randn(2, 3, 4)], one),
