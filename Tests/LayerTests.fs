@@ -79,6 +79,14 @@ let private parity =
             "conv_transpose2d_output_size",
             m (fun () -> ConvTranspose2d(2, 2, 3, stride = 2, padding = 1, dtype = f64)),
             fun m xs -> (m :?> ConvTranspose2d).Forward(xs.Head, [| 7; 8 |])
+            "conv_transpose1d_strided_grouped_dilated",
+            m (fun () ->
+                ConvTranspose1d(2, 4, 3, stride = 2, padding = 1, outputPadding = 1, groups = 2, dilation = 2, bias = false, dtype = f64)),
+            one
+            "conv_transpose1d_unbatched", m (fun () -> ConvTranspose1d(3, 2, 2, stride = 3, dtype = f64)), one
+            "conv_transpose1d_output_size",
+            m (fun () -> ConvTranspose1d(2, 2, 3, stride = 2, dtype = f64)),
+            fun m xs -> (m :?> ConvTranspose1d).Forward(xs.Head, [| 10 |])
             // pooling
             "maxpool_net", m (fun () -> Sequential(Conv2d(2, 3, 3, padding = 1, dtype = f64), MaxPool2d(2))), one
             "maxpool_strided_padded",
@@ -96,6 +104,12 @@ let private parity =
             "adaptive_avgpool_global_head",
             m (fun () -> Sequential(Conv2d(2, 3, 3, dtype = f64), ReLU(), AdaptiveAvgPool2d(1), Flatten(), Linear(3, 2, dtype = f64))),
             one
+            "maxpool1d_net", m (fun () -> Sequential(Conv1d(2, 3, 3, padding = 1, dtype = f64), MaxPool1d(3, stride = 2, padding = 1))), one
+            "avgpool1d_exclude_pad",
+            m (fun () -> Sequential(Conv1d(2, 3, 2, dtype = f64), AvgPool1d(3, stride = 2, padding = 1, countIncludePad = false))),
+            one
+            "avgpool1d_unbatched", m (fun () -> Sequential(Conv1d(2, 2, 1, dtype = f64), AvgPool1d(2))), one
+            "adaptive_avgpool1d_net", m (fun () -> Sequential(Conv1d(2, 3, 3, dtype = f64), AdaptiveAvgPool1d(4))), one
             "flatten_convnet",
             m (fun () -> Sequential(Conv2d(1, 2, 3, dtype = f64), ReLU(), MaxPool2d(2), Flatten(), Linear(8, 3, dtype = f64))),
             one
@@ -188,6 +202,23 @@ let private gradientCases: (string * (unit -> Module) * Tensor list * (Module ->
         "ConvTranspose2d grouped, dilated, unbatched",
         m (fun () -> ConvTranspose2d(2, 4, (2, 3), stride = (1, 2), groups = 2, dilation = (2, 1), dtype = f64)),
         [ data [| 2; 3; 2 |] 12 ],
+        one
+        "ConvTranspose1d",
+        m (fun () -> ConvTranspose1d(2, 4, 3, stride = 2, padding = 1, outputPadding = 1, groups = 2, dtype = f64)),
+        [ data [| 2; 2; 3 |] 30 ],
+        one
+        "ConvTranspose1d unbatched", m (fun () -> ConvTranspose1d(2, 1, 2, dilation = 2, dtype = f64)), [ data [| 2; 3 |] 31 ], one
+        "MaxPool1d after Conv1d",
+        m (fun () -> Sequential(Conv1d(1, 2, 2, dtype = f64), MaxPool1d(2, stride = 1, padding = 1))),
+        [ data [| 2; 1; 5 |] 32 ],
+        one
+        "AvgPool1d after Conv1d",
+        m (fun () -> Sequential(Conv1d(1, 2, 2, dtype = f64), AvgPool1d(3, stride = 2, padding = 1, countIncludePad = false))),
+        [ data [| 1; 1; 6 |] 33 ],
+        one
+        "AdaptiveAvgPool1d after Conv1d",
+        m (fun () -> Sequential(Conv1d(1, 2, 2, dtype = f64), AdaptiveAvgPool1d(3))),
+        [ data [| 2; 1; 7 |] 34 ],
         one
         "MaxPool2d after Conv2d",
         m (fun () -> Sequential(Conv2d(1, 2, 2, dtype = f64), MaxPool2d(2, stride = 1, padding = 1))),
@@ -309,6 +340,18 @@ let private printing =
                     "ConvTranspose2d padded, grouped, without bias",
                     (fun () -> ConvTranspose2d(4, 8, (3, 2), padding = (1, 0), groups = 2, bias = false, dilation = 2)),
                     "ConvTranspose2d(4, 8, kernel_size=(3, 2), stride=(1, 1), padding=(1, 0), dilation=(2, 2), groups=2, bias=False)"
+                    "ConvTranspose1d", (fun () -> ConvTranspose1d(2, 4, 3)), "ConvTranspose1d(2, 4, kernel_size=(3,), stride=(1,))"
+                    "ConvTranspose1d with every setting",
+                    (fun () -> ConvTranspose1d(2, 4, 3, stride = 2, padding = 1, outputPadding = 1, groups = 2, bias = false, dilation = 2)),
+                    "ConvTranspose1d(2, 4, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), output_padding=(1,), groups=2, bias=False)"
+                    "MaxPool1d",
+                    (fun () -> MaxPool1d(3, stride = 1, padding = 1)),
+                    "MaxPool1d(kernel_size=3, stride=1, padding=1, dilation=1, ceil_mode=False)"
+                    "AvgPool1d", (fun () -> AvgPool1d(2)), "AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))"
+                    "AvgPool1d padded",
+                    (fun () -> AvgPool1d(3, stride = 2, padding = 1, countIncludePad = false)),
+                    "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(1,))"
+                    "AdaptiveAvgPool1d", (fun () -> AdaptiveAvgPool1d(3)), "AdaptiveAvgPool1d(output_size=3)"
                     "MaxPool2d", (fun () -> MaxPool2d(2)), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
                     "MaxPool2d with pairs",
                     (fun () -> MaxPool2d((2, 3), stride = 1, padding = (1, 0))),
@@ -461,6 +504,11 @@ let private convolution =
                 Expect.equal (MaxPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "MaxPool2d"
                 Expect.equal (AvgPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "AvgPool2d"
                 Expect.equal (AdaptiveAvgPool2d(2).Forward image).Shape [| 0; 3; 2; 2 |] "AdaptiveAvgPool2d"
+                let signal = Tensor.zeros [| 0; 3; 6 |]
+                Expect.equal (ConvTranspose1d(3, 2, 2, stride = 2).Forward signal).Shape [| 0; 2; 12 |] "ConvTranspose1d"
+                Expect.equal (MaxPool1d(2).Forward signal).Shape [| 0; 3; 3 |] "MaxPool1d"
+                Expect.equal (AvgPool1d(2).Forward signal).Shape [| 0; 3; 3 |] "AvgPool1d"
+                Expect.equal (AdaptiveAvgPool1d(4).Forward signal).Shape [| 0; 3; 4 |] "AdaptiveAvgPool1d"
                 Expect.equal (BatchNorm2d(3).Forward image).Shape [| 0; 3; 5; 5 |] "BatchNorm2d"
                 Expect.equal (GroupNorm(3, 3).Forward image).Shape [| 0; 3; 5; 5 |] "GroupNorm"
                 Expect.equal (InstanceNorm2d(3, trackRunningStats = true).Forward image).Shape [| 0; 3; 5; 5 |] "InstanceNorm2d"
@@ -832,6 +880,17 @@ let private errors =
                 throwsWith<ArgumentException> [ "Conv1d"; "2-D"; "3-D"; "[1, 2, 3, 4]" ] (fun () ->
                     Conv1d(2, 2, 2).Forward(Tensor.randn [| 1; 2; 3; 4 |]) |> ignore)
 
+                throwsWith<ArgumentException> [ "ConvTranspose1d"; "2 channels"; "[1, 3, 4]" ] (fun () ->
+                    ConvTranspose1d(2, 2, 2).Forward(Tensor.randn [| 1; 3; 4 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "ConvTranspose1d"; "output length"; "too small" ] (fun () ->
+                    ConvTranspose1d(1, 1, 1, padding = 3).Forward(Tensor.randn [| 1; 1; 4 |])
+                    |> ignore)
+
+                throwsWith<ArgumentException> [ "ConvTranspose1d"; "output length of 12"; "from 6 to 7" ] (fun () ->
+                    ConvTranspose1d(1, 1, 2, stride = 2).Forward(Tensor.randn [| 1; 1; 3 |], [| 12 |])
+                    |> ignore)
+
                 throwsWith<ArgumentException> [ "ConvTranspose2d"; "2 channels"; "[1, 3, 4, 4]" ] (fun () ->
                     ConvTranspose2d(2, 2, 2).Forward(Tensor.randn [| 1; 3; 4; 4 |]) |> ignore)
 
@@ -877,6 +936,18 @@ let private errors =
 
             testCase "pooling layers name the layer and the shapes"
             <| fun () ->
+                throwsWith<ArgumentException> [ "MaxPool1d"; "2-D"; "3-D"; "[1, 2, 3, 4]" ] (fun () ->
+                    MaxPool1d(2).Forward(Tensor.randn [| 1; 2; 3; 4 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "AvgPool1d"; "larger than the padded input"; "(5,)" ] (fun () ->
+                    AvgPool1d(5).Forward(Tensor.randn [| 2; 3 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "MaxPool1d"; "half of the kernel"; "padding 2"; "kernel 3" ] (fun () ->
+                    MaxPool1d(3, padding = 2) |> ignore)
+
+                throwsWith<ArgumentException> [ "AdaptiveAvgPool1d"; "2-D"; "3-D"; "[5]" ] (fun () ->
+                    AdaptiveAvgPool1d(2).Forward(Tensor.randn [| 5 |]) |> ignore)
+
                 throwsWith<ArgumentException> [ "MaxPool2d"; "3-D"; "4-D"; "[4, 4]" ] (fun () ->
                     MaxPool2d(2).Forward(Tensor.randn [| 4; 4 |]) |> ignore)
 
@@ -962,6 +1033,10 @@ let private errors =
                         MaxPool2d(1)
                         AvgPool2d(1)
                         AdaptiveAvgPool2d(1)
+                        ConvTranspose1d(1, 1, 1)
+                        MaxPool1d(1)
+                        AvgPool1d(1)
+                        AdaptiveAvgPool1d(1)
                         BatchNorm1d(1)
                         BatchNorm2d(1)
                         BatchNorm3d(1)

@@ -875,50 +875,282 @@ type ConvTranspose2d
             bias.IsSome
             "zeros"
 
-/// Checks shared by the pooling layers.
-module internal Pool =
+/// 1-D transposed convolution (PyTorch's nn.ConvTranspose1d; the gradient of Conv1d with respect
+/// to its input) over x [batch, inChannels, length] or unbatched [inChannels, length]: weight
+/// [inChannels, outChannels/groups, kernelSize] and bias [outChannels], initialised as PyTorch
+/// does. The output length is (in − 1)·stride − 2·padding + dilation·(kernelSize − 1) +
+/// outputPadding + 1.
+type ConvTranspose1d
+    (
+        inChannels: int,
+        outChannels: int,
+        kernelSize: int,
+        ?stride: int,
+        ?padding: int,
+        ?outputPadding: int,
+        ?groups: int,
+        ?bias: bool,
+        ?dilation: int,
+        ?dtype: Dtype,
+        ?device: Device
+    ) as this =
+    inherit Module()
 
-    /// x as a batch: [channels, height, width] gets a batch dimension of 1. Checks the rank.
-    let batched (layer: string) (x: Tensor) =
+    let layer = "ConvTranspose1d"
+    let stride = defaultArg stride 1
+    let padding = defaultArg padding 0
+    let outputPadding = defaultArg outputPadding 0
+    let dilation = defaultArg dilation 1
+    let groups = defaultArg groups 1
+
+    do
+        Conv.checkChannels layer inChannels outChannels groups
+        Conv.atLeast layer "kernelSize" 1 [| kernelSize |]
+        Conv.atLeast layer "stride" 1 [| stride |]
+        Conv.atLeast layer "dilation" 1 [| dilation |]
+        Conv.atLeast layer "padding" 0 [| padding |]
+        Conv.atLeast layer "outputPadding" 0 [| outputPadding |]
+
+        if outputPadding >= max stride dilation then
+            invalidArg
+                "outputPadding"
+                $"{layer}: outputPadding must be smaller than either stride or dilation; got outputPadding {outputPadding} with stride {stride} and dilation {dilation}."
+
+    let weight, bias =
+        Conv.parameters
+            this
+            [| inChannels; outChannels / groups; kernelSize |]
+            outChannels
+            (defaultArg bias true)
+            (Layer.dtypeOr dtype)
+            (Layer.deviceOr device)
+
+    /// The smallest output length for an input length (outputPadding 0).
+    let smallest (length: int) =
+        (length - 1) * stride - 2 * padding + dilation * (kernelSize - 1) + 1
+
+    /// Checks the input's rank, channels and dtype.
+    member private _.Check(x: Tensor) =
         if isNull (box x) then
             nullArg "x"
 
         let xs = x.Shape
 
-        if xs.Length <> 3 && xs.Length <> 4 then
+        if xs.Length <> 2 && xs.Length <> 3 then
             invalidArg
                 "x"
-                $"{layer}: expected a 3-D (unbatched: channels, height, width) or 4-D (batch, channels, height, width) input; got {shapeText xs}."
+                $"{layer}: expected a 2-D (unbatched: channels, length) or 3-D (batch, channels, length) input; got {shapeText xs}."
 
-        if xs.Length = 3 then
-            Tensor.unsqueeze 0 x, true
-        else
-            x, false
+        let channelDim = xs.Length - 2
 
-    /// Checks that the input is not empty and that the window fits in the padded input.
-    let checkWindow (layer: string) (kernel: Size2) (padding: Size2) (x: Tensor) =
+        if xs[channelDim] <> inChannels then
+            Conv.wrongChannels layer inChannels channelDim xs "channels, length"
+
+        if not x.Dtype.IsFloatingPoint then
+            invalidArg "x" $"{layer}: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
+
+        if xs[xs.Length - 1] < 1 then
+            invalidArg "x" $"{layer}: the input's length must not be empty; got {shapeText xs}."
+
+    member private this.Run(x: Tensor, outputPadding: int) =
+        this.Check x
         let xs = x.Shape
-        let k, p = kernel.ToArray(), padding.ToArray()
+        let length = smallest xs[xs.Length - 1] + outputPadding
 
-        if xs[1] < 1 || xs[2] < 1 || xs[3] < 1 then
+        if length < 1 then
+            invalidArg "x" $"{layer}: the output length {length} for input {shapeText xs} is too small; reduce the padding."
+
+        OpsNN.convTranspose1d stride padding outputPadding groups dilation weight bias x
+
+    /// The number of input channels.
+    member _.InChannels = inChannels
+    /// The number of output channels.
+    member _.OutChannels = outChannels
+    /// The kernel's length.
+    member _.KernelSize = kernelSize
+    /// The stride.
+    member _.Stride = stride
+    /// The padding removed from both ends of the output.
+    member _.Padding = padding
+    /// The extra elements added to one end of the output.
+    member _.OutputPadding = outputPadding
+    /// The number of groups the channels are split into.
+    member _.Groups = groups
+    /// The spacing between kernel elements.
+    member _.Dilation = dilation
+    /// The weight [inChannels, outChannels/groups, kernelSize].
+    member _.Weight = weight
+    /// The bias [outChannels], if the layer has one.
+    member _.Bias = bias
+
+    /// The transposed convolution of x [batch, inChannels, length] (or [inChannels, length]).
+    override this.Forward x = this.Run(x, outputPadding)
+
+    /// The transposed convolution of x, with the output padding chosen so that the output's
+    /// length is outputSize (its last value; a whole shape works too), as PyTorch's
+    /// forward(input, output_size).
+    member this.Forward(x: Tensor, outputSize: int[]) =
+        if isNull outputSize then
+            nullArg "outputSize"
+
+        if outputSize.Length < 1 then
+            invalidArg "outputSize" $"{layer}: outputSize must give at least the length; got []."
+
+        this.Check x
+        let xs = x.Shape
+        let wanted = outputSize[outputSize.Length - 1]
+        let least = smallest xs[xs.Length - 1]
+        let extra = wanted - least
+
+        if extra < 0 || extra >= max stride dilation then
+            invalidArg
+                "outputSize"
+                $"{layer}: requested an output length of {wanted}, but the valid lengths for an input of shape {shapeText xs} range from {least} to {least + max stride dilation - 1}."
+
+        this.Run(x, extra)
+
+    /// As PyTorch prints it, e.g. "2, 4, kernel_size=(3,), stride=(2,), output_padding=(1,)".
+    override _.ExtraRepr() =
+        Conv.repr
+            inChannels
+            outChannels
+            [| kernelSize |]
+            [| stride |]
+            (Py.tuple [| padding |])
+            (padding = 0)
+            [| dilation |]
+            [| outputPadding |]
+            groups
+            bias.IsSome
+            "zeros"
+
+/// What the pooling layers share: input checks and the forward passes, 1-D inputs being 2-D
+/// ones of height 1.
+module internal Pool =
+
+    /// The layout of an input with 1 or 2 spatial dimensions, for messages.
+    let private layout (spatialDims: int) =
+        if spatialDims = 1 then
+            "channels, length"
+        else
+            "channels, height, width"
+
+    /// x as a 4-D batch [N, C, H, W] for the 2-D pooling primitives (1-D inputs [N, C, L] or
+    /// [C, L] get height 1, unbatched inputs a batch of 1), and the map from the result back to
+    /// x's layout. Checks the rank.
+    let as4d (layer: string) (spatialDims: int) (x: Tensor) : Tensor * (Tensor -> Tensor) =
+        if isNull (box x) then
+            nullArg "x"
+
+        let xs = x.Shape
+        let names = layout spatialDims
+
+        if xs.Length <> spatialDims + 1 && xs.Length <> spatialDims + 2 then
             invalidArg
                 "x"
-                $"{layer}: the input needs at least one channel and a non-empty image (only the batch may be empty); got {shapeText xs}."
+                $"{layer}: expected a {spatialDims + 1}-D (unbatched: {names}) or {spatialDims + 2}-D (batch, {names}) input; got {shapeText xs}."
 
-        for i in 0..1 do
-            if xs[2 + i] + 2 * p[i] < k[i] then
+        let unbatched = xs.Length = spatialDims + 1
+        let batched = if unbatched then Tensor.unsqueeze 0 x else x
+
+        let x4 =
+            if spatialDims = 1 then
+                Tensor.unsqueeze 2 batched
+            else
+                batched
+
+        let back (y: Tensor) =
+            let y = if spatialDims = 1 then Tensor.squeezeDim 2 y else y
+            if unbatched then Tensor.squeezeDim 0 y else y
+
+        x4, back
+
+    /// Checks that the input (kernel.Length spatial dimensions after the channels) is not empty
+    /// and that the window fits in the padded input.
+    let checkWindow (layer: string) (kernel: int[]) (padding: int[]) (x: Tensor) =
+        let xs = x.Shape
+        let k = kernel.Length
+        let channels = xs[xs.Length - k - 1]
+
+        if channels < 1 || xs[xs.Length - k ..] |> Array.exists (fun d -> d < 1) then
+            let dims = if k = 1 then "length" else "height and width"
+
+            invalidArg
+                "x"
+                $"{layer}: the input needs at least one channel and a non-empty {dims} (only the batch may be empty); got {shapeText xs}."
+
+        for i in 0 .. k - 1 do
+            if xs[xs.Length - k + i] + 2 * padding[i] < kernel[i] then
                 invalidArg
                     "x"
-                    $"{layer}: the window {Py.tuple k} is larger than the padded input (input {shapeText xs}, padding {Py.tuple p}); use a smaller kernel or a larger input."
+                    $"{layer}: the window {Py.tuple kernel} is larger than the padded input (input {shapeText xs}, padding {Py.tuple padding}); use a smaller kernel or a larger input."
 
     /// Checks a pooling layer's settings when it is built.
-    let checkSettings (layer: string) (kernel: Size2) (stride: Size2) (padding: Size2) =
-        Conv.atLeast layer "kernelSize" 1 (kernel.ToArray())
-        Conv.atLeast layer "stride" 1 (stride.ToArray())
-        Conv.atLeast layer "padding" 0 (padding.ToArray())
+    let checkSettings (layer: string) (kernel: int[]) (stride: int[]) (padding: int[]) (shown: string * string) =
+        Conv.atLeast layer "kernelSize" 1 kernel
+        Conv.atLeast layer "stride" 1 stride
+        Conv.atLeast layer "padding" 0 padding
 
-        if padding.Height * 2 > kernel.Height || padding.Width * 2 > kernel.Width then
-            invalidArg "padding" $"{layer}: padding should be at most half of the kernel size; got padding {padding} for kernel {kernel}."
+        if Array.exists2 (fun p k -> 2 * p > k) padding kernel then
+            let shownPadding, shownKernel = shown
+
+            invalidArg
+                "padding"
+                $"{layer}: padding should be at most half of the kernel size; got padding {shownPadding} for kernel {shownKernel}."
+
+    /// Max pooling of x4 [N, C, H, W].
+    let max (kernel: int[]) (stride: int[]) (padding: int[]) (x4: Tensor) =
+        OpsConv.maxPool2d kernel stride padding x4
+
+    /// Average pooling of x4 [N, C, H, W]: padding counted in the average or not, or a divisor
+    /// instead of the window's size.
+    let average
+        (layer: string)
+        (kernel: int[])
+        (stride: int[])
+        (padding: int[])
+        (countIncludePad: bool)
+        (divisor: int option)
+        (x4: Tensor)
+        =
+        if not x4.Dtype.IsFloatingPoint then
+            invalidArg "x" $"{layer}: the input must be floating-point; got {x4.Dtype}. Convert it with Tensor.toDtype."
+
+        let mean = OpsConv.avgPool2d kernel stride padding x4
+
+        match divisor with
+        | Some d -> mean * (float (kernel[0] * kernel[1]) / float d)
+        | None when not countIncludePad && padding |> Array.exists (fun p -> p > 0) ->
+            // the share of each window inside the input, from pooling a constant input of ones
+            let xs = x4.Shape
+            let ones = Tensor.Ones([| 1; 1; xs[2]; xs[3] |], x4.Dtype, x4.Device)
+            mean / OpsConv.avgPool2d kernel stride padding ones
+        | None -> mean
+
+    /// Checks divisorOverride.
+    let checkDivisor (layer: string) (divisor: int option) =
+        match divisor with
+        | Some d when d <= 0 -> invalidArg "divisorOverride" $"{layer}: divisorOverride must be positive; got {d}."
+        | _ -> ()
+
+    /// Checks an adaptive pooling layer's input: rank, dtype, non-empty pooled dimensions.
+    let checkAdaptive (layer: string) (spatialDims: int) (x: Tensor) =
+        if isNull (box x) then
+            nullArg "x"
+
+        let xs = x.Shape
+        let names = layout spatialDims
+
+        if xs.Length <> spatialDims + 1 && xs.Length <> spatialDims + 2 then
+            invalidArg
+                "x"
+                $"{layer}: expected a {spatialDims + 1}-D (unbatched: {names}) or {spatialDims + 2}-D (batch, {names}) input; got {shapeText xs}."
+
+        if not x.Dtype.IsFloatingPoint then
+            invalidArg "x" $"{layer}: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
+
+        if xs[xs.Length - spatialDims ..] |> Array.exists (fun d -> d < 1) then
+            invalidArg "x" $"{layer}: the pooled dimensions must not be empty; got {shapeText xs}."
 
 /// 2-D max pooling over x [batch, channels, height, width] or [channels, height, width]
 /// (PyTorch's nn.MaxPool2d): the largest value in each window. The stride defaults to the kernel
@@ -928,7 +1160,8 @@ type MaxPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2) =
 
     let stride = defaultArg stride kernelSize
     let padding = defaultArg padding (Size2.op_Implicit 0)
-    do Pool.checkSettings "MaxPool2d" kernelSize stride padding
+
+    do Pool.checkSettings "MaxPool2d" (kernelSize.ToArray()) (stride.ToArray()) (padding.ToArray()) (string padding, string kernelSize)
 
     /// The same layer with its sizes as int arrays of one or two values ([| 2 |] or [| 2; 3 |]).
     new(kernelSize: int[], ?stride: int[], ?padding: int[]) =
@@ -944,13 +1177,9 @@ type MaxPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2) =
 
     /// The pooled x.
     override _.Forward x =
-        let x4, unbatched = Pool.batched "MaxPool2d" x
-        Pool.checkWindow "MaxPool2d" kernelSize padding x4
-
-        let y =
-            OpsConv.maxPool2d (kernelSize.ToArray()) (stride.ToArray()) (padding.ToArray()) x4
-
-        if unbatched then Tensor.squeezeDim 0 y else y
+        let x4, back = Pool.as4d "MaxPool2d" 2 x
+        Pool.checkWindow "MaxPool2d" (kernelSize.ToArray()) (padding.ToArray()) x
+        back (Pool.max (kernelSize.ToArray()) (stride.ToArray()) (padding.ToArray()) x4)
 
     /// As PyTorch prints it, e.g. "kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False".
     override _.ExtraRepr() =
@@ -968,11 +1197,8 @@ type AvgPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2, ?countInclude
     let countIncludePad = defaultArg countIncludePad true
 
     do
-        Pool.checkSettings "AvgPool2d" kernelSize stride padding
-
-        match divisorOverride with
-        | Some d when d <= 0 -> invalidArg "divisorOverride" $"AvgPool2d: divisorOverride must be positive; got {d}."
-        | _ -> ()
+        Pool.checkSettings "AvgPool2d" (kernelSize.ToArray()) (stride.ToArray()) (padding.ToArray()) (string padding, string kernelSize)
+        Pool.checkDivisor "AvgPool2d" divisorOverride
 
     /// The same layer with its sizes as int arrays of one or two values ([| 2 |] or [| 2; 3 |]).
     new(kernelSize: int[], ?stride: int[], ?padding: int[], ?countIncludePad: bool, ?divisorOverride: int) =
@@ -999,26 +1225,11 @@ type AvgPool2d(kernelSize: Size2, ?stride: Size2, ?padding: Size2, ?countInclude
 
     /// The pooled x.
     override _.Forward x =
-        let x4, unbatched = Pool.batched "AvgPool2d" x
-        Pool.checkWindow "AvgPool2d" kernelSize padding x4
+        let x4, back = Pool.as4d "AvgPool2d" 2 x
+        Pool.checkWindow "AvgPool2d" (kernelSize.ToArray()) (padding.ToArray()) x
 
-        if not x.Dtype.IsFloatingPoint then
-            invalidArg "x" $"AvgPool2d: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
-
-        let k, s, p = kernelSize.ToArray(), stride.ToArray(), padding.ToArray()
-        let mean = OpsConv.avgPool2d k s p x4
-
-        let y =
-            match divisorOverride with
-            | Some d -> mean * (float (k[0] * k[1]) / float d)
-            | None when not countIncludePad && p <> [| 0; 0 |] ->
-                // the share of each window inside the image, from pooling a constant image of ones
-                let xs = x4.Shape
-                let ones = Tensor.Ones([| 1; 1; xs[2]; xs[3] |], x4.Dtype, x4.Device)
-                mean / OpsConv.avgPool2d k s p ones
-            | None -> mean
-
-        if unbatched then Tensor.squeezeDim 0 y else y
+        Pool.average "AvgPool2d" (kernelSize.ToArray()) (stride.ToArray()) (padding.ToArray()) countIncludePad divisorOverride x4
+        |> back
 
     /// As PyTorch prints it, e.g. "kernel_size=2, stride=2, padding=0".
     override _.ExtraRepr() =
@@ -1040,23 +1251,87 @@ type AdaptiveAvgPool2d(outputSize: Size2) =
 
     /// The pooled x.
     override _.Forward x =
-        if isNull (box x) then
-            nullArg "x"
-
-        let xs = x.Shape
-
-        if xs.Length <> 3 && xs.Length <> 4 then
-            invalidArg
-                "x"
-                $"AdaptiveAvgPool2d: expected a 3-D (unbatched: channels, height, width) or 4-D (batch, channels, height, width) input; got {shapeText xs}."
-
-        if not x.Dtype.IsFloatingPoint then
-            invalidArg "x" $"AdaptiveAvgPool2d: the input must be floating-point; got {x.Dtype}. Convert it with Tensor.toDtype."
-
-        if xs[xs.Length - 2] < 1 || xs[xs.Length - 1] < 1 then
-            invalidArg "x" $"AdaptiveAvgPool2d: the input's height and width must not be empty; got {shapeText xs}."
-
+        Pool.checkAdaptive "AdaptiveAvgPool2d" 2 x
         OpsNN.adaptiveAvgPool2d (outputSize.Height, outputSize.Width) x
 
     /// As PyTorch prints it, e.g. "output_size=(5, 7)".
+    override _.ExtraRepr() = $"output_size={outputSize}"
+
+/// 1-D max pooling over x [batch, channels, length] or [channels, length] (PyTorch's
+/// nn.MaxPool1d): the largest value in each window. The stride defaults to the kernel size;
+/// padding (at most half the kernel) counts as −∞.
+type MaxPool1d(kernelSize: int, ?stride: int, ?padding: int) =
+    inherit Module()
+
+    let stride = defaultArg stride kernelSize
+    let padding = defaultArg padding 0
+
+    do Pool.checkSettings "MaxPool1d" [| kernelSize |] [| stride |] [| padding |] (string padding, string kernelSize)
+
+    /// The window's length.
+    member _.KernelSize = kernelSize
+    /// The step between windows.
+    member _.Stride = stride
+    /// The implicit −∞ padding on each side.
+    member _.Padding = padding
+
+    /// The pooled x.
+    override _.Forward x =
+        let x4, back = Pool.as4d "MaxPool1d" 1 x
+        Pool.checkWindow "MaxPool1d" [| kernelSize |] [| padding |] x
+        back (Pool.max [| 1; kernelSize |] [| 1; stride |] [| 0; padding |] x4)
+
+    /// As PyTorch prints it, e.g. "kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False".
+    override _.ExtraRepr() =
+        $"kernel_size={kernelSize}, stride={stride}, padding={padding}, dilation=1, ceil_mode=False"
+
+/// 1-D average pooling over x [batch, channels, length] or [channels, length] (PyTorch's
+/// nn.AvgPool1d): the mean of each window. The stride defaults to the kernel size; padding (at
+/// most half the kernel) is zeros, counted in the average unless countIncludePad is false.
+type AvgPool1d(kernelSize: int, ?stride: int, ?padding: int, ?countIncludePad: bool) =
+    inherit Module()
+
+    let stride = defaultArg stride kernelSize
+    let padding = defaultArg padding 0
+    let countIncludePad = defaultArg countIncludePad true
+
+    do Pool.checkSettings "AvgPool1d" [| kernelSize |] [| stride |] [| padding |] (string padding, string kernelSize)
+
+    /// The window's length.
+    member _.KernelSize = kernelSize
+    /// The step between windows.
+    member _.Stride = stride
+    /// The implicit zero padding on each side.
+    member _.Padding = padding
+    /// Whether the padding counts in the average (PyTorch's count_include_pad, default true).
+    member _.CountIncludePad = countIncludePad
+
+    /// The pooled x.
+    override _.Forward x =
+        let x4, back = Pool.as4d "AvgPool1d" 1 x
+        Pool.checkWindow "AvgPool1d" [| kernelSize |] [| padding |] x
+
+        Pool.average "AvgPool1d" [| 1; kernelSize |] [| 1; stride |] [| 0; padding |] countIncludePad None x4
+        |> back
+
+    /// As PyTorch prints it, e.g. "kernel_size=(2,), stride=(2,), padding=(0,)".
+    override _.ExtraRepr() =
+        $"kernel_size={Py.tuple [| kernelSize |]}, stride={Py.tuple [| stride |]}, padding={Py.tuple [| padding |]}"
+
+/// 1-D adaptive average pooling (PyTorch's nn.AdaptiveAvgPool1d): x [batch, channels, length] or
+/// [channels, length] to outputSize, each output the mean of its bin (PyTorch's bins).
+type AdaptiveAvgPool1d(outputSize: int) =
+    inherit Module()
+
+    do Conv.atLeast "AdaptiveAvgPool1d" "outputSize" 0 [| outputSize |]
+
+    /// The output's length.
+    member _.OutputSize = outputSize
+
+    /// The pooled x.
+    override _.Forward x =
+        Pool.checkAdaptive "AdaptiveAvgPool1d" 1 x
+        OpsNN.adaptiveAvgPool1d outputSize x
+
+    /// As PyTorch prints it, e.g. "output_size=3".
     override _.ExtraRepr() = $"output_size={outputSize}"

@@ -88,6 +88,17 @@ cases = {
         [torch.randn(1, 2, 4, 4)],
         lambda m, x: m(x, output_size=[7, 8]),
     ),
+    "conv_transpose1d_strided_grouped_dilated": (
+        nn.ConvTranspose1d(2, 4, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=2, bias=False),
+        [torch.randn(2, 2, 5)],
+        one,
+    ),
+    "conv_transpose1d_unbatched": (nn.ConvTranspose1d(3, 2, 2, stride=3), [torch.randn(3, 4)], one),
+    "conv_transpose1d_output_size": (
+        nn.ConvTranspose1d(2, 2, 3, stride=2),
+        [torch.randn(1, 2, 4)],
+        lambda m, x: m(x, output_size=[10]),
+    ),
     # pooling, in small networks with a convolution
     "maxpool_net": (nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.MaxPool2d(2)), [torch.randn(2, 2, 6, 6)], one),
     "maxpool_strided_padded": (
@@ -117,6 +128,18 @@ cases = {
         [torch.randn(2, 2, 5, 6)],
         one,
     ),
+    "maxpool1d_net": (
+        nn.Sequential(nn.Conv1d(2, 3, 3, padding=1), nn.MaxPool1d(3, stride=2, padding=1)),
+        [torch.randn(2, 2, 9)],
+        one,
+    ),
+    "avgpool1d_exclude_pad": (
+        nn.Sequential(nn.Conv1d(2, 3, 2), nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False)),
+        [torch.randn(2, 2, 8)],
+        one,
+    ),
+    "avgpool1d_unbatched": (nn.Sequential(nn.Conv1d(2, 2, 1), nn.AvgPool1d(2)), [torch.randn(2, 6)], one),
+    "adaptive_avgpool1d_net": (nn.Sequential(nn.Conv1d(2, 3, 3), nn.AdaptiveAvgPool1d(4)), [torch.randn(2, 2, 11)], one),
     "flatten_convnet": (
         nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
         [torch.randn(2, 1, 6, 6)],
