@@ -35,13 +35,15 @@ let defaults =
         Breakdown = false
         Verbose = false
         PyTorch = false
-        Workloads = [ "small"; "large" ]
+        Workloads = [ "small"; "large"; "seed-modules"; "mlp-modules" ]
     }
 
 let usage =
-    "compare [--threads N] [--rounds N] [--batch-ms MS] [--breakdown] [--verbose] [--pytorch] [--workload small|large|large-fused]...\n"
+    "compare [--threads N] [--rounds N] [--batch-ms MS] [--breakdown] [--verbose] [--pytorch] [--workload NAME]...\n"
     + "  Times Nabla's AD.valueAndGradParams against TorchSharp's torch.autograd.grad on the same model,\n"
-    + "  data and thread count, alternating batches; default workloads: small, large.\n"
+    + "  data and thread count, alternating batches (workloads small, large, large-fused), and a training\n"
+    + "  step of Nabla.NN modules with Backward against torch.nn modules with backward() (seed-modules,\n"
+    + "  mlp-modules, mlp-modules-fused); default workloads: small, large, seed-modules, mlp-modules.\n"
     + "  --verbose prints every round's times.\n"
     + "  --pytorch adds Python's PyTorch as a third side (python3 with torch, e.g. Debian's python3-torch,\n"
     + "  or $NABLA_PYTHON), for orientation.\n"
@@ -159,6 +161,16 @@ let tensorsCreated () =
 
 let liveTensors () = stats().ThreadTotalLiveCount
 
+/// TorchSharp tensors of the whole process not yet disposed or finalized, after a full collection
+/// (call it outside any timing). The per-thread count above grows when tensors are freed by the
+/// finalizer thread (Nabla's gradients, dropped by ZeroGrad, are): garbage is not counted here, a
+/// leak is.
+let processLiveTensors () =
+    GC.Collect()
+    GC.WaitForPendingFinalizers()
+    GC.Collect()
+    torch.Tensor.TotalCount
+
 let median (xs: float[]) =
     let s = Array.sort xs
     let n = s.Length
@@ -240,6 +252,8 @@ type Result =
         RssAfter: float
         LiveBefore: int64
         LiveAfter: int64
+        ProcessLiveBefore: int64
+        ProcessLiveAfter: int64
         OthersPercent: float
         /// PyTorch's median µs per gradient, and Nabla/PyTorch (ratio of medians, median of per-round ratios).
         PyTorch: (float * float * float) option
@@ -297,6 +311,7 @@ let run (o: Options) (py: Session option) (w: Workload) : Result =
             Some session
         | _ -> None
 
+    let processLiveBefore = processLiveTensors ()
     let rssStart = residentMB ()
     let iterations = warmUp w.Nabla.Step w.Torch.Step 2.0 o.BatchMs
 
@@ -384,6 +399,8 @@ let run (o: Options) (py: Session option) (w: Workload) : Result =
             RssAfter = residentMB ()
             LiveBefore = liveBefore
             LiveAfter = liveTensors ()
+            ProcessLiveBefore = processLiveBefore
+            ProcessLiveAfter = 0L
             OthersPercent = othersPercent cpu0 cpu1
             PyTorch =
                 if times.Length < 3 then
@@ -430,6 +447,16 @@ let run (o: Options) (py: Session option) (w: Workload) : Result =
         "          live LibTorch tensors on this thread (DisposeScopeManager.Statistics.ThreadTotalLiveCount): %d before timing, %d after"
         r.LiveBefore
         r.LiveAfter
+
+    let r =
+        { r with
+            ProcessLiveAfter = processLiveTensors ()
+        }
+
+    printfn
+        "          TorchSharp tensors alive in the process after a full collection (torch.Tensor.TotalCount): %d before warm-up, %d after timing"
+        r.ProcessLiveBefore
+        r.ProcessLiveAfter
 
     printfn "  other processes used %.1f%% of the machine's CPU time while timing" r.OthersPercent
 
@@ -479,6 +506,9 @@ let main (args: string list) =
 
         printfn
             "  Nabla: AD.valueAndGradParams inside Scope.run; TorchSharp: requires_grad leaves, torch.autograd.grad inside torch.NewDisposeScope()"
+
+        printfn
+            "  *-modules: Nabla.NN modules, ZeroGrad/Forward/loss/Backward/ToScalar inside Scope.run; TorchSharp: torch.nn modules, zero_grad/forward/loss/backward/item inside torch.NewDisposeScope()"
 
         printfn
             "  LibTorch threads (torch.get_num_threads): %d   processors: %d   %s   TorchSharp %s"

@@ -18,8 +18,9 @@ type Gradient() =
         | Some w -> w
         | None -> invalidOp "GlobalSetup has not run."
 
-    /// small: MLP 1→20→1, MSE, 100 points; large: MLP 784→256→10, cross-entropy, batch 512.
-    [<Params("small", "large")>]
+    /// small: MLP 1→20→1, MSE, 100 points; large: MLP 784→256→10, cross-entropy, batch 512;
+    /// seed-modules and mlp-modules: the same as modules, a step with zero grads and Backward.
+    [<Params("small", "large", "seed-modules", "mlp-modules")>]
     member val Workload = "small" with get, set
 
     [<GlobalSetup>]

@@ -183,15 +183,31 @@ let private torchSide (ps: ParamData list) (loss: torch.Tensor[] -> torch.Tensor
 
 // ------------------------------------------------------------------ the workloads
 
-/// MLP 1→20→1 with ReLU, mean squared error on 100 points: y = sin 2x + x/2 + noise, x in [-2, 2].
-let small () : Workload =
-    Torch.ensureLoaded ()
+/// The small workloads' data and parameters: 100 points, x evenly spaced in [-2, 2],
+/// y = sin 2x + x/2 + 0.1·noise; an MLP 1→20→1 (w1 b1 w2 b2).
+let private smallData () =
     let g = Gen 20240611
     let n = 100
     let xs = Array.init n (fun i -> -2.0 + 4.0 * float i / float (n - 1))
     let ys = xs |> Array.map (fun x -> sin (2.0 * x) + 0.5 * x + 0.1 * g.Normal())
     let x32, y32 = Array.map float32 xs, Array.map float32 ys
     let ps = linearParams g "1" 1 20 @ linearParams g "2" 20 1
+    n, x32, y32, ps
+
+/// The large workloads' sizes, data and parameters: a batch of 512 standard-normal inputs of 784
+/// features, int64 targets in 0..9; an MLP 784→256→10 (w1 b1 w2 b2).
+let private largeData () =
+    let g = Gen 784256
+    let batch, inputs, hidden, classes = 512, 784, 256, 10
+    let x32 = Array.init (batch * inputs) (fun _ -> float32 (g.Normal()))
+    let targets = Array.init batch (fun _ -> int64 (g.Int classes))
+    let ps = linearParams g "1" inputs hidden @ linearParams g "2" hidden classes
+    (batch, inputs, hidden, classes), x32, targets, ps
+
+/// MLP 1→20→1 with ReLU, mean squared error on 100 points: y = sin 2x + x/2 + noise, x in [-2, 2].
+let small () : Workload =
+    Torch.ensureLoaded ()
+    let n, x32, y32, ps = smallData ()
 
     let nablaData () =
         nablaOf [| n; 1 |] x32, nablaOf [| n; 1 |] y32
@@ -234,11 +250,7 @@ let small () : Workload =
 /// MLP 784→256→10 with ReLU, cross-entropy on a batch of 512 random inputs and int64 targets.
 let large (crossEntropy: CrossEntropy) : Workload =
     Torch.ensureLoaded ()
-    let g = Gen 784256
-    let batch, inputs, hidden, classes = 512, 784, 256, 10
-    let x32 = Array.init (batch * inputs) (fun _ -> float32 (g.Normal()))
-    let targets = Array.init batch (fun _ -> int64 (g.Int classes))
-    let ps = linearParams g "1" inputs hidden @ linearParams g "2" hidden classes
+    let (batch, inputs, _, _), x32, targets, ps = largeData ()
 
     let nablaData () =
         nablaOf [| batch; inputs |] x32, nablaOf [| batch; 1 |] targets
@@ -303,10 +315,213 @@ let large (crossEntropy: CrossEntropy) : Workload =
             | Fused -> None
     }
 
-/// A workload by name: small, large, large-fused.
+// ------------------------------------------------------------------ the module workloads
+// The same models and data, trained the PyTorch way on both sides: modules whose parameters are
+// requires-grad leaves, and a step of zero grads, forward, loss, backward, read the loss.
+
+/// Nabla's module side: `Nabla.NN` modules, one step = `model.ZeroGrad()`, `model.Forward`, the
+/// loss, `loss.Backward()`, `loss.ToScalar()`, inside `Scope.run`, which frees the step's
+/// tensors; the gradients outlive it (Backward keeps them outside every scope, as parameters are)
+/// until the next ZeroGrad drops them.
+let private nablaModuleSide (model: NN.Module) (ps: ParamData list) (data: unit -> 'Data) (lossOf: 'Data -> NN.Module -> Tensor) =
+    let parameters = model.Parameters() |> Array.ofList
+
+    if parameters.Length <> ps.Length then
+        invalidOp $"nablaModuleSide: the model has {parameters.Length} parameters, the workload {ps.Length}."
+
+    // The workload's initial values (PyTorch's init from .NET's Random), the same on every side.
+    Scope.run (fun () ->
+        AD.noGrad (fun () ->
+            for p, d in Array.zip parameters (Array.ofList ps) do
+                if p.Shape <> d.Shape then
+                    invalidOp $"nablaModuleSide: parameter shape {p.Shape} is not the workload's {d.Shape} ({d.PName})."
+
+                p.CopyFrom(nablaOf d.Shape d.Values)))
+
+    let d, owned = owning data
+
+    let step () =
+        model.ZeroGrad()
+        let loss = lossOf d model
+        loss.Backward()
+        loss.ToScalar()
+
+    {
+        Step = fun () -> Scope.run (fun () -> step () |> ignore)
+        Forward = fun () -> Scope.run (fun () -> AD.noGrad (fun () -> lossOf d model |> ignore))
+        Compute =
+            fun () ->
+                Scope.run (fun () ->
+                    let loss = step ()
+                    loss, parameters |> Array.map (fun p -> p.Grad.Value.ToArray()))
+        Dispose =
+            fun () ->
+                model.Dispose()
+
+                for t in owned do
+                    t.Dispose()
+    }
+
+/// TorchSharp's module side: `torch.nn` modules, one step = `model.zero_grad()`, `model.forward`,
+/// the loss, `loss.backward()`, `loss.item()`, inside a dispose scope (TorchSharp keeps the
+/// gradients in LibTorch, on the parameters; zero_grad frees them).
+let private torchModuleSide
+    (model: torch.nn.Module<torch.Tensor, torch.Tensor>)
+    (ps: ParamData list)
+    (lossOf: torch.nn.Module<torch.Tensor, torch.Tensor> -> torch.Tensor)
+    (dispose: unit -> unit)
+    =
+    let parameters = model.parameters () |> Seq.toArray
+
+    if parameters.Length <> ps.Length then
+        invalidOp $"torchModuleSide: the model has {parameters.Length} parameters, the workload {ps.Length}."
+
+    do
+        use _ = torch.no_grad ()
+
+        for p, d in Array.zip parameters (Array.ofList ps) do
+            use v = torchOf d.Shape d.Values
+            p.copy_ v |> ignore
+
+    let step () =
+        model.zero_grad ()
+        let loss = lossOf model
+        loss.backward ()
+        loss.item<float32>() |> float
+
+    {
+        Step =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                step () |> ignore
+        Forward =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                use _ = torch.no_grad ()
+                lossOf model |> ignore
+        Compute =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                let loss = step ()
+                loss, parameters |> Array.map (fun p -> toFloats p.grad)
+        Dispose =
+            fun () ->
+                model.Dispose()
+                dispose ()
+    }
+
+/// The seed regression model as modules: `Sequential(Linear(1, 20), ReLU(), Linear(20, 1))` on the
+/// small workload's data, MSE written as `((pred - y) ** 2) mean` on both sides.
+let seedModules () : Workload =
+    Torch.ensureLoaded ()
+    let n, x32, y32, ps = smallData ()
+
+    let nablaModel =
+        NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1)) :> NN.Module
+
+    let nablaData () =
+        nablaOf [| n; 1 |] x32, nablaOf [| n; 1 |] y32
+
+    let nablaLoss (x: Tensor, y: Tensor) (model: NN.Module) =
+        ((model.Forward x - y) ** 2.0) |> Tensor.mean
+
+    let xT, yT = torchOf [| n; 1 |] x32, torchOf [| n; 1 |] y32
+
+    let torchModel =
+        torch.nn.Sequential(
+            ("0", torch.nn.Linear(1L, 20L) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("1", torch.nn.ReLU() :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("2", torch.nn.Linear(20L, 1L) :> torch.nn.Module<torch.Tensor, torch.Tensor>)
+        )
+
+    let torchLoss (model: torch.nn.Module<torch.Tensor, torch.Tensor>) =
+        (model.forward xT - yT).pow(Scalar.op_Implicit 2.0).mean()
+
+    {
+        Name = "seed-modules"
+        Description =
+            "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE ((pred - y) ** 2 |> mean), 100 points; zero grads, forward, loss, Backward, read the loss"
+        ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss
+        Torch =
+            torchModuleSide torchModel ps torchLoss (fun () ->
+                xT.Dispose()
+                yT.Dispose())
+        PyTorch = None
+    }
+
+/// MLP 784→256→10 with ReLU as modules, cross-entropy on the large workload's batch of 512.
+let mlpModules (crossEntropy: CrossEntropy) : Workload =
+    Torch.ensureLoaded ()
+    let (batch, inputs, hidden, classes), x32, targets, ps = largeData ()
+
+    let nablaModel =
+        NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes)) :> NN.Module
+
+    let nablaData () =
+        nablaOf [| batch; inputs |] x32, nablaOf [| batch; 1 |] targets
+
+    let nablaLoss (x: Tensor, t: Tensor) (model: NN.Module) =
+        -(model.Forward x |> Tensor.logSoftmax 1 |> Tensor.gather 1 t |> Tensor.mean)
+
+    let xT = torchOf [| batch; inputs |] x32
+    let tT = torchOfInt64 [| batch; 1 |] targets
+    let tFlat = torchOfInt64 [| batch |] targets
+
+    let torchModel =
+        torch.nn.Sequential(
+            ("0", torch.nn.Linear(int64 inputs, int64 hidden) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("1", torch.nn.ReLU() :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("2", torch.nn.Linear(int64 hidden, int64 classes) :> torch.nn.Module<torch.Tensor, torch.Tensor>)
+        )
+
+    let torchLoss (model: torch.nn.Module<torch.Tensor, torch.Tensor>) =
+        let logits = model.forward xT
+
+        match crossEntropy with
+        | Composed -> logits.log_softmax(1L).gather(1L, tT).mean().neg()
+        | Fused -> torch.nn.functional.cross_entropy (logits, tFlat)
+
+    let how =
+        match crossEntropy with
+        | Composed -> "TorchSharp: log_softmax → gather → mean → neg"
+        | Fused -> "TorchSharp: nn.functional.cross_entropy (fused)"
+
+    {
+        Name =
+            (match crossEntropy with
+             | Composed -> "mlp-modules"
+             | Fused -> "mlp-modules-fused")
+        Description =
+            $"Sequential(Linear(784, 256), ReLU(), Linear(256, 10)), cross-entropy, batch 512 ({how}); zero grads, forward, loss, Backward, read the loss"
+        ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss
+        Torch =
+            torchModuleSide torchModel ps torchLoss (fun () ->
+                xT.Dispose()
+                tT.Dispose()
+                tFlat.Dispose())
+        PyTorch = None
+    }
+
+/// The workloads' names, in the order `compare` runs them by default.
+let names =
+    [
+        "small"
+        "large"
+        "large-fused"
+        "seed-modules"
+        "mlp-modules"
+        "mlp-modules-fused"
+    ]
+
+/// A workload by name (see `names`).
 let byName (name: string) =
     match name.ToLowerInvariant() with
     | "small" -> small ()
     | "large" -> large Composed
     | "large-fused" -> large Fused
-    | other -> invalidArg "name" $"unknown workload '{other}'; known: small, large, large-fused."
+    | "seed-modules" -> seedModules ()
+    | "mlp-modules" -> mlpModules Composed
+    | "mlp-modules-fused" -> mlpModules Fused
+    | other -> invalidArg "name" $"""unknown workload '{other}'; known: {String.Join(", ", names)}."""

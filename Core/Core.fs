@@ -1744,20 +1744,43 @@ module internal Autograd =
             else
                 Const(Prim.RawOf gradient)
 
+        // A gradient a cell keeps must be its own, as PyTorch's AccumulateGrad takes the incoming
+        // gradient only when nothing else refers to it and copies it otherwise: rules such as add's
+        // pass one tensor on unchanged, so two leaves, or a leaf and the caller's cotangent or a
+        // hook's result, would share storage, and ZeroGrad(setToNone = false) or an in-place update
+        // of one gradient would change the other. A kept gradient is also dense (an expanded
+        // cotangent has stride 0, which in-place updates refuse).
+        let userSeed = if isNull (box gradient) then null else Prim.RawOf seed
+        let taken = HashSet<RawTensor>(HashIdentity.Reference)
+
+        let own (cell: GradCell) (g: Tensor) =
+            let r = Prim.RawOf g
+
+            if not (r.is_contiguous ()) then
+                Const(guard1 "Backward" r (fun () -> r.contiguous ()))
+            elif
+                obj.ReferenceEquals(r, userSeed)
+                || not (isNull cell.Hooks || cell.Hooks.Count = 0)
+                || not (taken.Add r)
+            then
+                Const(guard1 "Backward" r (fun () -> r.clone ()))
+            else
+                Const r
+
         let accumulate (n: GraphNode) (g: Tensor) =
             let cell = n.Cell
 
             if n.IsLeaf || cell.RetainsGrad then
-                let g =
-                    match imperativeLevel t with
-                    | _ when createGraph -> g
-                    | _ -> Const(Prim.RawOf g)
-
                 let total =
-                    if isNull (box cell.Grad) then
-                        g
+                    if createGraph then
+                        if isNull (box cell.Grad) then
+                            g
+                        else
+                            Tensor.Add(cell.Grad, g)
+                    elif isNull (box cell.Grad) then
+                        own cell g
                     else
-                        Tensor.Add(cell.Grad, g)
+                        Tensor.Add(cell.Grad, Const(Prim.RawOf g))
 
                 if not createGraph then
                     keep total

@@ -320,6 +320,31 @@ let tests =
                 y.Backward()
                 gradOf x |> expectScalar "1.0001^20000" (Math.Pow(1.0001, 20000.0))
 
+            testCase "each leaf's gradient has its own storage: in-place updates of one change no other tensor"
+            <| fun () ->
+                // add passes one cotangent to both leaves, and sum's is an expanded (stride-0) view
+                let a = leaf [ 1.0; 2.0; 3.0 ]
+                let b = leaf [ 4.0; 5.0; 6.0 ]
+                (Tensor.sum (a + b)).Backward()
+                a.ZeroGrad(setToNone = false)
+                Expect.equal ((gradOf b).ToArray()) [| 1.0; 1.0; 1.0 |] "b's gradient after a.ZeroGrad(false)"
+                (gradOf b).AddInPlace(Tensor.ofList [ 1.0; 2.0; 3.0 ])
+                Expect.equal ((gradOf b).ToArray()) [| 2.0; 3.0; 4.0 |] "an in-place update of an expanded gradient"
+                Expect.equal ((gradOf a).ToArray()) [| 0.0; 0.0; 0.0 |] "a's gradient is still zero"
+                // the caller's cotangent reaches the leaf unchanged
+                let c = leaf [ 1.0; 2.0 ]
+                let v = Tensor.ofList [ 3.0; 4.0 ]
+                (c + 1.0).Backward(v)
+                c.ZeroGrad(setToNone = false)
+                Expect.equal (v.ToArray()) [| 3.0; 4.0 |] "the cotangent passed to Backward"
+                // a hook may return a tensor of its own
+                let d = leaf [ 1.0; 2.0 ]
+                let replacement = Tensor.ofList [ 5.0; 6.0 ]
+                use _ = d.RegisterHook(fun _ -> replacement)
+                (Tensor.sum d).Backward()
+                d.ZeroGrad(setToNone = false)
+                Expect.equal (replacement.ToArray()) [| 5.0; 6.0 |] "the hook's result"
+
             testCase "printing says requires_grad and grad_fn as PyTorch does"
             <| fun () ->
                 let x = scalarLeaf 2.0

@@ -108,6 +108,29 @@ let growthOver (warmup: int) (n: int) (step: unit -> unit) =
 
     residentBytes () - before
 
+/// The seed regression model trained the PyTorch way: `Sequential(Linear(1, 20), ReLU(),
+/// Linear(20, 1))` on 100 points of y = sin 2x + x/2, a step being zero grad, forward, MSE,
+/// Backward and a plain SGD update of the parameters in place (no scope, no GC call, nothing
+/// disposed). Returns the model, the step and a function reading the current loss.
+let seedTraining () =
+    let model = NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))
+    let x = Tensor.Linspace(-2.0, 2.0, 100) |> Tensor.reshape [| 100; 1 |]
+    let y = Tensor.sin (x * 2.0) + x * 0.5
+
+    let mse () =
+        (model.Forward x - y) ** 2.0 |> Tensor.mean
+
+    let step () =
+        model.ZeroGrad()
+        let loss = mse ()
+        loss.Backward()
+
+        AD.noGrad (fun () ->
+            for p in model.Parameters() do
+                p.SubInPlace(p.Grad.Value, alpha = 0.01))
+
+    model, step, (fun () -> AD.noGrad (fun () -> (mse ()).ToScalar()))
+
 let loopTests =
     testSequenced
     <| testList
@@ -127,6 +150,22 @@ let loopTests =
                 let growth = growthOver 10_000 100_000 (fun () -> Tensor.exp x * 2.0 |> ignore)
                 printfn "memory: 100,000 x (exp x * 2) on 1,000 elements: resident memory grew by %.1f MB" (float growth / 1e6)
                 Expect.isLessThan growth 50_000_000L "resident memory growth"
+
+            testCase
+                "10,000 training steps of the seed model (zero grad, forward, MSE, Backward, SGD) grow resident memory by less than 50 MB"
+            <| fun () ->
+                let model, step, loss = seedTraining ()
+                let first = loss ()
+                let growth = growthOver 1_000 10_000 step
+
+                printfn
+                    "memory: 10,000 x (ZeroGrad, Forward, MSE, Backward, SGD update) of Sequential(Linear(1, 20), ReLU(), Linear(20, 1)) on 100 points: resident memory grew by %.1f MB"
+                    (float growth / 1e6)
+
+                Expect.isLessThan growth 50_000_000L "resident memory growth"
+                // the steps did train: a loop that leaked nothing but learned nothing would pass the above
+                Expect.isLessThan (loss ()) first "the loss after 11,000 SGD steps is lower than before"
+                model.Dispose()
         ]
 
 /// Runs a process and returns (Some exit code, output), or (None, output so far) when it did not
@@ -350,67 +389,116 @@ printfn "growth=%%d" (resident () - before)
 printfn "peak=%%d" (peak - before)
 """
 
+/// The seed model's training loop of the loop test above, as a user would write it in a script.
+let private trainingScript (library: string) =
+    $"""#r @"{library}"
+open System
+open System.IO
+open Nabla
+open Nabla.NN
+
+let resident () =
+    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
+    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
+
+let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
+let x = Tensor.Linspace(-2.0, 2.0, 100) |> Tensor.reshape [| 100; 1 |]
+let y = Tensor.sin (x * 2.0) + x * 0.5
+let step () =
+    model.ZeroGrad()
+    let loss = (model.Forward x - y) ** 2.0 |> Tensor.mean
+    loss.Backward()
+    AD.noGrad (fun () -> for p in model.Parameters() do p.SubInPlace(p.Grad.Value, alpha = 0.01))
+for _ in 1 .. 1_000 do step ()
+GC.Collect()
+GC.WaitForPendingFinalizers()
+GC.Collect()
+let before = resident ()
+let mutable peak = before
+let clock = Diagnostics.Stopwatch.StartNew()
+for i in 1 .. 10_000 do
+    step ()
+    if i %% 100 = 0 then peak <- max peak (resident ())
+printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
+printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
+printfn "growth=%%d" (resident () - before)
+printfn "peak=%%d" (peak - before)
+"""
+
+/// Runs a script (made by `script` from the library's path) in dotnet fsi and checks that the
+/// resident memory it reports grew by less than 50 MB, at the end and at its largest sample;
+/// prints the figures after `what`.
+let private fsiMemoryTest (what: string) (script: string -> string) =
+    let library = builtLibrary ()
+    Expect.isTrue (File.Exists library) $"the library is built at {library}"
+    let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
+
+    try
+        let path = Path.Combine(dir.FullName, "loop.fsx")
+        File.WriteAllText(path, script library)
+        // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
+        let dotnet =
+            match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with
+            | null
+            | "" -> "dotnet"
+            | p -> p
+
+        let clock = Stopwatch.StartNew()
+
+        let code, output =
+            runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{path}\""))
+
+        let lines =
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            |> Array.map (fun l -> l.Trim())
+
+        match code with
+        | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
+        | Some code ->
+            Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
+
+            let value (key: string) =
+                lines
+                |> Array.pick (fun l ->
+                    if l.StartsWith key then
+                        Some(int64 (l.Substring key.Length))
+                    else
+                        None)
+
+            let growth, peak = value "growth=", value "peak="
+            let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
+            let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
+
+            printfn
+                "memory: dotnet fsi, %s: resident memory grew by %.1f MB (at most %.1f MB during the loop; %s; %s; whole run with FSI start-up %.1f s)"
+                what
+                (float growth / 1e6)
+                (float peak / 1e6)
+                gc
+                loop
+                clock.Elapsed.TotalSeconds
+
+            Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
+            // The server GC hands memory back to the system slowly, so the end value can be
+            // lower than at the start and hide growth; the largest value sampled cannot.
+            Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
+    finally
+        dir.Delete true
+
 let scriptTests =
     testSequenced
     <| testList
         "F# Interactive"
         [
             testCase "100,000 gradients in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout"
+            <| fun () -> fsiMemoryTest "100,000 x AD.grad on 1,000 elements" loopScript
+
+            testCase
+                "10,000 training steps of the seed model in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout"
             <| fun () ->
-                let library = builtLibrary ()
-                Expect.isTrue (File.Exists library) $"the library is built at {library}"
-                let dir = Directory.CreateTempSubdirectory "nabla-fsi-"
-
-                try
-                    let script = Path.Combine(dir.FullName, "loop.fsx")
-                    File.WriteAllText(script, loopScript library)
-                    // The SDK's host when the test runs under `dotnet run`/`dotnet test`, else dotnet on the PATH.
-                    let dotnet =
-                        match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with
-                        | null
-                        | "" -> "dotnet"
-                        | p -> p
-
-                    let clock = Stopwatch.StartNew()
-
-                    let code, output =
-                        runWithin (TimeSpan.FromMinutes 10.0) (ProcessStartInfo(dotnet, $"fsi --quiet \"{script}\""))
-
-                    let lines =
-                        output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                        |> Array.map (fun l -> l.Trim())
-
-                    match code with
-                    | None -> failtestf "dotnet fsi did not finish within 10 minutes (output: %s)" output
-                    | Some code ->
-                        Expect.equal code 0 $"dotnet fsi exit code (output: {output})"
-
-                        let value (key: string) =
-                            lines
-                            |> Array.pick (fun l ->
-                                if l.StartsWith key then
-                                    Some(int64 (l.Substring key.Length))
-                                else
-                                    None)
-
-                        let growth, peak = value "growth=", value "peak="
-                        let gc = lines |> Array.find (fun l -> l.StartsWith "gc:")
-                        let loop = lines |> Array.find (fun l -> l.StartsWith "loop:")
-
-                        printfn
-                            "memory: dotnet fsi, 100,000 x AD.grad on 1,000 elements: resident memory grew by %.1f MB (at most %.1f MB during the loop; %s; %s; whole run with FSI start-up %.1f s)"
-                            (float growth / 1e6)
-                            (float peak / 1e6)
-                            gc
-                            loop
-                            clock.Elapsed.TotalSeconds
-
-                        Expect.isLessThan growth 50_000_000L "resident memory growth in dotnet fsi"
-                        // The server GC hands memory back to the system slowly, so the end value can be
-                        // lower than at the start and hide growth; the largest value sampled cannot.
-                        Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
-                finally
-                    dir.Delete true
+                fsiMemoryTest
+                    "10,000 x (ZeroGrad, Forward, MSE, Backward, SGD update) of Sequential(Linear(1, 20), ReLU(), Linear(20, 1))"
+                    trainingScript
         ]
 
 let tests = testList "memory" [ scopeTests; loopTests; finalizerTests; scriptTests ]
