@@ -106,7 +106,7 @@ type Tensor =
             invalidOp
                 $"toScalar: the tensor has shape {shapeText t.Shape} ({r.numel ()} elements); only a one-element tensor converts to a scalar. Index it or reduce it (sum, mean) first."
 
-        (toFloatArray r)[0]
+        toFloat r
 
     /// The values, flattened in row-major order, as float.
     member t.ToArray() : float[] = toFloatArray (Prim.RawOf t)
@@ -913,6 +913,14 @@ and [<Sealed; AllowNullLiteral>] internal GradCell() =
 
     /// A non-leaf that keeps its gradient (retainGrad).
     member val RetainsGrad = false with get, set
+
+    /// True once Grad has been handed out (the Grad property) since it was last replaced: then
+    /// someone may hold it, and it is neither updated in place by Backward nor reused.
+    member val Shared = false with get, set
+
+    /// The gradient buffer after ZeroGrad when nobody outside the cell has seen it: the next
+    /// Backward copies the new gradient into it instead of allocating one.
+    member val Spare: Tensor = Unchecked.defaultof<_> with get, set
 
 /// A registered gradient hook; disposing it removes it.
 and [<Sealed>] internal GradHook(cell: GradCell, hook: Func<Tensor, Tensor>) =
@@ -1744,48 +1752,64 @@ module internal Autograd =
             else
                 Const(Prim.RawOf gradient)
 
-        // A gradient a cell keeps must be its own, as PyTorch's AccumulateGrad takes the incoming
-        // gradient only when nothing else refers to it and copies it otherwise: rules such as add's
-        // pass one tensor on unchanged, so two leaves, or a leaf and the caller's cotangent or a
-        // hook's result, would share storage, and ZeroGrad(setToNone = false) or an in-place update
-        // of one gradient would change the other. A kept gradient is also dense (an expanded
-        // cotangent has stride 0, which in-place updates refuse).
-        let userSeed = if isNull (box gradient) then null else Prim.RawOf seed
-        let taken = HashSet<RawTensor>(HashIdentity.Reference)
-
-        let own (cell: GradCell) (g: Tensor) =
+        // A cell keeps a copy of the gradient, in a buffer of its own: the sweep's cotangents are
+        // freed with the sweep's scope, and may be shared (add passes one tensor to both inputs, the
+        // caller's cotangent or a hook's result may reach a leaf unchanged, an expanded cotangent has
+        // stride 0), which an in-place update (ZeroGrad(setToNone = false), an optimizer) would
+        // corrupt. The copy goes into the cell's spare buffer when it has one (its gradient before
+        // ZeroGrad, which nobody outside the cell has seen), so a training loop frees and tracks no
+        // gradient per step: nothing is left for the finalizer thread or adds memory pressure.
+        let store (cell: GradCell) (g: Tensor) =
             let r = Prim.RawOf g
+            let spare = cell.Spare
+            cell.Spare <- Unchecked.defaultof<_>
 
-            if not (r.is_contiguous ()) then
-                Const(guard1 "Backward" r (fun () -> r.contiguous ()))
-            elif
-                obj.ReferenceEquals(r, userSeed)
-                || not (isNull cell.Hooks || cell.Hooks.Count = 0)
-                || not (taken.Add r)
-            then
-                Const(guard1 "Backward" r (fun () -> r.clone ()))
+            let fits =
+                not (isNull (box spare))
+                && (let s = Prim.Innermost spare
+
+                    not s.IsInvalid
+                    && s.dtype = r.dtype
+                    && s.device_type = r.device_type
+                    && s.device_index = r.device_index
+                    && shape s = shape r)
+
+            if fits then
+                let s = Prim.RawOf spare
+                guard2 "Backward" s r (fun () -> s.copy_ r) |> ignore
+                spare
             else
-                Const r
+                if not (isNull (box spare)) then
+                    (Prim.Innermost spare).Dispose()
+
+                let copy =
+                    Const(guard1 "Backward" r (fun () -> if r.is_contiguous () then r.clone () else r.contiguous ()))
+
+                keep copy
+                copy
 
         let accumulate (n: GraphNode) (g: Tensor) =
             let cell = n.Cell
 
             if n.IsLeaf || cell.RetainsGrad then
-                let total =
-                    if createGraph then
+                if createGraph then
+                    cell.Grad <-
                         if isNull (box cell.Grad) then
                             g
                         else
                             Tensor.Add(cell.Grad, g)
-                    elif isNull (box cell.Grad) then
-                        own cell g
-                    else
-                        Tensor.Add(cell.Grad, Const(Prim.RawOf g))
-
-                if not createGraph then
+                elif isNull (box cell.Grad) then
+                    cell.Grad <- store cell g
+                    cell.Shared <- false
+                elif not cell.Shared && not cell.Grad.IsDifferentiated then
+                    // nobody outside the cell holds it: add in place, as PyTorch's AccumulateGrad does
+                    let r, gr = Prim.RawOf cell.Grad, Prim.RawOf g
+                    guard2 "Backward" r gr (fun () -> r.add_ gr) |> ignore
+                else
+                    let total = Tensor.Add(cell.Grad, Const(Prim.RawOf g))
                     keep total
-
-                cell.Grad <- total
+                    cell.Grad <- total
+                    cell.Shared <- false
 
         if createGraph then
             Reverse.run y seed Tags.Imperative true accumulate |> ignore
@@ -1800,6 +1824,7 @@ module internal Autograd =
         if isNull cell || isNull (box cell.Grad) then
             None
         else
+            cell.Shared <- true
             Some cell.Grad
 
     let zeroGrad (t: Tensor) (setToNone: bool) =
@@ -1807,6 +1832,10 @@ module internal Autograd =
 
         if not (isNull cell) && not (isNull (box cell.Grad)) then
             if setToNone || cell.Grad.IsDifferentiated then
+                // a buffer nobody outside the cell has seen is reused by the next Backward (see store)
+                if not cell.Shared && not cell.Grad.IsDifferentiated then
+                    cell.Spare <- cell.Grad
+
                 cell.Grad <- Unchecked.defaultof<_>
             else
                 let r = Prim.RawOf cell.Grad

@@ -569,6 +569,14 @@ module internal Raw =
             use cc = c.contiguous ()
             cc.data<float>().ToArray()
 
+    /// The value of a one-element tensor as a float: read in place for a float32 or float64 tensor
+    /// in CPU memory (TorchSharp's item, one native call), else through toFloatArray (a copy).
+    let toFloat (t: RawTensor) : float =
+        match t.dtype with
+        | torch.ScalarType.Float32 when t.device_type = DeviceType.CPU -> float (t.item<float32>())
+        | torch.ScalarType.Float64 when t.device_type = DeviceType.CPU -> t.item<float>()
+        | _ -> (toFloatArray t)[0]
+
     let seed (s: int64) =
         ensure ()
         torch.manual_seed s |> ignore

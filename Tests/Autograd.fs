@@ -345,6 +345,36 @@ let tests =
                 d.ZeroGrad(setToNone = false)
                 Expect.equal (replacement.ToArray()) [| 5.0; 6.0 |] "the hook's result"
 
+            testCase "a gradient that was read keeps its value through later Backward and ZeroGrad calls"
+            <| fun () ->
+                let w = leaf [ 1.0; 2.0 ]
+                (Tensor.sum (w * 3.0)).Backward()
+                let first = gradOf w
+                (Tensor.sum (w * 3.0)).Backward()
+                Expect.equal (first.ToArray()) [| 3.0; 3.0 |] "the gradient read before the second Backward"
+                Expect.equal ((gradOf w).ToArray()) [| 6.0; 6.0 |] "the accumulated gradient"
+                let second = gradOf w
+                w.ZeroGrad()
+                (Tensor.sum (w * 5.0)).Backward()
+                Expect.equal (second.ToArray()) [| 6.0; 6.0 |] "the gradient read before ZeroGrad"
+                Expect.equal ((gradOf w).ToArray()) [| 5.0; 5.0 |] "the new gradient"
+
+            testCase "gradients nobody read are accumulated in place and their buffers reused after ZeroGrad, with the right values"
+            <| fun () ->
+                let w = leaf [ 1.0; 2.0 ]
+                let b = scalarLeaf 0.5
+
+                for k in 1..3 do
+                    w.ZeroGrad()
+                    b.ZeroGrad()
+                    // two Backward calls per round, nothing read in between
+                    (Tensor.sum (w * float k) + b).Backward()
+                    (Tensor.sum (w * w) * b).Backward()
+
+                // round 3: d/dw = 3 + 2w·b, d/db = 1 + Σw²
+                Expect.equal ((gradOf w).ToArray()) [| 4.0; 5.0 |] "w.Grad after three rounds"
+                gradOf b |> expectScalar "b.Grad after three rounds" 6.0
+
             testCase "printing says requires_grad and grad_fn as PyTorch does"
             <| fun () ->
                 let x = scalarLeaf 2.0
