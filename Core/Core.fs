@@ -1804,7 +1804,7 @@ module internal Autograd =
                 elif not cell.Shared && not cell.Grad.IsDifferentiated then
                     // nobody outside the cell holds it: add in place, as PyTorch's AccumulateGrad does
                     let r, gr = Prim.RawOf cell.Grad, Prim.RawOf g
-                    guard2 "Backward" r gr (fun () -> r.add_ gr) |> ignore
+                    guard2 "Backward" r gr (fun () -> r.add_ (gr, scalarInt 1L)) |> ignore
                 else
                     let total = Tensor.Add(cell.Grad, Const(Prim.RawOf g))
                     keep total
