@@ -577,7 +577,7 @@ let main (args: string list) =
                     ""
 
             printfn
-                "  %-12s %10s %10s %8s %9s %14s %16s %8s%s"
+                "  %-17s %10s %10s %8s %9s %14s %16s %8s%s"
                 "workload"
                 "Nabla µs"
                 "Torch µs"
@@ -596,7 +596,7 @@ let main (args: string list) =
                     | None -> ""
 
                 printfn
-                    "  %-12s %10.1f %10.1f %8.3f %9.3f %6.0f vs %-5.0f %7.0f vs %-6.0f %6.1f%%%s"
+                    "  %-17s %10.1f %10.1f %8.3f %9.3f %6.0f vs %-5.0f %7.0f vs %-6.0f %6.1f%%%s"
                     r.Name
                     r.NablaMicros
                     r.TorchMicros
