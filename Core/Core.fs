@@ -1717,9 +1717,7 @@ module internal Autograd =
     /// that make them (the GC frees them once replaced).
     let private keep (g: Tensor) =
         match g with
-        | Const r ->
-            r.DetachFromDisposeScope() |> ignore
-            Memory.track r
+        | Const r -> Memory.keep r
         | _ -> ()
 
     /// The sweep of Backward: from t's imperative level, seeded with `gradient` (ones for a

@@ -83,6 +83,12 @@ let track (t: torch.Tensor) =
         if tokens.TryAdd(t, PressureToken bytes) then
             collectIfGrown ()
 
+/// Takes a tensor out of every dispose scope for good and lets the GC see its size: parameters,
+/// buffers and gradients outlive the steps that make them.
+let keep (t: torch.Tensor) =
+    t.DetachFromDisposeScope() |> ignore
+    track t
+
 /// Called on every tensor Nabla creates: outside any dispose scope nothing will free it
 /// deterministically, so the GC must see its size.
 let inline adopt (t: torch.Tensor) =

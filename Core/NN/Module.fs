@@ -38,10 +38,7 @@ module internal ModuleStorage =
             cell.MutatedAt <- Imperative.Tick()
 
     /// Takes a tensor out of every dispose scope: parameters and buffers live until the module is disposed.
-    let keep (t: Tensor) =
-        let raw = Prim.RawOf t
-        raw.DetachFromDisposeScope() |> ignore
-        Memory.track raw
+    let keep (t: Tensor) = Memory.keep (Prim.RawOf t)
 
     let free (t: Tensor) = (Prim.Innermost t).Dispose()
 
