@@ -23,6 +23,11 @@ let allTests =
             ModuleTests.tests
             LayerTests.tests
             RecurrentTests.tests
+            LossTests.tests
+            OptimizerTests.tests
+            SchedulerTests.tests
+            DataTests.tests
+            TrainerTests.tests
             Errors.tests
             Defects.tests
             Casts.tests

@@ -1,0 +1,5 @@
+module Nabla.Tests.DataTests
+
+open Expecto
+
+let tests = testList "Data" []

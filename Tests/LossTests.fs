@@ -1,0 +1,5 @@
+module Nabla.Tests.LossTests
+
+open Expecto
+
+let tests = testList "Losses" []

@@ -1,0 +1,5 @@
+module Nabla.Tests.OptimizerTests
+
+open Expecto
+
+let tests = testList "Optimizers" []

@@ -1,0 +1,5 @@
+module Nabla.Tests.SchedulerTests
+
+open Expecto
+
+let tests = testList "Schedulers" []

@@ -1,0 +1,5 @@
+module Nabla.Tests.TrainerTests
+
+open Expecto
+
+let tests = testList "Trainer" []
