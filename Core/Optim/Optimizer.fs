@@ -447,6 +447,18 @@ type Optimizer
         Memory.keep r
         Const r
 
+    /// Frees the optimizer's state (its buffers are native memory, outside every scope, like the
+    /// parameters); the optimizer starts afresh if stepped again. Not IDisposable, as Module is
+    /// not, so that F# code constructs optimizers without `new`.
+    member _.Dispose() =
+        for st in states do
+            for i in 0 .. st.Length - 1 do
+                if not (isNull st[i]) then
+                    for b in st[i].Buffers.Values do
+                        (Prim.Innermost b).Dispose()
+
+                    st[i] <- null
+
     override _.ToString() =
         let sb = Text.StringBuilder()
         sb.Append(name).Append(" (") |> ignore
