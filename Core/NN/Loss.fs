@@ -37,7 +37,10 @@ type Reduction =
         | "sum" -> Reduction.Sum
         | "none" -> Reduction.None
         | "batchmean" -> Reduction.BatchMean
-        | _ -> invalidArg "text" $"Reduction.Parse: '{text}' is not a reduction; use \"mean\", \"sum\", \"none\" or \"batchmean\" (klDiv only)."
+        | _ ->
+            invalidArg
+                "text"
+                $"Reduction.Parse: '{text}' is not a reduction; use \"mean\", \"sum\", \"none\" or \"batchmean\" (klDiv only)."
 
 /// The losses' primitives and checks, on raw LibTorch tensors where that saves native calls.
 module internal LossKernel =
@@ -107,9 +110,7 @@ module internal LossKernel =
                     false
 
             if not ok then
-                invalidArg
-                    name
-                    $"{op}: the {name} of shape {shapeText w.Shape} must broadcast to the input's shape {shapeText x.Shape}."
+                invalidArg name $"{op}: the {name} of shape {shapeText w.Shape} must broadcast to the input's shape {shapeText x.Shape}."
 
             Some(Tensor.Cast(Tensor.detach w, x.Dtype))
 
@@ -145,7 +146,12 @@ module internal LossKernel =
     /// mse_loss in one LibTorch call; both rules are 2·(x − t)·d, reduced.
     let mse (reduction: Reduction) (x: Tensor) (t: Tensor) =
         let red = torchReduction reduction
-        let scale = if reduction = Reduction.Mean then 2.0 / float x.Numel else 2.0
+
+        let scale =
+            if reduction = Reduction.Mean then
+                2.0 / float x.Numel
+            else
+                2.0
 
         let jvp (sign: float) (p: Primals2) (d: Tensor) =
             match reduction with
@@ -204,8 +210,7 @@ module internal LossKernel =
         let wrtTarget (p: Primals2) =
             match pw with
             | None -> weighted (Tensor.Neg p.A)
-            | Some pw ->
-                weighted (Tensor.Sub(Tensor.Mul(pw, OpsElementwise.softplus (Tensor.Neg p.A)), OpsElementwise.softplus p.A))
+            | Some pw -> weighted (Tensor.Sub(Tensor.Mul(pw, OpsElementwise.softplus (Tensor.Neg p.A)), OpsElementwise.softplus p.A))
 
         fusedPair
             "bceWithLogits"
@@ -234,8 +239,10 @@ module internal LossKernel =
             for i in 0 .. values.Length - 1 do
                 let v = values[i]
 
-                if v = int64 ignoreIndex then ignored <- ignored + 1
-                elif (v < 0L || v >= int64 classes) && bad < 0 then bad <- i
+                if v = int64 ignoreIndex then
+                    ignored <- ignored + 1
+                elif (v < 0L || v >= int64 classes) && bad < 0 then
+                    bad <- i
 
             if bad >= 0 then
                 invalidArg
@@ -323,7 +330,9 @@ module internal LossKernel =
                         else
                             1.0
 
-                    use src = torch.full (index.shape, scalar ((1.0 - eps) / d), dtype = dtype, device = rx.device)
+                    use src =
+                        torch.full (index.shape, scalar ((1.0 - eps) / d), dtype = dtype, device = rx.device)
+
                     let b = zeros.scatter (1L, index, src)
 
                     if eps > 0.0 then
@@ -347,7 +356,12 @@ module internal LossKernel =
                             v.to_type dtype
 
                     use sValid = validF.div denominator
-                    let wSum = if isNull wr then float classes else (use ws = wr.sum () in toFloat ws)
+
+                    let wSum =
+                        if isNull wr then
+                            float classes
+                        else
+                            (use ws = wr.sum () in toFloat ws)
                     // a = s·(1 − ε) + valid/denominator·ε·Σw/C
                     use a1 = s.mul (scalar (1.0 - eps))
                     use a = a1.add (sValid, scalar (eps * wSum / float classes))
@@ -362,8 +376,7 @@ module internal LossKernel =
                             else
                                 wr.alias ()
 
-                        let shapeC =
-                            Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
+                        let shapeC = Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
 
                         use wView = wc.reshape shapeC
                         use sU = unsq sValid
@@ -404,13 +417,7 @@ module internal LossKernel =
 
         let vjp (x: Tensor) (_: Tensor) (g: Tensor) = Tensor.Mul(core x, perSample g)
 
-        Prim.Lift1(
-            op,
-            (fun r -> torch.nn.functional.cross_entropy (r, t64, wr, int64 ignoreIndex, red, labelSmoothing)),
-            jvp,
-            vjp,
-            x
-        )
+        Prim.Lift1(op, (fun r -> torch.nn.functional.cross_entropy (r, t64, wr, int64 ignoreIndex, red, labelSmoothing)), jvp, vjp, x)
 
 /// Loss functions, PyTorch's (torch.nn.functional's) in F#: `Loss.mse prediction target`,
 /// `Loss.crossEntropy logits labels`. Arguments in PyTorch's order (input, then target), the mean
@@ -466,7 +473,8 @@ module Loss =
                 reduce reduction (OpsElementwise.where inside quadratic (Tensor.AddScalar(a, -0.5 * beta))))
 
     /// smoothL1 with beta = 1 (torch.nn.functional.smooth_l1_loss's default).
-    let smoothL1 (input: Tensor) (target: Tensor) : Tensor = smoothL1With Reduction.Mean 1.0 input target
+    let smoothL1 (input: Tensor) (target: Tensor) : Tensor =
+        smoothL1With Reduction.Mean 1.0 input target
 
     /// With d = |input − target|: 0.5·d² where d < delta, delta·(d − 0.5·delta) elsewhere
     /// (delta > 0), reduced (huber_loss).
@@ -486,7 +494,8 @@ module Loss =
             reduce reduction (OpsElementwise.where inside quadratic (Tensor.MulScalar(Tensor.AddScalar(a, -0.5 * delta), delta))))
 
     /// The Huber loss with delta = 1 (torch.nn.functional.huber_loss's default).
-    let huber (input: Tensor) (target: Tensor) : Tensor = huberWith Reduction.Mean 1.0 input target
+    let huber (input: Tensor) (target: Tensor) : Tensor =
+        huberWith Reduction.Mean 1.0 input target
 
     /// Binary cross-entropy of probabilities: −w·(y·log x + (1 − y)·log(1 − x)), each log clamped
     /// at −100 as PyTorch's; input in [0, 1], an optional weight broadcasting to the input's shape
@@ -497,7 +506,8 @@ module Loss =
         bce reduction w x t
 
     /// Binary cross-entropy of probabilities, the mean (torch.nn.functional.binary_cross_entropy).
-    let bce (input: Tensor) (target: Tensor) : Tensor = bceWith Reduction.Mean None input target
+    let bce (input: Tensor) (target: Tensor) : Tensor =
+        bceWith Reduction.Mean None input target
 
     /// Binary cross-entropy of logits, computed stably: −w·(p·y·log σ(x) + (1 − y)·log(1 − σ(x)))
     /// with an optional weight and an optional posWeight p (both broadcast to the input's shape;
@@ -528,9 +538,7 @@ module Loss =
         requireFloating op "input" input
 
         if input.Dim = 0 then
-            invalidArg
-                "input"
-                $"{op}: the input must have a class dimension: [C], [N, C] or [N, C, d1, ...]; got a 0-d tensor."
+            invalidArg "input" $"{op}: the input must have a class dimension: [C], [N, C] or [N, C, d1, ...]; got a 0-d tensor."
 
         let classDim = if input.Dim = 1 then 0 else 1
         let classes = input.Shape[classDim]
@@ -562,7 +570,9 @@ module Loss =
                 $"{op}: a floating-point target ({describe (target.Raw())}) must hold class probabilities with the input's shape {shapeText s}; class indices must be integers of shape {shapeText expected}. Convert indices with Tensor.toDtype Dtype.Int64."
 
         if target.Dtype = Dtype.Bool then
-            invalidArg "target" $"{op}: the target must hold class indices (int64) of shape {shapeText expected}; got {describe (target.Raw())}."
+            invalidArg
+                "target"
+                $"{op}: the target must hold class indices (int64) of shape {shapeText expected}; got {describe (target.Raw())}."
 
         if target.Shape <> expected then
             invalidArg
@@ -633,7 +643,10 @@ module Loss =
                     let t = guard1 op t64 (fun () -> t64.reshape [| 1L |])
                     let y = crossEntropyIndices reduction w ignoreIndex labelSmoothing ignored x t
 
-                    if reduction = Reduction.None then OpsShape.reshape [||] y else y)
+                    if reduction = Reduction.None then
+                        OpsShape.reshape [||] y
+                    else
+                        y)
             else
                 crossEntropyIndices reduction w ignoreIndex labelSmoothing ignored input t64
 
@@ -653,8 +666,18 @@ module Loss =
         let t64, ignored = classIndices op classes ignoreIndex target
 
         named op (fun () ->
-            let x = if input.Dim = 1 then OpsShape.reshape [| 1; classes |] input else input
-            let t = if input.Dim = 1 then guard1 op t64 (fun () -> t64.reshape [| 1L |]) else t64
+            let x =
+                if input.Dim = 1 then
+                    OpsShape.reshape [| 1; classes |] input
+                else
+                    input
+
+            let t =
+                if input.Dim = 1 then
+                    guard1 op t64 (fun () -> t64.reshape [| 1L |])
+                else
+                    t64
+
             let rx = x.Raw()
             let wr = w |> Option.map (fun w -> w.Raw()) |> Option.toObj
             let safe, wt = sampleWeights op rx.dtype wr ignoreIndex ignored t
@@ -684,7 +707,8 @@ module Loss =
                 y)
 
     /// Negative log-likelihood of log-probabilities, the mean (torch.nn.functional.nll_loss).
-    let nll (input: Tensor) (target: Tensor) : Tensor = nllWith Reduction.Mean None -100 input target
+    let nll (input: Tensor) (target: Tensor) : Tensor =
+        nllWith Reduction.Mean None -100 input target
 
     /// Kullback-Leibler divergence of the target from the input (log-probabilities), elementwise
     /// target·(log target − input) (0 where target = 0), or exp(target)·(target − input) when
@@ -702,7 +726,10 @@ module Loss =
                     // xlogy(t, t) − t·x, with t·log t = 0 at t = 0 (selected, so no 0·(−inf))
                     let zero = Tensor.CompareScalar("eq", t, 0.0, false)
                     let safe = OpsElementwise.where zero (Tensor.OnesOf t) t
-                    let tlogt = OpsElementwise.where zero (Tensor.ZerosOf t) (Tensor.Mul(safe, Tensor.Log safe))
+
+                    let tlogt =
+                        OpsElementwise.where zero (Tensor.ZerosOf t) (Tensor.Mul(safe, Tensor.Log safe))
+
                     Tensor.Sub(tlogt, Tensor.Mul(t, x))
 
             match reduction with
@@ -712,7 +739,8 @@ module Loss =
 
     /// Kullback-Leibler divergence with PyTorch's defaults (mean over all elements, target as
     /// probabilities) (torch.nn.functional.kl_div).
-    let klDiv (input: Tensor) (target: Tensor) : Tensor = klDivWith Reduction.Mean false input target
+    let klDiv (input: Tensor) (target: Tensor) : Tensor =
+        klDivWith Reduction.Mean false input target
 
     /// A target of ±1 values (any numeric dtype) as a bool mask (true for 1); other values are an error.
     let private signs (op: string) (y: Tensor) : Tensor =
@@ -724,7 +752,7 @@ module Loss =
                 use minus = r.eq (scalar -1.0)
                 use either = one.logical_or minus
                 use all = either.all ()
-                all.item<bool> ())
+                all.item<bool>())
 
         if not ok then
             invalidArg
@@ -746,9 +774,7 @@ module Loss =
         requireFloating op "x2" x2
 
         if x1.Dim < 1 || x1.Dim > 2 || x1.Shape <> x2.Shape then
-            invalidArg
-                "x2"
-                $"{op}: x1 and x2 must have the same shape, [N, D] or [D]; got {shapeText x1.Shape} and {shapeText x2.Shape}."
+            invalidArg "x2" $"{op}: x1 and x2 must have the same shape, [N, D] or [D]; got {shapeText x1.Shape} and {shapeText x2.Shape}."
 
         let expected = if x1.Dim = 2 then [| x1.Shape[0] |] else [||]
 
@@ -770,7 +796,10 @@ module Loss =
                 Tensor.Div(OpsReduce.sumDims [| dim |] false (Tensor.Mul(a, b)), Tensor.Sqrt(Tensor.Mul(sumSq a, sumSq b)))
 
             let loss =
-                OpsElementwise.where positive (Tensor.RSubScalar(1.0, cos)) (OpsElementwise.clamp (Some 0.0) None (Tensor.AddScalar(cos, -margin)))
+                OpsElementwise.where
+                    positive
+                    (Tensor.RSubScalar(1.0, cos))
+                    (OpsElementwise.clamp (Some 0.0) None (Tensor.AddScalar(cos, -margin)))
 
             reduce reduction loss)
 
@@ -798,11 +827,19 @@ module Loss =
             invalidArg "target" $"{op}: the target must hold 1 or -1 (a numeric tensor); got {describe (target.Raw())}."
 
         let xs = Prim.Promote(op, [| x1; x2 |])
-        let y = if target.Dtype.IsFloatingPoint then target else Tensor.Cast(target, xs[0].Dtype)
+
+        let y =
+            if target.Dtype.IsFloatingPoint then
+                target
+            else
+                Tensor.Cast(target, xs[0].Dtype)
+
         let xy = Prim.Promote(op, [| xs[0]; xs[1]; y |])
 
         named op (fun () ->
-            let v = Tensor.AddScalar(Tensor.Neg(Tensor.Mul(xy[2], Tensor.Sub(xy[0], xy[1]))), margin)
+            let v =
+                Tensor.AddScalar(Tensor.Neg(Tensor.Mul(xy[2], Tensor.Sub(xy[0], xy[1]))), margin)
+
             reduce reduction (OpsElementwise.clamp (Some 0.0) None v))
 
     /// marginRanking with margin 0 (torch.nn.functional.margin_ranking_loss's default).
@@ -874,12 +911,18 @@ module internal LossModules =
     /// A float as Python prints it (0.5, 1.0, 0.1).
     let py (v: float) =
         let s = v.ToString("R", Globalization.CultureInfo.InvariantCulture)
-        if s.Contains "." || s.Contains "E" || s.Contains "N" || s.Contains "I" then s else s + ".0"
+
+        if s.Contains "." || s.Contains "E" || s.Contains "N" || s.Contains "I" then
+            s
+        else
+            s + ".0"
 
 /// Mean squared error (PyTorch's nn.MSELoss): Forward(input, target) = Loss.mseWith reduction.
 type MSELoss(?reduction: Reduction) =
     inherit LossModule(LossModules.reductionOr reduction)
-    override this.Loss(input, target) = Loss.mseWith this.Reduction input target
+
+    override this.Loss(input, target) =
+        Loss.mseWith this.Reduction input target
 
 /// Mean absolute error (PyTorch's nn.L1Loss): Forward(input, target) = Loss.l1With reduction.
 type L1Loss(?reduction: Reduction) =
@@ -897,7 +940,9 @@ type SmoothL1Loss(?reduction: Reduction, ?beta: float) =
 
     /// The boundary between the quadratic and the linear part.
     member _.Beta = beta
-    override this.Loss(input, target) = Loss.smoothL1With this.Reduction beta input target
+
+    override this.Loss(input, target) =
+        Loss.smoothL1With this.Reduction beta input target
 
     override _.Options() =
         if beta = 1.0 then [] else [ "beta", LossModules.py beta ]
@@ -913,10 +958,15 @@ type HuberLoss(?reduction: Reduction, ?delta: float) =
 
     /// The boundary between the quadratic and the linear part.
     member _.Delta = delta
-    override this.Loss(input, target) = Loss.huberWith this.Reduction delta input target
+
+    override this.Loss(input, target) =
+        Loss.huberWith this.Reduction delta input target
 
     override _.Options() =
-        if delta = 1.0 then [] else [ "delta", LossModules.py delta ]
+        if delta = 1.0 then
+            []
+        else
+            [ "delta", LossModules.py delta ]
 
 /// Binary cross-entropy of probabilities (PyTorch's nn.BCELoss), with an optional weight that
 /// broadcasts to the input: Loss.bceWith reduction weight.
@@ -926,20 +976,26 @@ type BCELoss(?weight: Tensor, ?reduction: Reduction) as this =
 
     /// The weight (a buffer), if any.
     member _.Weight = weight
-    override this.Loss(input, target) = Loss.bceWith this.Reduction weight input target
+
+    override this.Loss(input, target) =
+        Loss.bceWith this.Reduction weight input target
 
 /// Binary cross-entropy of logits (PyTorch's nn.BCEWithLogitsLoss), with an optional weight and
 /// posWeight (buffers): Loss.bceWithLogitsWith reduction weight posWeight.
 type BCEWithLogitsLoss(?weight: Tensor, ?reduction: Reduction, ?posWeight: Tensor) as this =
     inherit LossModule(LossModules.reductionOr reduction)
     let weight = weight |> Option.map (fun w -> this.RegisterBuffer("weight", w))
-    let posWeight = posWeight |> Option.map (fun w -> this.RegisterBuffer("pos_weight", w))
+
+    let posWeight =
+        posWeight |> Option.map (fun w -> this.RegisterBuffer("pos_weight", w))
 
     /// The weight (a buffer), if any.
     member _.Weight = weight
     /// The weight of positive examples (a buffer, PyTorch's pos_weight), if any.
     member _.PosWeight = posWeight
-    override this.Loss(input, target) = Loss.bceWithLogitsWith this.Reduction weight posWeight input target
+
+    override this.Loss(input, target) =
+        Loss.bceWithLogitsWith this.Reduction weight posWeight input target
 
 /// Cross-entropy of logits (PyTorch's nn.CrossEntropyLoss): class indices or class probabilities
 /// as targets, an optional class weight [C] (a buffer), ignoreIndex (-100) and labelSmoothing (0):
@@ -984,7 +1040,9 @@ type NLLLoss(?weight: Tensor, ?ignoreIndex: int, ?reduction: Reduction) as this 
     member _.Weight = weight
     /// Targets equal to this class index count for nothing.
     member _.IgnoreIndex = ignoreIndex
-    override this.Loss(input, target) = Loss.nllWith this.Reduction weight ignoreIndex input target
+
+    override this.Loss(input, target) =
+        Loss.nllWith this.Reduction weight ignoreIndex input target
 
     override _.Options() =
         if ignoreIndex <> -100 then
@@ -1000,7 +1058,9 @@ type KLDivLoss(?reduction: Reduction, ?logTarget: bool) =
 
     /// Whether the target holds log-probabilities.
     member _.LogTarget = logTarget
-    override this.Loss(input, target) = Loss.klDivWith this.Reduction logTarget input target
+
+    override this.Loss(input, target) =
+        Loss.klDivWith this.Reduction logTarget input target
 
     override _.Options() =
         if logTarget then [ "log_target", "True" ] else []
@@ -1048,10 +1108,14 @@ type RankingLossModule(reduction: Reduction, margin: float) =
 /// Loss.cosineEmbeddingWith reduction margin x1 x2 y.
 type CosineEmbeddingLoss(?margin: float, ?reduction: Reduction) =
     inherit RankingLossModule(LossModules.reductionOr reduction, defaultArg margin 0.0)
-    override this.Loss(x1, x2, target) = Loss.cosineEmbeddingWith this.Reduction this.Margin x1 x2 target
+
+    override this.Loss(x1, x2, target) =
+        Loss.cosineEmbeddingWith this.Reduction this.Margin x1 x2 target
 
 /// PyTorch's nn.MarginRankingLoss (margin 0 by default): Forward(x1, x2, y) =
 /// Loss.marginRankingWith reduction margin x1 x2 y.
 type MarginRankingLoss(?margin: float, ?reduction: Reduction) =
     inherit RankingLossModule(LossModules.reductionOr reduction, defaultArg margin 0.0)
-    override this.Loss(x1, x2, target) = Loss.marginRankingWith this.Reduction this.Margin x1 x2 target
+
+    override this.Loss(x1, x2, target) =
+        Loss.marginRankingWith this.Reduction this.Margin x1 x2 target
