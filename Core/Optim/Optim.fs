@@ -14,6 +14,14 @@ module Optim =
     type SGD = Nabla.Optimizers.SGD
 
     // ---------------------------------------------------------------- optimizers (Adam family, RMSprop, Adagrad, Adadelta)
+    type Adam = Nabla.Optimizers.Adam
+    type AdamW = Nabla.Optimizers.AdamW
+    type Adamax = Nabla.Optimizers.Adamax
+    type NAdam = Nabla.Optimizers.NAdam
+    type RAdam = Nabla.Optimizers.RAdam
+    type RMSprop = Nabla.Optimizers.RMSprop
+    type Adagrad = Nabla.Optimizers.Adagrad
+    type Adadelta = Nabla.Optimizers.Adadelta
 
     // ---------------------------------------------------------------- LBFGS
 

@@ -189,6 +189,9 @@ type Optimizer
             if isNull (box p) then
                 invalidArg "parameters" $"{name}: a parameter is null."
 
+            if not p.Dtype.IsFloatingPoint then
+                invalidArg "parameters" $"{name}: can only optimize floating-point tensors; got dtype {p.Dtype}."
+
             if not p.RequiresGrad || not p.IsLeaf then
                 let why =
                     if p.RequiresGrad then
@@ -199,9 +202,6 @@ type Optimizer
                 invalidArg
                     "parameters"
                     $"{name}: can only optimize tensors that require grad and are leaves (a module's parameters, or Tensor.requiresGrad x); got one of shape {Raw.shapeText p.Shape} that {why}."
-
-            if not p.Dtype.IsFloatingPoint then
-                invalidArg "parameters" $"{name}: can only optimize floating-point tensors; got dtype {p.Dtype}."
 
             if not (seen.Add(Prim.Innermost p)) then
                 invalidArg "parameters" $"{name}: a parameter appears twice (in one group or in two); each may appear once."
