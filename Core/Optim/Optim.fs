@@ -24,9 +24,57 @@ module Optim =
     type Adadelta = Nabla.Optimizers.Adadelta
 
     // ---------------------------------------------------------------- LBFGS
+    type LBFGS = Nabla.Optimizers.LBFGS
 
     // ---------------------------------------------------------------- gradient clipping
+    type ClipGrad = Nabla.Optimizers.ClipGrad
+
+    /// Scales the gradients of these parameters in place so that their total 2-norm is at most
+    /// maxNorm (PyTorch's clip_grad_norm_); returns the total norm before clipping.
+    let clipGradNorm (parameters: seq<Tensor>) (maxNorm: float) : float = ClipGrad.ClipNorm(parameters, maxNorm)
+
+    /// clipGradNorm with the normType-norm (any p > 0, or infinity for the largest absolute value).
+    let clipGradNormWith (normType: float) (parameters: seq<Tensor>) (maxNorm: float) : float =
+        ClipGrad.ClipNorm(parameters, maxNorm, normType)
+
+    /// clipGradNormWith that throws when the total norm is NaN or infinite (PyTorch's
+    /// error_if_nonfinite = True) instead of scaling by it.
+    let clipGradNormOrFail (normType: float) (parameters: seq<Tensor>) (maxNorm: float) : float =
+        ClipGrad.ClipNorm(parameters, maxNorm, normType, errorIfNonfinite = true)
+
+    /// Clamps the gradients of these parameters in place into [-clipValue, clipValue]
+    /// (PyTorch's clip_grad_value_).
+    let clipGradValue (parameters: seq<Tensor>) (clipValue: float) : unit =
+        ClipGrad.ClipValue(parameters, clipValue)
+
+    /// The total 2-norm of the gradients of these parameters (0 without gradients), unchanged:
+    /// for monitoring.
+    let gradNorm (parameters: seq<Tensor>) : float = ClipGrad.Norm(parameters)
+
+    /// The total normType-norm of the gradients of these parameters, unchanged.
+    let gradNormWith (normType: float) (parameters: seq<Tensor>) : float = ClipGrad.Norm(parameters, normType)
 
     // ---------------------------------------------------------------- schedulers
+    type LRScheduler = Nabla.Optimizers.LRScheduler
+    type SchedulerStateDict = Nabla.Optimizers.SchedulerStateDict
+    type LambdaLR = Nabla.Optimizers.LambdaLR
+    type StepLR = Nabla.Optimizers.StepLR
+    type MultiStepLR = Nabla.Optimizers.MultiStepLR
+    type ExponentialLR = Nabla.Optimizers.ExponentialLR
+    type LinearLR = Nabla.Optimizers.LinearLR
+    type CosineAnnealingLR = Nabla.Optimizers.CosineAnnealingLR
+    type AnnealStrategy = Nabla.Optimizers.AnnealStrategy
+    type OneCycleLR = Nabla.Optimizers.OneCycleLR
+    type SequentialLR = Nabla.Optimizers.SequentialLR
+    type ChainedScheduler = Nabla.Optimizers.ChainedScheduler
+    type PlateauMode = Nabla.Optimizers.PlateauMode
+    type ThresholdMode = Nabla.Optimizers.ThresholdMode
+    type ReduceLROnPlateau = Nabla.Optimizers.ReduceLROnPlateau
 
     // ---------------------------------------------------------------- functional optimizers
+    type OptState = Nabla.Optimizers.OptState
+    type FunctionalOptimizer = Nabla.Optimizers.FunctionalOptimizer
+
+    /// Functional optimizers (state in, state out over Params): `Optim.Functional.adam 0.01`,
+    /// `Optim.Functional.sgd(0.1, momentum = 0.9)`; see FunctionalOptimizer.
+    type Functional = Nabla.Optimizers.Functional
