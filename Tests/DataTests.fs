@@ -47,6 +47,92 @@ let private throwsWith<'E when 'E :> exn> (parts: string list) (f: unit -> unit)
             Expect.stringContains e.Message p "the message"
     | e -> failtestf "expected %s, got %s: %s" typeof<'E>.Name (e.GetType().Name) e.Message
 
+/// Tests/PyTorch/reference_data.json (made by reference_data.py).
+let private reference =
+    lazy
+        (Text.Json.JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PyTorch", "reference_data.json")))
+            .RootElement)
+
+let private intLists (name: string) : int[][] =
+    [|
+        for l in reference.Value.GetProperty(name).EnumerateArray() do
+            [| for v in l.EnumerateArray() -> v.GetInt32() |]
+    |]
+
+let private intListLists (name: string) : int[][][] =
+    [|
+        for e in reference.Value.GetProperty(name).EnumerateArray() do
+            [|
+                for l in e.EnumerateArray() do
+                    [| for v in l.EnumerateArray() -> v.GetInt32() |]
+            |]
+    |]
+
+let private ints1 (name: string) : int[] =
+    [|
+        for v in reference.Value.GetProperty(name).EnumerateArray() -> v.GetInt32()
+    |]
+
+let parityTests =
+    testList
+        "PyTorch orders"
+        [
+            for name, n, seed, fractions in
+                [
+                    "split_20_0.7_0.3_seed42", 20, 42, [ 0.7; 0.3 ]
+                    "split_10_0.25_0.25_0.5_seed3", 10, 3, [ 0.25; 0.25; 0.5 ]
+                    "split_1797_0.8_0.2_seed0", 1797, 0, [ 0.8; 0.2 ]
+                ] do
+                testCase $"randomSplit = PyTorch's random_split with a seeded generator ({name})"
+                <| fun () ->
+                    let parts = Dataset.randomSplit seed fractions (Dataset.ofArray [| 0 .. n - 1 |])
+                    Expect.equal (parts |> Array.map (fun p -> p.Indices)) (intLists name) "subsets"
+
+            testCase "randomSplitCounts = PyTorch's random_split with sizes"
+            <| fun () ->
+                let parts = Dataset.randomSplitCounts 1 [ 5; 7 ] (Dataset.ofArray [| 0..11 |])
+                Expect.equal (parts |> Array.map (fun p -> p.Indices)) (intLists "split_12_5_7_seed1") "subsets"
+
+            for dropLast in [ false; true ] do
+                testCase
+                    $"seed = s and generator = Random.generator s give PyTorch's orders with generator=Generator().manual_seed(s) (dropLast {dropLast})"
+                <| fun () ->
+                    let expected = intListLists $"loader_generator7_droplast_{dropLast}"
+                    let ids = TensorDataset.Of(Tensor.ofArray (Array.init 23 int64))
+
+                    let epochs (l: DataLoader<Tensor>) =
+                        [| for _ in 1..3 -> [| for b in l -> ints b |] |]
+
+                    let bySeed =
+                        DataLoader(ids, batchSize = 5, shuffle = true, seed = 7, dropLast = dropLast)
+
+                    Expect.equal (epochs bySeed) expected "seed = 7"
+                    use g = Random.generator 7
+
+                    let byGenerator =
+                        DataLoader(ids, batchSize = 5, shuffle = true, generator = g, dropLast = dropLast)
+
+                    Expect.equal (epochs byGenerator) expected "generator = Random.generator 7"
+
+            testCase "the global generator: Random.seed gives torch.manual_seed's orders and leaves it where PyTorch does"
+            <| fun () ->
+                let ids = TensorDataset.Of(Tensor.ofArray (Array.init 23 int64))
+
+                let epochs (l: DataLoader<Tensor>) =
+                    [| for _ in 1..2 -> [| for b in l -> ints b |] |]
+
+                let after () =
+                    ints (Tensor.Randint(0L, 1000L, [| 3 |]))
+
+                Random.seed 5
+                Expect.equal (epochs (DataLoader(ids, batchSize = 5, shuffle = true))) (intListLists "loader_global5_shuffled") "shuffled"
+                Expect.equal (after ()) (ints1 "loader_global5_shuffled_then_randint") "the global generator afterwards"
+                Random.seed 5
+                Expect.equal (epochs (DataLoader(ids, batchSize = 5))) (intListLists "loader_global5_sequential") "sequential"
+                Expect.equal (after ()) (ints1 "loader_global5_sequential_then_randint") "one draw per epoch, as PyTorch"
+        ]
+
 let loaderTests =
     testList
         "DataLoader"
@@ -537,4 +623,5 @@ let datasetsTests =
                 Expect.equal (Scope.liveTensorCount () - before) 0L "no tensor left alive"
         ]
 
-let tests = testList "Data" [ loaderTests; datasetTests; csvTests; datasetsTests ]
+let tests =
+    testList "Data" [ parityTests; loaderTests; datasetTests; csvTests; datasetsTests ]

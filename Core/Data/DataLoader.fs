@@ -11,10 +11,13 @@ open Nabla
 /// `for x, y in DataLoader(TensorDataset(xs, ys), batchSize = 64, shuffle = true, seed = 42) do ...`
 ///
 /// - `batchSize` (default 1), `dropLast` (default false: the last batch may be smaller).
-/// - `shuffle` (default false). The order of epoch e: with `seed`, a permutation drawn from a
-///   generator seeded from (seed, e), so the same seed gives the same orders and each epoch its own;
-///   with `generator`, the next permutation drawn from it (PyTorch's `generator=`); with neither,
-///   from the global generator (`Random.seed`). `Epoch` is the number of the next epoch.
+/// - `shuffle` (default false), with the orders PyTorch's DataLoader gives, draw for draw:
+///   with `generator`, drawn from it (PyTorch's `generator=g`); with `seed`, from the loader's own
+///   generator seeded with it (PyTorch's `generator=torch.Generator().manual_seed(seed)`): the same
+///   seed gives the same orders, each epoch its own; with neither, from the global generator, so
+///   `Random.seed` fixes them (PyTorch's `torch.manual_seed`). As in PyTorch, each epoch also draws
+///   one number from that generator, shuffled or not. `Epoch` is the number of the next epoch;
+///   with a seed, setting it replays that epoch's order.
 /// - the source: a Dataset (batches collated by its `GetBatch`: stacked samples, or one
 ///   index_select per tensor for tensor data sets) or `dataset.WithCollate f` (PyTorch's
 ///   `collate_fn`).
@@ -48,26 +51,46 @@ type DataLoader<'B>
 
     let mutable epoch = 0
 
-    /// Mixes the seed and the epoch into one generator seed (SplitMix64's finaliser).
-    let epochSeed (seed: int) (epoch: int) =
-        let mutable z = (uint64 (uint32 seed) <<< 32) ||| uint64 (uint32 epoch)
-        z <- z + 0x9E3779B97F4A7C15UL
-        z <- (z ^^^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL
-        z <- (z ^^^ (z >>> 27)) * 0x94D049BB133111EBUL
-        int64 ((z ^^^ (z >>> 31)) >>> 1)
+    /// With a seed: the loader's own generator, and how many epochs have been drawn from it.
+    let own = seed |> Option.map (fun s -> (Random.generator 0).Seed(int64 s))
+    let mutable drawn = 0
+
+    /// The order of one epoch, drawn from a generator (null: the global one) as PyTorch's
+    /// DataLoader draws it: first its `_base_seed` (one number, shuffled or not); then, shuffled, a
+    /// permutation from the generator and a second one (RandomSampler's final `randperm(n)[:0]`), or
+    /// for the global generator a seed for a fresh generator that draws the permutation.
+    let drawEpoch (g: Generator) =
+        let n = source.Count
+        DataKernel.random63 "DataLoader" g |> ignore
+
+        if not shuffle || n = 0 then
+            Array.init n id
+        elif isNull (box g) then
+            use fresh =
+                (Random.generator 0).Seed(DataKernel.random63 "DataLoader" Unchecked.defaultof<Generator>)
+
+            DataKernel.permutation "DataLoader" n fresh
+        else
+            let order = DataKernel.permutation "DataLoader" n g
+            DataKernel.permutation "DataLoader" n g |> ignore
+            order
 
     let order (epoch: int) =
-        let n = source.Count
+        match own, generator with
+        | Some g, _ ->
+            // replay the generator to this epoch (rewinding when an earlier one is asked for)
+            if epoch < drawn then
+                g.Seed(int64 seed.Value) |> ignore
+                drawn <- 0
 
-        if not shuffle then
-            Array.init n id
-        else
-            match seed, generator with
-            | Some s, _ ->
-                use g = (Random.generator 0).Seed(epochSeed s epoch)
-                DataKernel.permutation "DataLoader" n g
-            | None, Some g -> DataKernel.permutation "DataLoader" n g
-            | None, None -> DataKernel.permutation "DataLoader" n Unchecked.defaultof<Generator>
+            while drawn < epoch do
+                drawEpoch g |> ignore
+                drawn <- drawn + 1
+
+            drawn <- epoch + 1
+            drawEpoch g
+        | None, Some g -> drawEpoch g
+        | None, None -> drawEpoch Unchecked.defaultof<Generator>
 
     let batchCount (n: int) =
         if dropLast then
@@ -137,7 +160,7 @@ type DataLoader<'B>
     member _.Prefetch = prefetch
 
     /// The number of the next epoch (0 for the first; each iteration increments it). With a seed,
-    /// it picks the order: set it to resume a run at a given epoch (as a sampler's `set_epoch`).
+    /// it picks the order: set it to resume a run at a given epoch (the generator is replayed).
     member _.Epoch
         with get () = epoch
         and set (value: int) =

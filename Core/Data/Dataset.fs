@@ -28,6 +28,15 @@ module internal DataKernel =
         use p = Raw.randperm op (int64 n) Dtype.Int64 Device.Cpu (Raw.torchGenerator g)
         Raw.toArrayOf<int64> op p |> Array.map int
 
+    /// What PyTorch's `torch.empty((), dtype=torch.int64).random_(generator=g)` draws (one 64-bit
+    /// number, modulo 2^63), from a generator (null: the global one). randint over the whole int64
+    /// range draws the same 64-bit number v and returns v + 2^63 (mod 2^64): the same low 63 bits.
+    let random63 (op: string) (g: Generator) : int64 =
+        use r =
+            Raw.randint op Int64.MinValue Int64.MaxValue [||] Dtype.Int64 Device.Cpu (Raw.torchGenerator g)
+
+        (Raw.toArrayOf<int64> op r)[0] &&& Int64.MaxValue
+
 /// Something a DataLoader can draw batches from: a number of samples and a way to make the batch
 /// of any of them. Every Dataset is one (its batches are its samples collated by `GetBatch`);
 /// `dataset.WithCollate f` is one whose batches are `f samples`.
