@@ -35,7 +35,7 @@ let defaults =
         Breakdown = false
         Verbose = false
         PyTorch = false
-        Workloads = [ "small"; "large"; "seed-modules"; "mlp-modules" ]
+        Workloads = [ "small"; "large"; "seed-modules"; "mlp-modules"; "seed-train"; "digits-train" ]
     }
 
 let usage =
@@ -43,7 +43,9 @@ let usage =
     + "  Times Nabla's AD.valueAndGradParams against TorchSharp's torch.autograd.grad on the same model,\n"
     + "  data and thread count, alternating batches (workloads small, large, large-fused), and a training\n"
     + "  step of Nabla.NN modules with Backward against torch.nn modules with backward() (seed-modules,\n"
-    + "  mlp-modules, mlp-modules-fused); default workloads: small, large, seed-modules, mlp-modules.\n"
+    + "  mlp-modules, mlp-modules-fused), and a whole training step with an Adam update (Nabla's Loss and\n"
+    + "  Optim.Adam against TorchSharp's fused losses and torch.optim.Adam: seed-train, digits-train);\n"
+    + "  default workloads: small, large, seed-modules, mlp-modules, seed-train, digits-train.\n"
     + "  --verbose prints every round's times.\n"
     + "  --pytorch adds Python's PyTorch as a third side (python3 with torch, e.g. Debian's python3-torch,\n"
     + "  or $NABLA_PYTHON), for orientation.\n"

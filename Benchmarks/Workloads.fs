@@ -504,6 +504,192 @@ let mlpModules (crossEntropy: CrossEntropy) : Workload =
         PyTorch = None
     }
 
+// ------------------------------------------------------------------ the training workloads
+// A whole training step on both sides: zero grads, forward, loss, backward, Adam step, read the
+// loss. Nabla: Nabla.NN modules, Loss, Optim.Adam; TorchSharp: torch.nn modules, its fused loss
+// functions and torch.optim.Adam. Both sides start from the same parameters, so they follow the
+// same trajectory; the cross-check compares the loss and the parameters after one step.
+
+let private nablaTrainingSide
+    (model: NN.Module)
+    (ps: ParamData list)
+    (data: unit -> 'Data)
+    (lossOf: 'Data -> NN.Module -> Tensor)
+    (lr: float)
+    =
+    let parameters = model.Parameters() |> Array.ofList
+
+    Scope.run (fun () ->
+        AD.noGrad (fun () ->
+            for p, d in Array.zip parameters (Array.ofList ps) do
+                if p.Shape <> d.Shape then
+                    invalidOp $"nablaTrainingSide: parameter shape {p.Shape} is not the workload's {d.Shape} ({d.PName})."
+
+                p.CopyFrom(nablaOf d.Shape d.Values)))
+
+    let optimizer = Optim.Adam(model.Parameters(), lr = lr)
+    let d, owned = owning data
+
+    let step () =
+        optimizer.ZeroGrad()
+        let loss = lossOf d model
+        loss.Backward()
+        optimizer.Step()
+        loss.ToScalar()
+
+    {
+        Step = fun () -> Scope.run (fun () -> step () |> ignore)
+        Forward = fun () -> Scope.run (fun () -> AD.noGrad (fun () -> lossOf d model |> ignore))
+        Compute =
+            fun () ->
+                Scope.run (fun () ->
+                    let loss = step ()
+                    loss, parameters |> Array.map (fun p -> p.ToArray()))
+        Dispose =
+            fun () ->
+                model.Dispose()
+
+                for t in owned do
+                    t.Dispose()
+    }
+
+let private torchTrainingSide
+    (model: torch.nn.Module<torch.Tensor, torch.Tensor>)
+    (ps: ParamData list)
+    (lossOf: torch.nn.Module<torch.Tensor, torch.Tensor> -> torch.Tensor)
+    (lr: float)
+    (dispose: unit -> unit)
+    =
+    let parameters = model.parameters () |> Seq.toArray
+
+    do
+        use _ = torch.no_grad ()
+
+        for p, d in Array.zip parameters (Array.ofList ps) do
+            use v = torchOf d.Shape d.Values
+            p.copy_ v |> ignore
+
+    let optimizer = torch.optim.Adam(model.parameters (), lr = lr)
+
+    let step () =
+        optimizer.zero_grad ()
+        let loss = lossOf model
+        loss.backward ()
+        optimizer.step () |> ignore
+        loss.item<float32>() |> float
+
+    {
+        Step =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                step () |> ignore
+        Forward =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                use _ = torch.no_grad ()
+                lossOf model |> ignore
+        Compute =
+            fun () ->
+                use _ = torch.NewDisposeScope()
+                let loss = step ()
+                loss, parameters |> Array.map toFloats
+        Dispose =
+            fun () ->
+                optimizer.Dispose()
+                model.Dispose()
+                dispose ()
+    }
+
+/// The seed's regression trained: Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE, Adam lr 0.01
+/// on X = linspace(-1, 1, 100), y = X² + 0.2·noise.
+let seedTraining () : Workload =
+    Torch.ensureLoaded ()
+    let g = Gen 20261128
+    let n = 100
+    let xs = Array.init n (fun i -> -1.0 + 2.0 * float i / float (n - 1))
+    let x32 = xs |> Array.map float32
+    let y32 = xs |> Array.map (fun x -> float32 (x * x + 0.2 * g.Normal()))
+    let ps = linearParams g "1" 1 20 @ linearParams g "2" 20 1
+
+    let nablaData () =
+        nablaOf [| n; 1 |] x32, nablaOf [| n; 1 |] y32
+
+    let nablaLoss (x: Tensor, y: Tensor) (model: NN.Module) = Loss.mse (model.Forward x) y
+    let xT, yT = torchOf [| n; 1 |] x32, torchOf [| n; 1 |] y32
+
+    let torchModel =
+        torch.nn.Sequential(
+            ("0", torch.nn.Linear(1L, 20L) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("1", torch.nn.ReLU() :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("2", torch.nn.Linear(20L, 1L) :> torch.nn.Module<torch.Tensor, torch.Tensor>)
+        )
+
+    let torchLoss (model: torch.nn.Module<torch.Tensor, torch.Tensor>) =
+        torch.nn.functional.mse_loss (model.forward xT, yT)
+
+    {
+        Name = "seed-train"
+        Description =
+            "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE, Adam lr 0.01, 100 points; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
+        ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Nabla = nablaTrainingSide (NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))) ps nablaData nablaLoss 0.01
+        Torch =
+            torchTrainingSide torchModel ps torchLoss 0.01 (fun () ->
+                xT.Dispose()
+                yT.Dispose())
+        PyTorch = None
+    }
+
+/// An MLP 64→128→10 on a batch of 64 UCI digits, cross-entropy, Adam lr 1e-3.
+let digitsTraining () : Workload =
+    Torch.ensureLoaded ()
+    let g = Gen 64128
+    let batch, inputs, hidden, classes = 64, 64, 128, 10
+
+    let x32, targets =
+        Scope.run (fun () ->
+            let images, labels = Data.Datasets.digits ()
+            let images = images.[0 .. batch - 1, *] |> Tensor.toDtype Dtype.Float32
+            (images / 16.0).ToArray<float32>(), labels.[0 .. batch - 1].ToArray<int64>())
+
+    let ps = linearParams g "1" inputs hidden @ linearParams g "2" hidden classes
+
+    let nablaData () =
+        nablaOf [| batch; inputs |] x32, nablaOf [| batch |] targets
+
+    let nablaLoss (x: Tensor, t: Tensor) (model: NN.Module) = Loss.crossEntropy (model.Forward x) t
+    let xT = torchOf [| batch; inputs |] x32
+    let tT = torchOfInt64 [| batch |] targets
+
+    let torchModel =
+        torch.nn.Sequential(
+            ("0", torch.nn.Linear(int64 inputs, int64 hidden) :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("1", torch.nn.ReLU() :> torch.nn.Module<torch.Tensor, torch.Tensor>),
+            ("2", torch.nn.Linear(int64 hidden, int64 classes) :> torch.nn.Module<torch.Tensor, torch.Tensor>)
+        )
+
+    let torchLoss (model: torch.nn.Module<torch.Tensor, torch.Tensor>) =
+        torch.nn.functional.cross_entropy (model.forward xT, tT)
+
+    {
+        Name = "digits-train"
+        Description =
+            "Sequential(Linear(64, 128), ReLU(), Linear(128, 10)), cross-entropy, Adam lr 1e-3, a batch of 64 UCI digits; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
+        ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Nabla =
+            nablaTrainingSide
+                (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes)))
+                ps
+                nablaData
+                nablaLoss
+                1e-3
+        Torch =
+            torchTrainingSide torchModel ps torchLoss 1e-3 (fun () ->
+                xT.Dispose()
+                tT.Dispose())
+        PyTorch = None
+    }
+
 /// The workloads' names, in the order `compare` runs them by default.
 let names =
     [
@@ -513,6 +699,8 @@ let names =
         "seed-modules"
         "mlp-modules"
         "mlp-modules-fused"
+        "seed-train"
+        "digits-train"
     ]
 
 /// A workload by name (see `names`).
@@ -524,4 +712,6 @@ let byName (name: string) =
     | "seed-modules" -> seedModules ()
     | "mlp-modules" -> mlpModules Composed
     | "mlp-modules-fused" -> mlpModules Fused
+    | "seed-train" -> seedTraining ()
+    | "digits-train" -> digitsTraining ()
     | other -> invalidArg "name" $"""unknown workload '{other}'; known: {String.Join(", ", names)}."""

@@ -8,6 +8,7 @@ open System.Threading
 open Expecto
 open Nabla
 open Nabla.NN
+open Nabla.Data
 open Nabla.Training
 open Nabla.Tests.Check
 
@@ -32,10 +33,85 @@ let private linear () =
 let private values (m: Module) =
     m.Parameters() |> List.map (fun p -> p.ToArray()) |> Array.concat
 
+/// The digits classifier of the acceptance test: a fixed-seed 80/20 split, an MLP 64→128→10
+/// trained by the Trainer with Adam on cross-entropy; returns the fit and the test accuracy.
+let digitsFit (epochs: int) =
+    Random.seed 0
+    let images, labels = Datasets.digits (normalize = true)
+    let split = Dataset.randomSplit 42 [ 0.8; 0.2 ] (TensorDataset(images, labels))
+    let train = DataLoader(split[0], batchSize = 64, shuffle = true, seed = 1)
+    let test = DataLoader(split[1], batchSize = 256)
+    let model = Sequential(Linear(64, 128), ReLU(), Linear(128, 10))
+    let opt = Optim.Adam(model.Parameters(), lr = 1e-3)
+
+    let trainer =
+        Trainer(model, opt, Loss.crossEntropy, metrics = [ Metrics.accuracy ], restoreBest = true, progress = ProgressDisplay.Silent)
+
+    let fit = trainer.Fit(train, epochs, validation = test)
+
+    let accuracy =
+        AD.noGrad (fun () ->
+            let correct =
+                test
+                |> Seq.sumBy (fun (x, y) ->
+                    let predicted = model.Forward x |> Tensor.argmaxDim 1
+                    (Tensor.eq predicted y |> Tensor.toDtype Dtype.Float64 |> Tensor.sum).ToScalar())
+
+            correct / float split[1].Count)
+
+    fit, accuracy, split
+
+let acceptance =
+    testList
+        "acceptance"
+        [
+            test "the seed regression (1→20→1 ReLU, Adam lr 0.01, MSE, 100 epochs) reaches a loss below 0.06" {
+                Random.seed 0
+                let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.reshape [| 100; 1 |]
+                let ys = xs * xs + 0.2 * Tensor.randnLike xs
+                let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
+                let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+                let mutable loss = nan
+                let mutable norms = []
+
+                for epoch in 1..100 do
+                    opt.ZeroGrad()
+                    let l = Loss.mse (model.Forward xs) ys
+                    l.Backward()
+                    norms <- Optim.clipGradNorm (model.Parameters()) 10.0 :: norms
+                    opt.Step()
+                    loss <- l.ToScalar()
+
+                printfn "seed regression: MSE after 100 Adam steps %.4f (noise variance 0.04)" loss
+                Expect.isLessThan loss 0.06 "final loss"
+                Expect.isTrue (norms |> List.forall (fun n -> n > 0.0 && Double.IsFinite n)) "gradient norms"
+            }
+
+            test "digits: an MLP trained by the Trainer reaches at least 95% test accuracy on a fixed-seed 80/20 split" {
+                let fit, accuracy, split = digitsFit 30
+
+                printfn
+                    "digits: test accuracy %.2f%% after %d epochs (best epoch %A), %d training and %d test images"
+                    (100.0 * accuracy)
+                    fit.History.Length
+                    fit.BestEpoch
+                    split[0].Count
+                    split[1].Count
+
+                Expect.equal (split[0].Count, split[1].Count) (1438, 359) "80/20 split of 1797"
+                Expect.isGreaterThanOrEqual accuracy 0.95 "test accuracy"
+                let last = List.last fit.History
+                Expect.isLessThan last.TrainLoss fit.History.Head.TrainLoss "training loss fell"
+                Expect.isTrue (last.Metrics.ContainsKey "accuracy") "accuracy metric reported"
+            }
+        ]
+
 let tests =
     testList
         "Trainer"
         [
+            acceptance
+
             test "Fit runs every epoch and batch, lowers the loss, and reports per epoch" {
                 let data = regression ()
                 let model = linear ()
@@ -279,6 +355,72 @@ let tests =
                         Expect.stringContains l part part
 
                 Expect.isFalse (out.ToString().Contains "\u001b") "no escape codes"
+            }
+
+            test "a scheduler steps after each epoch; EpochResult.LearningRate is the rate the epoch used" {
+                let model = linear ()
+                let opt = Optim.SGD(model.Parameters(), lr = 0.1)
+                let sched = Optim.StepLR(opt, 2, gamma = 0.5)
+
+                let r =
+                    Trainer(model, opt, mse, scheduler = sched, progress = ProgressDisplay.Silent).Fit(regression (), 5)
+
+                let lrs = r.History |> List.map (fun e -> e.LearningRate)
+                closeWith 1e-15 1e-15 "lr per epoch" (Array.ofList lrs) [| 0.1; 0.1; 0.05; 0.05; 0.025 |]
+                closeWith 1e-15 1e-15 "lr after 5 steps" [| opt.ParamGroups[0].Lr |] [| 0.025 |]
+            }
+
+            test "with schedulerPerBatch the scheduler steps after every batch" {
+                let model = linear ()
+                let opt = Optim.SGD(model.Parameters(), lr = 1.0)
+                let sched = Optim.LinearLR(opt, startFactor = 0.1, endFactor = 1.0, totalIters = 9)
+                let lrs = Collections.Generic.List<float>()
+
+                let trainer =
+                    Trainer(model, opt, mse, scheduler = sched, schedulerPerBatch = true, progress = ProgressDisplay.Silent)
+                        .OnBatch(fun b -> lrs.Add b.LearningRate)
+
+                trainer.Fit(regression (), 2) |> ignore
+
+                let expected =
+                    Array.init 12 (fun i -> if i >= 9 then 1.0 else 0.1 + 0.9 * float i / 9.0)
+
+                closeWith 1e-12 1e-12 "warm-up per batch" (lrs.ToArray()) expected
+            }
+
+            test "reduceOnPlateau lowers the rate when the monitored loss stops improving" {
+                let model = linear ()
+                // gradient ascent: the loss only gets worse
+                let opt = Optim.SGD(model.Parameters(), lr = 1e-3, maximize = true)
+                let plateau = Optim.ReduceLROnPlateau(opt, factor = 0.5, patience = 1)
+
+                let r =
+                    Trainer(model, opt, mse, reduceOnPlateau = plateau, progress = ProgressDisplay.Silent).Fit(regression (), 6)
+
+                let lrs = r.History |> List.map (fun e -> e.LearningRate) |> Array.ofList
+                // epochs 2 and 3 do not improve on epoch 1: after epoch 3 (patience 1) the rate halves
+                closeWith 1e-15 1e-15 "rates" lrs [| 1e-3; 1e-3; 1e-3; 5e-4; 5e-4; 2.5e-4 |]
+            }
+
+            test "a DataLoader is an epoch of batches with a known count" {
+                let data = regression ()
+                let xs = data |> List.map fst |> List.toArray |> Tensor.cat 0
+                let ys = data |> List.map snd |> List.toArray |> Tensor.cat 0
+
+                let loader =
+                    DataLoader(TensorDataset(xs, ys), batchSize = 16, shuffle = true, seed = 3)
+
+                Expect.equal (Seq.length loader) 4 "60 samples in batches of 16"
+                Expect.equal (loader :> Collections.Generic.IReadOnlyCollection<_>).Count 4 "count"
+                let model = linear ()
+                let opt = Optim.Adam(model.Parameters(), lr = 0.05)
+                let mutable batches = 0
+
+                let r =
+                    Trainer(model, opt, mse, progress = ProgressDisplay.Silent).OnBatch(fun _ -> batches <- batches + 1).Fit(loader, 3)
+
+                Expect.equal batches 12 "4 batches x 3 epochs"
+                Expect.isLessThan (List.last r.History).TrainLoss r.History.Head.TrainLoss "loss falls"
             }
 
             test "bad arguments are clear errors" {

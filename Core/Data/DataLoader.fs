@@ -184,3 +184,8 @@ type DataLoader<'B>
 
     interface IEnumerable with
         member this.GetEnumerator() : IEnumerator = this.GetEnumerator() :> IEnumerator
+
+    /// The batches per epoch as a collection's count, so that consumers (the Trainer's progress
+    /// bar) know an epoch's length.
+    interface IReadOnlyCollection<'B> with
+        member this.Count = this.Count

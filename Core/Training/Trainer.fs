@@ -45,7 +45,7 @@ type EpochResult =
         Metrics: Map<string, float>
         /// The mean gradient norm (before clipping) over the epoch's steps.
         GradNorm: float
-        /// The learning rate of the first parameter group at the end of the epoch.
+        /// The learning rate of the first parameter group in the epoch's last step.
         LearningRate: float
         /// True when the monitored loss improved on the best so far (by more than minDelta).
         Improved: bool
@@ -101,42 +101,6 @@ module Metrics =
                     (hits |> Tensor.toDtype Dtype.Float64 |> Tensor.mean).ToScalar()
         }
 
-/// Gradient statistics the trainer needs, on the gradients themselves (reading them through
-/// Grad would stop Backward from reusing their buffers).
-module internal GradStats =
-
-    let private gradients (parameters: Tensor list) =
-        parameters
-        |> List.choose (fun p ->
-            let cell = Autograd.cellOf p
-
-            if isNull cell || isNull (box cell.Grad) then
-                None
-            else
-                Some(Prim.RawOf cell.Grad))
-
-    /// The total 2-norm of the gradients.
-    let norm (parameters: Tensor list) : float =
-        match gradients parameters with
-        | [] -> 0.0
-        | gs ->
-            use scope = new Memory.Scope()
-
-            let total =
-                gs
-                |> List.map (fun g -> g.to_type(TorchSharp.torch.ScalarType.Float64).square().sum())
-                |> List.reduce (fun a b -> a.add b)
-
-            sqrt (total.item<float>())
-
-    /// Scales the gradients in place by min(1, maxNorm / (norm + 1e-6)) (PyTorch's clip_grad_norm_).
-    let clip (parameters: Tensor list) (total: float) (maxNorm: float) =
-        let coefficient = maxNorm / (total + 1e-6)
-
-        if coefficient < 1.0 then
-            for g in gradients parameters do
-                g.mul_ (Raw.scalar coefficient) |> ignore
-
 /// Trains a model with an optimizer and a loss function (Keras' fit, PyTorch Lightning's
 /// Trainer): epochs over batches of (input, target), or over a closure that computes the loss;
 /// validation after each epoch; callbacks after each batch and epoch; early stopping; the best
@@ -147,8 +111,10 @@ module internal GradStats =
 /// after that many epochs without an improvement larger than `minDelta` of the monitored loss
 /// (validation loss, or training loss without validation data); `keepBest` (default true) keeps a
 /// copy of the state dict at the best epoch, and `restoreBest` loads it back at the end;
-/// `metrics` are computed on the validation data each epoch; `progress` chooses the display, and
-/// `output` where its plain lines go (the console by default; a log file, say).
+/// `metrics` are computed on the validation data each epoch; `scheduler` is stepped after each
+/// epoch (after each batch with `schedulerPerBatch`, as OneCycleLR wants), `reduceOnPlateau` after
+/// each epoch with the monitored loss; `progress` chooses the display, and `output` where its
+/// plain lines go (the console by default; a log file, say).
 [<Sealed>]
 type Trainer
     (
@@ -161,6 +127,9 @@ type Trainer
         ?keepBest: bool,
         ?restoreBest: bool,
         ?metrics: Metric list,
+        ?scheduler: LRScheduler,
+        ?schedulerPerBatch: bool,
+        ?reduceOnPlateau: ReduceLROnPlateau,
         ?progress: ProgressDisplay,
         ?output: IO.TextWriter
     ) =
@@ -187,6 +156,7 @@ type Trainer
     let keepBest = defaultArg keepBest true
     let restoreBest = defaultArg restoreBest false
     let metrics = defaultArg metrics []
+    let schedulerPerBatch = defaultArg schedulerPerBatch false
     let display = defaultArg progress ProgressDisplay.Auto
     let output = defaultArg output Console.Out
     let batchCallbacks = List<BatchResult -> unit>()
@@ -210,14 +180,19 @@ type Trainer
                 $"Trainer: the loss must be a single number; got shape {Raw.shapeText l.Shape}. Reduce it (Tensor.mean) or use a loss with reduction mean/sum."
 
         l.Backward()
-        let norm = GradStats.norm parameters
 
-        match maxGradNorm with
-        | Some m -> GradStats.clip parameters norm m
-        | None -> ()
+        let norm =
+            match maxGradNorm with
+            | Some m -> Optim.clipGradNorm parameters m
+            | None -> Optim.gradNorm parameters
 
+        let lr = learningRate ()
         optimizer.Step()
-        l.ToScalar(), norm
+
+        if schedulerPerBatch then
+            scheduler |> Option.iter (fun s -> s.Step())
+
+        l.ToScalar(), norm, lr
 
     /// Mean loss and metrics over batches, in eval mode without recording.
     let evaluate (batches: seq<Tensor * Tensor>) =
@@ -270,7 +245,7 @@ type Trainer
         (
             epochs: int,
             batchesPerEpoch: unit -> int,
-            runEpoch: int -> IProgressReporter -> (float * float * int -> unit) -> (unit -> bool) -> unit,
+            runEpoch: int -> IProgressReporter -> (float * float * int * float -> unit) -> (unit -> bool) -> unit,
             validate: (unit -> float * Map<string, float>) option,
             unit: string,
             token: CancellationToken
@@ -284,6 +259,7 @@ type Trainer
         let mutable bestState: Params option = None
         let mutable sinceBest = 0
         let mutable reason = Completed
+        let mutable lastLr = learningRate ()
         let parameters = model.Parameters()
         let invariant = CultureInfo.InvariantCulture
 
@@ -307,7 +283,8 @@ type Trainer
                 let total = batchesPerEpoch ()
                 reporter.StartEpoch(epoch, epochs, total)
 
-                let afterBatch (l: float, norm: float, n: int) =
+                let afterBatch (l: float, norm: float, n: int, lr: float) =
+                    lastLr <- lr
                     lossSum <- lossSum + l * float n
                     normSum <- normSum + norm
                     samples <- samples + n
@@ -319,7 +296,7 @@ type Trainer
                             Batch = steps
                             Loss = l
                             GradNorm = norm
-                            LearningRate = learningRate ()
+                            LearningRate = lr
                         }
 
                     for c in batchCallbacks do
@@ -351,6 +328,13 @@ type Trainer
                         | None -> not (Double.IsNaN monitored)
                         | Some(_, b) -> monitored < b - minDelta
 
+                    let lrUsed = lastLr
+
+                    if not schedulerPerBatch then
+                        scheduler |> Option.iter (fun s -> s.Step())
+
+                    reduceOnPlateau |> Option.iter (fun s -> s.Step monitored)
+
                     if improved then
                         best <- Some(epoch, monitored)
                         sinceBest <- 0
@@ -367,7 +351,7 @@ type Trainer
                             ValidationLoss = validation |> Option.map fst
                             Metrics = validation |> Option.map snd |> Option.defaultValue Map.empty
                             GradNorm = normSum / float steps
-                            LearningRate = learningRate ()
+                            LearningRate = lrUsed
                             Improved = improved
                             Duration = watch.Elapsed
                             SamplesPerSecond = float samples / max watch.Elapsed.TotalSeconds 1e-9
@@ -445,8 +429,8 @@ type Trainer
                 let x, y = e.Current
                 let n = if x.Shape.Length = 0 then 1 else x.Shape[0]
 
-                let l, norm = step parameters (fun () -> loss (model.Forward x) y)
-                afterBatch (l, norm, n)
+                let l, norm, lr = step parameters (fun () -> loss (model.Forward x) y)
+                afterBatch (l, norm, n, lr)
 
         let validate =
             if isNull (box validation) then
@@ -466,7 +450,7 @@ type Trainer
 
         let runEpoch _ (_: IProgressReporter) afterBatch (shouldStop: unit -> bool) =
             if not (shouldStop ()) then
-                let l, norm = step parameters computeLoss
-                afterBatch (l, norm, 1)
+                let l, norm, lr = step parameters computeLoss
+                afterBatch (l, norm, 1, lr)
 
         this.Run(epochs, (fun () -> 1), runEpoch, None, "steps", cancellationToken)
