@@ -131,6 +131,23 @@ let seedTraining () =
 
     model, step, (fun () -> AD.noGrad (fun () -> (mse ()).ToScalar()))
 
+/// The seed regression of issue 8 trained as its snippet does: Adam lr 0.01 on Loss.mse, with
+/// the gradient norm clipped (and so read) every step; X = linspace(-1, 1, 100), y = X² + 0.2·noise.
+let adamTraining () =
+    let model = NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))
+    let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+    let x = Tensor.Linspace(-1.0, 1.0, 100) |> Tensor.reshape [| 100; 1 |]
+    let y = x * x + 0.2 * Tensor.Randn([| 100; 1 |], generator = Random.generator 5)
+
+    let step () =
+        opt.ZeroGrad()
+        let loss = Loss.mse (model.Forward x) y
+        loss.Backward()
+        Optim.clipGradNorm (model.Parameters()) 10.0 |> ignore
+        opt.Step()
+
+    model, step, (fun () -> AD.noGrad (fun () -> (Loss.mse (model.Forward x) y).ToScalar()))
+
 let loopTests =
     testSequenced
     <| testList
@@ -174,6 +191,21 @@ let loopTests =
                 let added = TorchSharp.torch.Tensor.TotalCount - before
                 // each step replaced 4 gradients: 400 tensors for the finalizer if they were not reused
                 Expect.isLessThan added 50L "tensors added by 100 steps (other threads' may count too)"
+                model.Dispose()
+
+            testCase
+                "10,000 Adam steps of the seed regression (zero grad, forward, Loss.mse, Backward, clipGradNorm, Adam) grow resident memory by less than 50 MB"
+            <| fun () ->
+                let model, step, loss = adamTraining ()
+                let first = loss ()
+                let growth = growthOver 1_000 10_000 step
+
+                printfn
+                    "memory: 10,000 x (ZeroGrad, Forward, Loss.mse, Backward, Optim.clipGradNorm, Adam step) of Sequential(Linear(1, 20), ReLU(), Linear(20, 1)) on 100 points: resident memory grew by %.1f MB"
+                    (float growth / 1e6)
+
+                Expect.isLessThan growth 50_000_000L "resident memory growth"
+                Expect.isLessThan (loss ()) (first / 2.0) "the steps trained the model"
                 model.Dispose()
 
             testCase
@@ -510,6 +542,44 @@ let private fsiMemoryTest (what: string) (script: string -> string) =
     finally
         dir.Delete true
 
+/// Issue 8's snippet as a script: Adam on Loss.mse with clipGradNorm, 10,000 steps.
+let private adamScript (library: string) =
+    $"""#r @"{library}"
+open System
+open System.IO
+open Nabla
+open Nabla.NN
+
+let resident () =
+    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
+    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
+
+let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.reshape [| 100; 1 |]
+let ys = xs * xs + 0.2 * Tensor.randnLike xs
+let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
+let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+let step () =
+    opt.ZeroGrad()
+    let loss = Loss.mse (model.Forward xs) ys
+    loss.Backward()
+    let norm = Optim.clipGradNorm (model.Parameters()) 10.0
+    opt.Step()
+for _ in 1 .. 1_000 do step ()
+GC.Collect()
+GC.WaitForPendingFinalizers()
+GC.Collect()
+let before = resident ()
+let mutable peak = before
+let clock = Diagnostics.Stopwatch.StartNew()
+for i in 1 .. 10_000 do
+    step ()
+    if i %% 100 = 0 then peak <- max peak (resident ())
+printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
+printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
+printfn "growth=%%d" (resident () - before)
+printfn "peak=%%d" (peak - before)
+"""
+
 let scriptTests =
     testSequenced
     <| testList
@@ -524,6 +594,13 @@ let scriptTests =
                 fsiMemoryTest
                     "10,000 x (ZeroGrad, Forward, MSE, Backward, SGD update) of Sequential(Linear(1, 20), ReLU(), Linear(20, 1))"
                     trainingScript
+
+            testCase
+                "10,000 Adam steps of the seed regression in a dotnet fsi script grow resident memory by less than 50 MB, at the end and throughout"
+            <| fun () ->
+                fsiMemoryTest
+                    "10,000 x (ZeroGrad, Forward, Loss.mse, Backward, Optim.clipGradNorm, Adam step) of Sequential(Linear(1, 20), ReLU(), Linear(20, 1))"
+                    adamScript
         ]
 
 let tests = testList "memory" [ scopeTests; loopTests; finalizerTests; scriptTests ]
