@@ -98,6 +98,28 @@ let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string 
         "linear_lr", plain (fun o -> LinearLR(o, startFactor = 0.25, endFactor = 1.0, totalIters = 8))
         "linear_lr_decay", plain (fun o -> LinearLR(o, startFactor = 1.0, endFactor = 0.1, totalIters = 10))
         "linear_lr_default", plain (fun o -> LinearLR(o))
+        "constant_lr", plain (fun o -> ConstantLR(o, factor = 0.5, totalIters = 4))
+        "constant_lr_default", plain (fun o -> ConstantLR(o))
+        "polynomial_lr", plain (fun o -> PolynomialLR(o, totalIters = 12, power = 2.0))
+        "polynomial_lr_default", plain (fun o -> PolynomialLR(o))
+        "sequential_constant_polynomial",
+        plain (fun o ->
+            SequentialLR(
+                o,
+                [
+                    ConstantLR(o, factor = 0.1, totalIters = 2) :> LRScheduler
+                    PolynomialLR(o, totalIters = 15, power = 0.5)
+                    MultiStepLR(o, [ 2; 4 ], 0.5)
+                ],
+                [ 3; 20 ]
+            ))
+        "chained_constant_exponential",
+        plain (fun o ->
+            ChainedScheduler
+                [
+                    ConstantLR(o, factor = 0.1, totalIters = 2) :> LRScheduler
+                    ExponentialLR(o, 0.9)
+                ])
         "lambda_lr", plain (fun o -> LambdaLR(o, (fun e -> 1.0 / (1.0 + float e))))
         "lambda_lr_per_group", plain (fun o -> LambdaLR(o, [ (fun e -> 0.95 ** float e); (fun e -> 1.0 / (1.0 + float e)) ]))
         "onecycle_cos",
@@ -674,6 +696,11 @@ let private errorTests =
 
                 throwsWith<ArgumentOutOfRangeException> [ "LinearLR"; "startFactor"; "1.5" ] (fun () ->
                     LinearLR(o, startFactor = 1.5) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "ConstantLR"; "factor"; "0" ] (fun () -> ConstantLR(o, factor = 0.0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "PolynomialLR"; "totalIters" ] (fun () ->
+                    PolynomialLR(o, totalIters = 0) |> ignore)
 
                 throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingLR"; "tMax" ] (fun () -> CosineAnnealingLR(o, 0) |> ignore)
 
