@@ -176,6 +176,62 @@ let private parityTests =
                 Expect.equal (opt.StateOf w).Value.Step 3.0 "w: 3 steps"
                 Expect.equal (opt.StateOf b).Value.Step 1.0 "b: 1 step"
 
+            testCase "Step(closure) evaluates the loss with gradients recorded, steps, and returns the loss"
+            <| fun () ->
+                let ps = start ()
+                let opt = RAdam(ps, lr = 0.05)
+
+                let losses =
+                    AD.noGrad (fun () ->
+                        [
+                            for _ in 1..10 do
+                                opt.Step(fun () ->
+                                    opt.ZeroGrad()
+                                    let l = loss ps[0] ps[1]
+                                    l.Backward()
+                                    l)
+                                |> fun l -> l.ToScalar()
+                        ])
+
+                closeWith
+                    1e-10
+                    1e-10
+                    "after 10 steps"
+                    (ps |> Seq.collect (fun p -> p.ToArray()) |> Seq.toArray)
+                    (expectedSteps "radam" |> List.last)
+
+                Expect.isLessThan losses[9] losses[0] "the loss went down"
+
+            // The optimizers override Step (a group's options are read once per step); their
+            // UpdateParameter, which a custom Step may call, must do the same update.
+            for name, make in cases do
+                testCase $"{name}: UpdateParameter on each parameter takes the steps of Step"
+                <| fun () ->
+                    let ps = start ()
+                    let opt = make ps
+                    let states = ps |> List.map (fun _ -> ParamState())
+
+                    let byHand =
+                        [
+                            for _ in 1..10 do
+                                opt.ZeroGrad()
+                                (loss ps[0] ps[1]).Backward()
+
+                                AD.noGrad (fun () ->
+                                    for g in opt.ParamGroups do
+                                        for p in g.Parameters do
+                                            match p.Grad with
+                                            | Some grad ->
+                                                let i = ps |> List.findIndex (fun q -> obj.ReferenceEquals(q, p))
+                                                opt.UpdateParameter(g, Const(Prim.RawOf p), grad, states[i])
+                                            | None -> ())
+
+                                ps |> Seq.collect (fun p -> p.ToArray()) |> Seq.toArray
+                        ]
+
+                    let ps2 = start ()
+                    Expect.equal byHand (train (make ps2) ps2 10) "the same values"
+
             // NAdam and RAdam have maximize from PyTorch 2 on (1.13, the reference, has none):
             // maximizing f must take exactly the steps of minimizing -f, for every optimizer.
             for name, make in

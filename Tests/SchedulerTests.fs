@@ -12,19 +12,22 @@ open Nabla.Optimizers
 open Nabla.Tests.Check
 
 let private reference =
-    lazy
-        (JsonDocument
-            .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PyTorch", "reference_schedulers.json")))
-            .RootElement)
+    lazy (JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PyTorch", "reference_schedulers.json"))).RootElement)
 
 let private case (name: string) = reference.Value.GetProperty name
-let private floats (e: JsonElement) = [| for v in e.EnumerateArray() -> v.GetDouble() |]
-let private rows (e: JsonElement) = [| for r in e.EnumerateArray() -> floats r |]
+
+let private floats (e: JsonElement) =
+    [| for v in e.EnumerateArray() -> v.GetDouble() |]
+
+let private rows (e: JsonElement) =
+    [| for r in e.EnumerateArray() -> floats r |]
 
 /// Agreement with PyTorch's trajectory to 1e-10.
-let private tight (what: string) (actual: float[]) (expected: float[]) = closeWith 1e-10 0.0 what actual expected
+let private tight (what: string) (actual: float[]) (expected: float[]) =
+    closeWith 1e-10 0.0 what actual expected
 
-let private leaf (values: float[]) = Tensor.requiresGrad (Tensor.ofArray values)
+let private leaf (values: float[]) =
+    Tensor.requiresGrad (Tensor.ofArray values)
 
 /// Two groups as in the script: lr 0.1 over a 2-vector and lr 0.05 over a 3-vector.
 let private twoGroups () =
@@ -63,7 +66,8 @@ let private trace (opt: Optimizer) (s: LRScheduler) (key: string option) (count:
             read ()
     |]
 
-let private sgd () = SGD(twoGroups (), lr = 0.1) :> Optimizer
+let private sgd () =
+    SGD(twoGroups (), lr = 0.1) :> Optimizer
 
 let private sgdMomentum () =
     SGD(twoGroups (), lr = 0.1, momentum = 0.9) :> Optimizer
@@ -94,9 +98,30 @@ let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string 
         "linear_lr", plain (fun o -> LinearLR(o, startFactor = 0.25, endFactor = 1.0, totalIters = 8))
         "linear_lr_decay", plain (fun o -> LinearLR(o, startFactor = 1.0, endFactor = 0.1, totalIters = 10))
         "linear_lr_default", plain (fun o -> LinearLR(o))
+        "constant_lr", plain (fun o -> ConstantLR(o, factor = 0.5, totalIters = 4))
+        "constant_lr_default", plain (fun o -> ConstantLR(o))
+        "polynomial_lr", plain (fun o -> PolynomialLR(o, totalIters = 12, power = 2.0))
+        "polynomial_lr_default", plain (fun o -> PolynomialLR(o))
+        "sequential_constant_polynomial",
+        plain (fun o ->
+            SequentialLR(
+                o,
+                [
+                    ConstantLR(o, factor = 0.1, totalIters = 2) :> LRScheduler
+                    PolynomialLR(o, totalIters = 15, power = 0.5)
+                    MultiStepLR(o, [ 2; 4 ], 0.5)
+                ],
+                [ 3; 20 ]
+            ))
+        "chained_constant_exponential",
+        plain (fun o ->
+            ChainedScheduler
+                [
+                    ConstantLR(o, factor = 0.1, totalIters = 2) :> LRScheduler
+                    ExponentialLR(o, 0.9)
+                ])
         "lambda_lr", plain (fun o -> LambdaLR(o, (fun e -> 1.0 / (1.0 + float e))))
-        "lambda_lr_per_group",
-        plain (fun o -> LambdaLR(o, [ (fun e -> 0.95 ** float e); (fun e -> 1.0 / (1.0 + float e)) ]))
+        "lambda_lr_per_group", plain (fun o -> LambdaLR(o, [ (fun e -> 0.95 ** float e); (fun e -> 1.0 / (1.0 + float e)) ]))
         "onecycle_cos",
         (fun () ->
             let o = sgdMomentum ()
@@ -126,7 +151,14 @@ let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string 
             o, OneCycleLR(o, 0.01, steps, pctStart = 0.4), Some "beta1")
         "sequential_lr",
         plain (fun o ->
-            SequentialLR(o, [ LinearLR(o, startFactor = 0.1, totalIters = 5) :> LRScheduler; CosineAnnealingLR(o, 20) ], [ 5 ]))
+            SequentialLR(
+                o,
+                [
+                    LinearLR(o, startFactor = 0.1, totalIters = 5) :> LRScheduler
+                    CosineAnnealingLR(o, 20)
+                ],
+                [ 5 ]
+            ))
         "sequential_lr_three",
         plain (fun o ->
             SequentialLR(
@@ -139,7 +171,12 @@ let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string 
                 [ 4; 10 ]
             ))
         "chained",
-        plain (fun o -> ChainedScheduler [ LinearLR(o, startFactor = 0.5, totalIters = 4) :> LRScheduler; ExponentialLR(o, 0.9) ])
+        plain (fun o ->
+            ChainedScheduler
+                [
+                    LinearLR(o, startFactor = 0.5, totalIters = 4) :> LRScheduler
+                    ExponentialLR(o, 0.9)
+                ])
     ]
 
 let private checkRows (name: string) (from: int) (actual: (float[] * float[] * float[])[]) =
@@ -155,7 +192,9 @@ let private checkRows (name: string) (from: int) (actual: (float[] * float[] * f
         let k = from + i
         tight $"{name}: lr at step {k}" l lr[k]
         tight $"{name}: last lr at step {k}" ll lastLr[k]
-        momentum |> Option.iter (fun ms -> tight $"{name}: momentum at step {k}" m ms[k])
+
+        momentum
+        |> Option.iter (fun ms -> tight $"{name}: momentum at step {k}" m ms[k])
 
 let private schedulerTests =
     testList
@@ -195,7 +234,8 @@ let private plateauCases: (string * (Optimizer -> ReduceLROnPlateau)) list =
     [
         "plateau_min_rel", (fun o -> ReduceLROnPlateau(o, mode = PlateauMode.Min, factor = 0.5, patience = 2, cooldown = 1, minLr = 0.01))
         "plateau_min_abs",
-        (fun o -> ReduceLROnPlateau(o, mode = PlateauMode.Min, factor = 0.3, patience = 1, threshold = 0.02, thresholdMode = ThresholdMode.Abs))
+        (fun o ->
+            ReduceLROnPlateau(o, mode = PlateauMode.Min, factor = 0.3, patience = 1, threshold = 0.02, thresholdMode = ThresholdMode.Abs))
         "plateau_max_rel", (fun o -> ReduceLROnPlateau(o, mode = PlateauMode.Max, factor = 0.5, patience = 1, threshold = 0.01))
         "plateau_max_abs",
         (fun o ->
@@ -276,7 +316,12 @@ let private makeLbfgs (name: string) (x: Tensor) (w: Tensor) =
     | _ -> failwith name
 
 let private lbfgsNames =
-    [ "lbfgs_fixed"; "lbfgs_fixed_history"; "lbfgs_strong_wolfe"; "lbfgs_strong_wolfe_short" ]
+    [
+        "lbfgs_fixed"
+        "lbfgs_fixed_history"
+        "lbfgs_strong_wolfe"
+        "lbfgs_strong_wolfe_short"
+    ]
 
 let private closure (opt: Optimizer) (x: Tensor) (w: Tensor) =
     fun () ->
@@ -318,7 +363,10 @@ let private lbfgsTests =
 
                     let saved = opt.StateDict()
                     let x2 = leaf (x.ToArray())
-                    let w2 = Tensor.ofArray (w.ToArray()) |> Tensor.reshape [| 2; 2 |] |> Tensor.requiresGrad
+
+                    let w2 =
+                        Tensor.ofArray (w.ToArray()) |> Tensor.reshape [| 2; 2 |] |> Tensor.requiresGrad
+
                     let opt2 = makeLbfgs name x2 w2
                     opt2.LoadStateDict saved
                     // the saved state is a copy: the first optimizer moving on does not change it
@@ -351,8 +399,28 @@ let private lbfgsTests =
                 let x = leaf x0
                 let opt = LBFGS([ x ])
 
-                throwsWith<InvalidOperationException> [ "LBFGS"; "one-element" ] (fun () ->
-                    opt.Step(fun () -> x * 2.0) |> ignore)
+                throwsWith<InvalidOperationException> [ "LBFGS"; "one-element" ] (fun () -> opt.Step(fun () -> x * 2.0) |> ignore)
+            }
+
+            test "steps keep no tensors alive beyond the state (the closure's graphs are freed)" {
+                let x = leaf x0
+                let w = leaf w0 |> Tensor.reshape [| 2; 2 |] |> Tensor.detach |> Tensor.requiresGrad
+
+                let opt =
+                    LBFGS([ x; w ], lineSearchFn = "strong_wolfe", historySize = 3, maxIter = 4)
+
+                let liveAfter (n: int) =
+                    for _ in 1..n do
+                        opt.Step(closure opt x w) |> Tensor.dispose
+
+                    GC.Collect()
+                    GC.WaitForPendingFinalizers()
+                    GC.Collect()
+                    Scope.liveTensorCount ()
+
+                let warm = liveAfter 5
+                let later = liveAfter 20
+                Expect.isLessThanOrEqual later (warm + 2L) $"live tensors after 5 steps: {warm}; after 25: {later}"
             }
 
             test "maxEval defaults to maxIter * 5 / 4" {
@@ -368,9 +436,14 @@ let private g2 = [| 4.0; -0.1 |]
 
 /// Two parameters whose gradients are g1 (2×3) and g2, by Backward.
 let private withGrads () =
-    let a = Tensor.zeros [| 2; 3 |] |> Tensor.toDtype Dtype.Float64 |> Tensor.requiresGrad
+    let a =
+        Tensor.zeros [| 2; 3 |] |> Tensor.toDtype Dtype.Float64 |> Tensor.requiresGrad
+
     let b = Tensor.zeros [| 2 |] |> Tensor.toDtype Dtype.Float64 |> Tensor.requiresGrad
-    let loss = Tensor.sum (a * tensor [| 2; 3 |] g1) + Tensor.sum (b * Tensor.ofArray g2)
+
+    let loss =
+        Tensor.sum (a * tensor [| 2; 3 |] g1) + Tensor.sum (b * Tensor.ofArray g2)
+
     loss.Backward()
     a, b
 
@@ -425,6 +498,16 @@ let private clipTests =
                 Expect.isFalse (Optim.clipGradNorm [ a ] 100.0 |> Double.IsNaN) "a number"
             }
 
+            test "clipping and norms leave no tensor alive" {
+                let a, b = withGrads ()
+                let before = Scope.liveTensorCount ()
+                Optim.clipGradNormWith 3.0 [ a; b ] 0.5 |> ignore
+                Optim.clipGradNormWith infinity [ a; b ] 0.5 |> ignore
+                Optim.gradNorm [ a; b ] |> ignore
+                Optim.clipGradValue [ a; b ] 0.1
+                Expect.equal (Scope.liveTensorCount () - before) 0L "no tensor added"
+            }
+
             test "parameters without gradients give 0 and are left alone" {
                 let a = Tensor.ofArray [| 1.0; 2.0 |] |> Tensor.requiresGrad
                 Expect.equal (Optim.clipGradNorm [ a ] 1.0) 0.0 "no gradient"
@@ -449,7 +532,10 @@ let private clipTests =
 
             test "bad arguments" {
                 let a, _ = withGrads ()
-                throwsWith<ArgumentOutOfRangeException> [ "clipGradNorm"; "normType"; "-1" ] (fun () -> Optim.clipGradNormWith -1.0 [ a ] 1.0 |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "clipGradNorm"; "normType"; "-1" ] (fun () ->
+                    Optim.clipGradNormWith -1.0 [ a ] 1.0 |> ignore)
+
                 throwsWith<ArgumentOutOfRangeException> [ "clipGradNorm"; "maxNorm" ] (fun () -> Optim.clipGradNorm [ a ] -1.0 |> ignore)
                 throwsWith<ArgumentOutOfRangeException> [ "clipGradValue"; "clipValue" ] (fun () -> Optim.clipGradValue [ a ] -0.5)
             }
@@ -511,8 +597,13 @@ let private functionalTests =
             test "functional SGD follows the SGD class (and PyTorch)" {
                 let p = Tensor.ofArray p0 |> Tensor.requiresGrad
                 let q = tensor [| 2; 3 |] q0 |> Tensor.requiresGrad
-                let opt = SGD([ p; q ], lr = 0.1, momentum = 0.9, nesterov = true, weightDecay = 0.01)
-                let f = Optim.Functional.sgd (0.1, momentum = 0.9, nesterov = true, weightDecay = 0.01)
+
+                let opt =
+                    SGD([ p; q ], lr = 0.1, momentum = 0.9, nesterov = true, weightDecay = 0.01)
+
+                let f =
+                    Optim.Functional.sgd (0.1, momentum = 0.9, nesterov = true, weightDecay = 0.01)
+
                 let mutable ps = startParams ()
                 let mutable st = f.Init ps
 
@@ -558,7 +649,10 @@ let private functionalTests =
 
             test "bad arguments" {
                 throwsWith<ArgumentException> [ "sgd"; "Nesterov" ] (fun () -> Optim.Functional.sgd (0.1, nesterov = true) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> [ "adam"; "beta1" ] (fun () -> Optim.Functional.adam (0.1, betas = (1.0, 0.9)) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "adam"; "beta1" ] (fun () ->
+                    Optim.Functional.adam (0.1, betas = (1.0, 0.9)) |> ignore)
+
                 throwsWith<ArgumentOutOfRangeException> [ "rmsprop"; "lr" ] (fun () -> Optim.Functional.rmsprop -1.0 |> ignore)
                 let opt = Optim.Functional.adam 0.1
                 let ps = startParams ()
@@ -599,14 +693,29 @@ let private errorTests =
             test "bad scheduler options" {
                 let o = sgd ()
                 throwsWith<ArgumentOutOfRangeException> [ "StepLR"; "stepSize"; "0" ] (fun () -> StepLR(o, 0) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> [ "LinearLR"; "startFactor"; "1.5" ] (fun () -> LinearLR(o, startFactor = 1.5) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "LinearLR"; "startFactor"; "1.5" ] (fun () ->
+                    LinearLR(o, startFactor = 1.5) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "ConstantLR"; "factor"; "0" ] (fun () -> ConstantLR(o, factor = 0.0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "PolynomialLR"; "totalIters" ] (fun () ->
+                    PolynomialLR(o, totalIters = 0) |> ignore)
+
                 throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingLR"; "tMax" ] (fun () -> CosineAnnealingLR(o, 0) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> [ "OneCycleLR"; "pctStart" ] (fun () -> OneCycleLR(o, 0.1, 10, pctStart = 1.5) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "OneCycleLR"; "pctStart" ] (fun () ->
+                    OneCycleLR(o, 0.1, 10, pctStart = 1.5) |> ignore)
+
                 throwsWith<ArgumentOutOfRangeException> [ "OneCycleLR"; "totalSteps" ] (fun () -> OneCycleLR(o, 0.1, 0) |> ignore)
                 throwsWith<ArgumentException> [ "OneCycleLR"; "2 values"; "maxLr" ] (fun () -> OneCycleLR(o, [| 0.1 |], 10) |> ignore)
                 throwsWith<ArgumentException> [ "LambdaLR"; "2 values" ] (fun () -> LambdaLR(o, [ (fun _ -> 1.0) ]) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> [ "ReduceLROnPlateau"; "factor" ] (fun () -> ReduceLROnPlateau(o, factor = 1.0) |> ignore)
-                throwsWith<ArgumentOutOfRangeException> [ "ReduceLROnPlateau"; "patience" ] (fun () -> ReduceLROnPlateau(o, patience = -1) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "ReduceLROnPlateau"; "factor" ] (fun () ->
+                    ReduceLROnPlateau(o, factor = 1.0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "ReduceLROnPlateau"; "patience" ] (fun () ->
+                    ReduceLROnPlateau(o, patience = -1) |> ignore)
             }
 
             test "SequentialLR and ChainedScheduler check their schedulers" {
@@ -614,7 +723,9 @@ let private errorTests =
                 let other = sgd ()
                 let a = LinearLR(o, totalIters = 3) :> LRScheduler
                 let b = ExponentialLR(o, 0.9) :> LRScheduler
-                throwsWith<ArgumentException> [ "SequentialLR"; "milestones"; "2 schedulers" ] (fun () -> SequentialLR(o, [ a; b ], []) |> ignore)
+
+                throwsWith<ArgumentException> [ "SequentialLR"; "milestones"; "2 schedulers" ] (fun () ->
+                    SequentialLR(o, [ a; b ], []) |> ignore)
 
                 throwsWith<ArgumentException> [ "SequentialLR"; "scheduler 1" ] (fun () ->
                     SequentialLR(o, [ a; ExponentialLR(other, 0.9) ], [ 3 ]) |> ignore)
@@ -628,7 +739,14 @@ let private errorTests =
             test "LoadStateDict of a foreign state" {
                 let o = sgd ()
                 let s = StepLR(o, 3)
-                let bad = { Values = Map.empty; Lists = Map.empty; Children = [] }
+
+                let bad =
+                    {
+                        Values = Map.empty
+                        Lists = Map.empty
+                        Children = []
+                    }
+
                 throwsWith<ArgumentException> [ "StepLR.LoadStateDict"; "lastEpoch" ] (fun () -> s.LoadStateDict bad)
             }
 

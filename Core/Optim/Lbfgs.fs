@@ -298,6 +298,9 @@ module internal LbfgsKernel =
 
                     if ys > 1e-10 then
                         if st.OldDirs.Count = historySize then
+                            // only this state holds them (StateDict copies): free them now
+                            (raw st.OldDirs[0]).Dispose()
+                            (raw st.OldStps[0]).Dispose()
                             st.OldDirs.RemoveAt 0
                             st.OldStps.RemoveAt 0
                             st.Ro.RemoveAt 0
@@ -389,6 +392,9 @@ module internal LbfgsKernel =
                         fin <- true
                     elif abs (loss - st.PrevLoss) < toleranceChange then
                         fin <- true
+
+            if not (isNull (box st.D)) && not (obj.ReferenceEquals(raw st.D, d)) then
+                (raw st.D).Dispose()
 
             st.D <- if isNull d then Unchecked.defaultof<_> else kept d
             st.T <- t

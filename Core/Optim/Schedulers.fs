@@ -355,6 +355,79 @@ type LinearLR(optimizer: Optimizer, ?startFactor: float, ?endFactor: float, ?tot
                        + (endFactor - startFactor) * float (min totalIters e) / float totalIters)
             |]
 
+/// Multiplies the learning rate by a constant factor until epoch totalIters, then restores it
+/// (PyTorch's `ConstantLR`; a simple warm-up).
+[<Sealed>]
+type ConstantLR(optimizer: Optimizer, ?factor: float, ?totalIters: int) as this =
+    inherit LRScheduler("ConstantLR", optimizer)
+    let factor = defaultArg factor (1.0 / 3.0)
+    let totalIters = defaultArg totalIters 5
+
+    do
+        if not (factor > 0.0 && factor <= 1.0) then
+            raise (ArgumentOutOfRangeException("factor", $"ConstantLR: factor must be in (0, 1]; got {factor}."))
+
+        SchedulerCheck.positiveInt "ConstantLR" "totalIters" totalIters
+        this.Initialize()
+
+    /// The factor applied before epoch totalIters.
+    member _.Factor = factor
+
+    /// The epoch at which the factor is removed.
+    member _.TotalIters = totalIters
+
+    override this.GetLr() =
+        let e = this.LastEpoch
+        let groups = this.Optimizer.ParamGroups
+
+        if e = 0 then [| for g in groups -> g.Lr * factor |]
+        elif e <> totalIters then [| for g in groups -> g.Lr |]
+        else [| for g in groups -> g.Lr * (1.0 / factor) |]
+
+    override this.ClosedFormLr() =
+        let reached = if this.LastEpoch >= totalIters then 1.0 else 0.0
+        Some [| for b in this.BaseLrs -> b * (factor + reached * (1.0 - factor)) |]
+
+/// Decays the learning rate to 0 over totalIters epochs as (1 - epoch/totalIters)^power
+/// (PyTorch's `PolynomialLR`, with its recursive formula).
+[<Sealed>]
+type PolynomialLR(optimizer: Optimizer, ?totalIters: int, ?power: float) as this =
+    inherit LRScheduler("PolynomialLR", optimizer)
+    let totalIters = defaultArg totalIters 5
+    let power = defaultArg power 1.0
+
+    do
+        SchedulerCheck.positiveInt "PolynomialLR" "totalIters" totalIters
+        SchedulerCheck.finite "PolynomialLR" "power" power
+        this.Initialize()
+
+    /// The length of the decay, in epochs.
+    member _.TotalIters = totalIters
+
+    /// The power of the polynomial.
+    member _.Power = power
+
+    override this.GetLr() =
+        let e = this.LastEpoch
+        let groups = this.Optimizer.ParamGroups
+
+        if e = 0 || e > totalIters then
+            [| for g in groups -> g.Lr |]
+        else
+            let t = float totalIters
+
+            let decay = ((1.0 - float e / t) / (1.0 - float (e - 1) / t)) ** power
+
+            [| for g in groups -> g.Lr * decay |]
+
+    override this.ClosedFormLr() =
+        let t = float totalIters
+
+        Some
+            [|
+                for b in this.BaseLrs -> b * (1.0 - float (min totalIters this.LastEpoch) / t) ** power
+            |]
+
 /// Cosine annealing from the initial learning rate to etaMin over tMax epochs (PyTorch's
 /// `CosineAnnealingLR`, with its recursive formula, so values match PyTorch's to the last bits;
 /// past tMax it climbs back, as PyTorch's does).

@@ -74,6 +74,10 @@ def schedulers():
     o = sgd(); out["linear_lr"] = trace(o, S.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=8))
     o = sgd(); out["linear_lr_decay"] = trace(o, S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=10))
     o = sgd(); out["linear_lr_default"] = trace(o, S.LinearLR(o))
+    o = sgd(); out["constant_lr"] = trace(o, S.ConstantLR(o, factor=0.5, total_iters=4))
+    o = sgd(); out["constant_lr_default"] = trace(o, S.ConstantLR(o))
+    o = sgd(); out["polynomial_lr"] = trace(o, S.PolynomialLR(o, total_iters=12, power=2.0))
+    o = sgd(); out["polynomial_lr_default"] = trace(o, S.PolynomialLR(o))
     o = sgd(); out["lambda_lr"] = trace(o, S.LambdaLR(o, lambda e: 1.0 / (1.0 + e)))
     o = sgd(); out["lambda_lr_per_group"] = trace(o, S.LambdaLR(o, [lambda e: 0.95 ** e, lambda e: 1.0 / (1.0 + e)]))
 
@@ -97,6 +101,13 @@ def schedulers():
     out["sequential_lr_three"] = trace(o, S.SequentialLR(
         o, [S.LinearLR(o, start_factor=0.5, total_iters=4), S.ExponentialLR(o, gamma=0.9), S.StepLR(o, 3, 0.5)],
         milestones=[4, 10]))
+    o = sgd()
+    out["sequential_constant_polynomial"] = trace(o, S.SequentialLR(
+        o, [S.ConstantLR(o, factor=0.1, total_iters=2), S.PolynomialLR(o, total_iters=15, power=0.5),
+            S.MultiStepLR(o, [2, 4], 0.5)], milestones=[3, 20]))
+    o = sgd()
+    out["chained_constant_exponential"] = trace(o, S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.1, total_iters=2), S.ExponentialLR(o, gamma=0.9)]))
     o = sgd()
     out["chained"] = trace(o, S.ChainedScheduler(
         [S.LinearLR(o, start_factor=0.5, total_iters=4), S.ExponentialLR(o, gamma=0.9)]))
