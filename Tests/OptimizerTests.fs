@@ -394,6 +394,16 @@ let private stateDictTests =
 
                 Expect.isNone (swapped.StateOf other[0]) "nothing loaded"
                 Expect.isNone (opt.StateOf other[0]) "nothing loaded"
+
+                // the base class's own check (SGD does not check shapes itself)
+                let sgdFull = SGD(ps, lr = 0.1, momentum = 0.9)
+                train sgdFull ps 1 |> ignore
+                let sgdSwapped = SGD([ other[1]; other[0]; other[2] ], lr = 0.1, momentum = 0.9)
+
+                throwsWith<ArgumentException> [ "SGD.LoadStateDict"; "'momentum_buffer'"; "parameter 0" ] (fun () ->
+                    sgdSwapped.LoadStateDict(sgdFull.StateDict()))
+
+                Expect.isNone (sgdSwapped.StateOf other[0]) "nothing loaded"
         ]
 
 let private groupTests =
