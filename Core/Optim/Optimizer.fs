@@ -459,17 +459,31 @@ type Optimizer
 
                     st[i] <- null
 
+    /// PyTorch's printout: each group's options in alphabetical order, betas as a pair, numbers
+    /// as Python prints them (`eps: 1e-08`), flags as True/False.
     override _.ToString() =
         let sb = Text.StringBuilder()
         sb.Append(name).Append(" (") |> ignore
 
+        let number (v: float) =
+            v.ToString("R", Globalization.CultureInfo.InvariantCulture).Replace("E", "e")
+
         for gi, g in Seq.indexed paramGroups do
             sb.Append($"\nParameter Group {gi}") |> ignore
 
-            for KeyValue(k, v) in g.Options |> Seq.sortBy (fun kv -> kv.Key) do
-                sb.Append($"\n    {k}: {v}") |> ignore
+            let entries =
+                [
+                    for KeyValue(k, v) in g.Options do
+                        if k <> "beta1" && k <> "beta2" then
+                            k, number v
+                    if g.HasOption "beta1" && g.HasOption "beta2" then
+                        let b1, b2 = g.Betas
+                        "betas", $"({number b1}, {number b2})"
+                    for KeyValue(k, v) in g.Flags do
+                        k, (if v then "True" else "False")
+                ]
 
-            for KeyValue(k, v) in g.Flags |> Seq.sortBy (fun kv -> kv.Key) do
+            for k, v in entries |> List.sortBy fst do
                 sb.Append($"\n    {k}: {v}") |> ignore
 
         sb.Append("\n)").ToString()

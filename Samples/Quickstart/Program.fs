@@ -267,6 +267,66 @@ let modules () =
 
     printfn "state dict keys: %s" (String.Join(", ", model.StateDict().Names))
 
+// ---------------------------------------------------------------------------------------------
+// 8. Training: the seed regression with Adam on MSE, watching and clipping the gradient norm;
+//    then the UCI digits in batches, trained by the Trainer with validation and early stopping.
+let training () =
+    section 8 "Training: Adam, MSE, gradient norms; a DataLoader and the Trainer"
+    Random.seed 0
+    let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.unsqueeze 1
+    let ys = xs * xs + 0.2 * Tensor.randnLike xs
+    let model = NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))
+    let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+    show "optimizer" opt
+    note "y = x² + 0.2·noise on 100 points; 100 epochs of Adam (lr 0.01) on the MSE, gradient norm clipped at 10"
+
+    for epoch in 1..100 do
+        opt.ZeroGrad()
+        let loss = Loss.mse (model.Forward xs) ys
+        loss.Backward()
+        let norm = Optim.clipGradNorm (model.Parameters()) 10.0
+        opt.Step()
+
+        if epoch % 20 = 0 then
+            printfn "  epoch %3d  loss %.4f  gradient norm %.4f" epoch (loss.ToScalar()) norm
+
+    let images, labels = Data.Datasets.digits (normalize = true)
+
+    let parts =
+        Data.Dataset.randomSplit 42 [ 0.8; 0.2 ] (Data.TensorDataset(images, labels))
+
+    let train = Data.DataLoader(parts[0], batchSize = 64, shuffle = true, seed = 1)
+    let test = Data.DataLoader(parts[1], batchSize = 256)
+
+    note
+        $"UCI digits: {images.Shape[0]} images of 8×8 pixels, {parts[0].Count} for training and {parts[1].Count} for testing (a seeded 80/20 split)"
+
+    let classifier = NN.Sequential(NN.Linear(64, 128), NN.ReLU(), NN.Linear(128, 10))
+
+    let adam = Optim.Adam(classifier.Parameters(), lr = 3e-3)
+    let schedule = Optim.CosineAnnealingLR(adam, 20)
+
+    let trainer =
+        Training.Trainer(
+            classifier,
+            adam,
+            Loss.crossEntropy,
+            metrics = [ Training.Metrics.accuracy ],
+            scheduler = schedule,
+            patience = 5,
+            restoreBest = true
+        )
+
+    let fit = trainer.Fit(train, 20, validation = test)
+    let best = fit.History[fit.BestEpoch.Value - 1]
+
+    printfn
+        "digits: test accuracy %.1f%% at the best epoch (%d of %d run, %A)"
+        (100.0 * best.Metrics["accuracy"])
+        best.Epoch
+        fit.History.Length
+        fit.Stopped
+
 [<EntryPoint>]
 let main _ =
     creation ()
@@ -276,4 +336,5 @@ let main _ =
     autograd ()
     transforms ()
     modules ()
+    training ()
     0
