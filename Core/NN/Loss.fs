@@ -290,10 +290,12 @@ module internal LossKernel =
 
                 safe, Memory.adopt wt)
 
-    /// cross_entropy with class indices in one LibTorch call: x [N, C, d...], t [N, d...] (int64,
-    /// checked). Per sample i (weight s_i: 1/denominator for the mean, 0 if ignored), the input's
-    /// derivative is s_i·(a_i·softmax(x_i) − b_i) with a_i = (1 − ε)·w[t_i] + ε·Σw/C and
-    /// b_i = (1 − ε)·w[t_i]·onehot(t_i) + (ε/C)·w: constants computed here, once.
+    /// cross_entropy with class indices: x [N, C, d...], t [N, d...] (int64, checked). A constant x
+    /// takes one LibTorch call (cross_entropy). Otherwise it is logSoftmax (whose rules use exp of
+    /// its output, cheaper than LibTorch's softmax for few classes) followed by a linear map of the
+    /// log-probabilities, loss = −Σ c·logp, with the constant c [N, C, d...] computed here once:
+    /// per sample i (s_i = 1/denominator for the mean, 1 otherwise, 0 if ignored),
+    /// c_i = s_i·((1 − ε)·w[t_i]·onehot(t_i) + (ε/C)·w). Its rules are the map and its transpose.
     let crossEntropyIndices
         (reduction: Reduction)
         (weight: Tensor option)
@@ -306,118 +308,131 @@ module internal LossKernel =
         let op = "crossEntropy"
         let red = torchReduction reduction
         let wr = weight |> Option.map (fun w -> w.Raw()) |> Option.toObj
-        let xs = x.Shape
-        let classes = xs[1]
-        let eps = labelSmoothing
 
-        // a (a float, or a tensor [N, 1, d...]) and b [N, C, d...], when x is differentiated
-        let coefficients () : float * Tensor * Tensor =
+        if not x.IsDifferentiated then
+            let rx = x.Raw()
+            Const(guard2 op rx t64 (fun () -> torch.nn.functional.cross_entropy (rx, t64, wr, int64 ignoreIndex, red, labelSmoothing)))
+        else
+            let xs = x.Shape
+            let classes = xs[1]
+            let eps = labelSmoothing
+            let logp = OpsReduce.logSoftmax 1 x
             let rx = x.Raw()
 
-            guardAny op [| rx; t64 |] (fun () ->
-                let dtype = rx.dtype
-                let safe, wt = sampleWeights op dtype wr ignoreIndex ignored t64
-                let unsq (r: RawTensor) = r.unsqueeze 1L
+            // −c, and the per-sample share of the target's term s_i·(1 − ε)·w[t_i] as [N, 1, d...]
+            // (null when it is the same number everywhere: `share`), and the target index [N, 1, d...]
+            let negC, targetShare, share, index =
+                guardAny op [| rx; t64 |] (fun () ->
+                    let dtype = rx.dtype
+                    let safe, wt = sampleWeights op dtype wr ignoreIndex ignored t64
+                    let index = Memory.adopt (safe.unsqueeze 1L)
+                    use zeros = torch.zeros (rx.shape, dtype = dtype, device = rx.device)
 
-                use index = unsq safe
-                use zeros = torch.zeros (rx.shape, dtype = dtype, device = rx.device)
-
-                if isNull wt then
-                    // every sample weighs 1: a is a number
-                    let d =
-                        if reduction = Reduction.Mean then
-                            float (t64.numel ())
-                        else
-                            1.0
-
-                    use src =
-                        torch.full (index.shape, scalar ((1.0 - eps) / d), dtype = dtype, device = rx.device)
-
-                    let b = zeros.scatter (1L, index, src)
-
-                    if eps > 0.0 then
-                        b.add_ (scalar (eps / (float classes * d))) |> ignore
-
-                    1.0 / d, Unchecked.defaultof<_>, Const(Memory.adopt b)
-                else
-                    use denominator =
-                        if reduction = Reduction.Mean then
-                            wt.sum ()
-                        else
-                            torch.ones ([||], dtype = dtype, device = rx.device)
-
-                    use s = wt.div denominator
-
-                    use validF =
-                        if isNull wr then
-                            wt.clone ()
-                        else
-                            use v = t64.ne (scalarInt (int64 ignoreIndex))
-                            v.to_type dtype
-
-                    use sValid = validF.div denominator
-
-                    let wSum =
-                        if isNull wr then
-                            float classes
-                        else
-                            (use ws = wr.sum () in toFloat ws)
-                    // a = s·(1 − ε) + valid/denominator·ε·Σw/C
-                    use a1 = s.mul (scalar (1.0 - eps))
-                    use a = a1.add (sValid, scalar (eps * wSum / float classes))
-                    use src = s.mul (scalar (1.0 - eps))
-                    use srcU = unsq src
-                    let b = zeros.scatter (1L, index, srcU)
-
-                    if eps > 0.0 then
-                        use wc =
-                            if isNull wr then
-                                torch.ones ([| int64 classes |], dtype = dtype, device = rx.device)
+                    if isNull wt then
+                        // every sample weighs 1
+                        let d =
+                            if reduction = Reduction.Mean then
+                                float (t64.numel ())
                             else
-                                wr.alias ()
+                                1.0
 
-                        let shapeC = Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
+                        let share = (1.0 - eps) / d
+                        use src = torch.full (index.shape, scalar -share, dtype = dtype, device = rx.device)
+                        let c = Memory.adopt (zeros.scatter (1L, index, src))
 
-                        use wView = wc.reshape shapeC
-                        use sU = unsq sValid
-                        use term = sU.mul wView
-                        b.add_ (term, scalar (eps / float classes)) |> ignore
+                        if eps > 0.0 then
+                            c.sub_ (scalar (eps / (float classes * d))) |> ignore
 
-                    0.0, Const(Memory.adopt (unsq a)), Const(Memory.adopt b))
+                        c, null, share, index
+                    else
+                        use denominator =
+                            if reduction = Reduction.Mean then
+                                wt.sum ()
+                            else
+                                torch.ones ([||], dtype = dtype, device = rx.device)
 
-        let a, aT, b =
-            if x.IsDifferentiated then
-                coefficients ()
-            else
-                0.0, Unchecked.defaultof<_>, Unchecked.defaultof<_>
+                        use s = wt.div denominator
+                        use shareT = s.mul (scalar (1.0 - eps))
+                        let targetShare = Memory.adopt (shareT.unsqueeze 1L)
+                        use negShare = targetShare.neg ()
+                        let c = Memory.adopt (zeros.scatter (1L, index, negShare))
 
-        // s·(a·softmax(x) − b), per class
-        let core (x: Tensor) =
-            let p = OpsReduce.softmax 1 x
+                        if eps > 0.0 then
+                            use validF =
+                                if isNull wr then
+                                    wt.alias ()
+                                else
+                                    use v = t64.ne (scalarInt (int64 ignoreIndex))
+                                    v.to_type dtype
 
-            let scaled =
-                if isNull (box aT) then
-                    Tensor.MulScalar(p, a)
-                else
-                    Tensor.Mul(p, aT)
+                            use sValid = validF.div denominator
 
-            Tensor.Sub(scaled, b)
+                            use wc =
+                                if isNull wr then
+                                    torch.ones ([| int64 classes |], dtype = dtype, device = rx.device)
+                                else
+                                    wr.alias ()
 
-        let perSample (g: Tensor) =
-            match reduction with
-            | Reduction.None -> OpsShape.reshape (Array.insertAt 1 1 g.Shape) g
-            | _ -> g
+                            let shapeC = Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
+                            use wView = wc.reshape shapeC
+                            use sU = sValid.unsqueeze 1L
+                            use term = sU.mul wView
+                            c.add_ (term, scalar (-eps / float classes)) |> ignore
 
-        let jvp (x: Tensor) (_: Tensor) (dx: Tensor) =
-            let e = Tensor.Mul(core x, dx)
+                        c, targetShare, 0.0, index)
 
-            match reduction with
-            | Reduction.None -> OpsReduce.sumDims [| 1 |] false e
-            | _ -> OpsReduce.sum e
+            let negCT = Const negC
 
-        let vjp (x: Tensor) (_: Tensor) (g: Tensor) = Tensor.Mul(core x, perSample g)
+            // −Σ c·logp: with ε = 0 only the targets' log-probabilities count, picked by a gather
+            // (so −inf logits of other classes stay out, as in PyTorch)
+            let primal (lp: RawTensor) =
+                let perSample =
+                    if eps = 0.0 && ignoreIndex = -100 then
+                        // LibTorch's nll_loss has the same rules (weights, the ignored -100, the
+                        // mean's denominator): one call
+                        torch.nn.functional.nll_loss (lp, t64, wr, red)
+                    elif eps = 0.0 then
+                        use picked = lp.gather (1L, index)
 
-        Prim.Lift1(op, (fun r -> torch.nn.functional.cross_entropy (r, t64, wr, int64 ignoreIndex, red, labelSmoothing)), jvp, vjp, x)
+                        use weighted =
+                            if isNull targetShare then
+                                picked.mul (scalar -share)
+                            else
+                                use n = picked.mul targetShare
+                                n.neg ()
+
+                        weighted.squeeze 1L
+                    else
+                        use product = lp.mul negC
+                        product.sum (1L, false)
+
+                match reduction with
+                | Reduction.None -> perSample
+                | _ when eps = 0.0 && ignoreIndex = -100 -> perSample
+                | _ ->
+                    use p = perSample
+                    p.sum ()
+
+            let jvp (_: Tensor) (_: Tensor) (d: Tensor) =
+                let e = Tensor.Mul(negCT, d)
+
+                match reduction with
+                | Reduction.None -> OpsReduce.sumDims [| 1 |] false e
+                | _ -> OpsReduce.sum e
+
+            let vjp (_: Tensor) (_: Tensor) (g: Tensor) =
+                match reduction with
+                | Reduction.None -> Tensor.Mul(negCT, OpsShape.reshape (Array.insertAt 1 1 g.Shape) g)
+                | _ -> Tensor.Mul(negCT, g)
+
+            let y = Prim.Lift1(op, primal, jvp, vjp, logp)
+            // only the primal (run by now, at every level) needed these
+            index.Dispose()
+
+            if not (isNull targetShare) then
+                targetShare.Dispose()
+
+            y
 
 /// Loss functions, PyTorch's (torch.nn.functional's) in F#: `Loss.mse prediction target`,
 /// `Loss.crossEntropy logits labels`. Arguments in PyTorch's order (input, then target), the mean
