@@ -632,10 +632,42 @@ let private errors =
                     Loss.crossEntropy Unchecked.defaultof<_> x |> ignore)
         ]
 
+// ---------------------------------------------------------------- memory
+
+let private memory =
+    let x = Tensor.create [ [ 0.3; -0.2; 1.0 ]; [ 0.1; 0.4; -0.5 ] ]
+    let t = Tensor.create [ [ 0.2; 0.0; 1.0 ]; [ 1.0; 0.3; 0.0 ] ]
+    let labels = Tensor.ofArray [| 2L; -100L |]
+    let w = Tensor.ofArray [| 0.5; 1.0; 2.0 |]
+
+    testList
+        "memory"
+        [
+            for name, loss in
+                [
+                    "mse", (fun x -> Loss.mse x t)
+                    "bceWithLogits", (fun x -> Loss.bceWithLogitsWith Reduction.Sum (Some w) (Some w) x t)
+                    "crossEntropy", (fun x -> Loss.crossEntropy x (Tensor.ofArray [| 2L; 0L |]))
+                    "crossEntropy with options", (fun x -> Loss.crossEntropyWith Reduction.Mean (Some w) -100 0.1 x labels)
+                    "nll", (fun x -> Loss.nllWith Reduction.Mean (Some w) -100 x labels)
+                    "klDiv", (fun x -> Loss.klDivWith Reduction.BatchMean false x (Tensor.softmax 1 t))
+                ] do
+                testCase $"the gradient and Hessian of {name} leave no tensor alive but their results"
+                <| fun () ->
+                    let before = Scope.liveTensorCount ()
+                    let g = AD.grad loss x
+                    let h = AD.hessian loss x
+                    Expect.equal (Scope.liveTensorCount () - before) 2L "only the results are alive"
+                    Tensor.dispose g
+                    Tensor.dispose h
+                    Expect.equal (Scope.liveTensorCount () - before) 0L "nothing after disposing them"
+        ]
+
 let tests =
     testList
         "Losses"
         [
+            memory
             parity
             PyTorchParity.suite "PyTorch parity of scalar functions (to second order)" "reference_loss_functions.json" functions
             testsOf "rules" specs

@@ -290,10 +290,14 @@ module internal LossKernel =
 
                 safe, Memory.adopt wt)
 
-    /// cross_entropy with class indices in one LibTorch call: x [N, C, d...], t [N, d...] (int64,
-    /// checked). Per sample i (weight s_i: 1/denominator for the mean, 0 if ignored), the input's
-    /// derivative is s_i·(a_i·softmax(x_i) − b_i) with a_i = (1 − ε)·w[t_i] + ε·Σw/C and
-    /// b_i = (1 − ε)·w[t_i]·onehot(t_i) + (ε/C)·w: constants computed here, once.
+    /// cross_entropy with class indices: x [N, C, d...], t [N, d...] (int64, checked). A constant x
+    /// takes one LibTorch call (cross_entropy). Otherwise the forward pass is log_softmax and
+    /// nll_loss (or its label-smoothed sum), and the loss is −Σ c·logp with a constant c
+    /// [N, C, d...]: per sample i (s_i = 1/denominator for the mean, 1 otherwise, 0 if ignored),
+    /// c_i = s_i·((1 − ε)·w[t_i]·onehot(t_i) + (ε/C)·w), so that its gradient is
+    /// (softmax(x)·a − c)·g with a_i = Σ_c c_ic. That gradient is one op of its own (`backward`),
+    /// computed from the saved log-probabilities in three LibTorch calls, with rules (written
+    /// with softmax) for every higher order.
     let crossEntropyIndices
         (reduction: Reduction)
         (weight: Tensor option)
@@ -306,118 +310,187 @@ module internal LossKernel =
         let op = "crossEntropy"
         let red = torchReduction reduction
         let wr = weight |> Option.map (fun w -> w.Raw()) |> Option.toObj
-        let xs = x.Shape
-        let classes = xs[1]
-        let eps = labelSmoothing
+        let rx = x.Raw()
 
-        // a (a float, or a tensor [N, 1, d...]) and b [N, C, d...], when x is differentiated
-        let coefficients () : float * Tensor * Tensor =
-            let rx = x.Raw()
+        if not x.IsDifferentiated then
+            Const(guard2 op rx t64 (fun () -> torch.nn.functional.cross_entropy (rx, t64, wr, int64 ignoreIndex, red, labelSmoothing)))
+        else
+            let xs = x.Shape
+            let classes = xs[1]
+            let eps = labelSmoothing
 
-            guardAny op [| rx; t64 |] (fun () ->
-                let dtype = rx.dtype
-                let safe, wt = sampleWeights op dtype wr ignoreIndex ignored t64
-                let unsq (r: RawTensor) = r.unsqueeze 1L
+            // log-probabilities (kept: the gradient's softmax is their exp), −c, a (a number, or
+            // a tensor [N, 1, d...]) and the value
+            let lp, negC, a, aT, value =
+                guardAny op [| rx; t64 |] (fun () ->
+                    let dtype = rx.dtype
+                    let lp = Memory.adopt (rx.log_softmax 1L)
+                    let safe, wt = sampleWeights op dtype wr ignoreIndex ignored t64
+                    use index = safe.unsqueeze 1L
+                    use zeros = torch.zeros (rx.shape, dtype = dtype, device = rx.device)
 
-                use index = unsq safe
-                use zeros = torch.zeros (rx.shape, dtype = dtype, device = rx.device)
+                    let reduced (perSample: RawTensor) =
+                        match reduction with
+                        | Reduction.None -> perSample
+                        | _ ->
+                            use p = perSample
+                            p.sum ()
 
-                if isNull wt then
-                    // every sample weighs 1: a is a number
-                    let d =
-                        if reduction = Reduction.Mean then
-                            float (t64.numel ())
-                        else
-                            1.0
+                    let smoothed (negC: RawTensor) =
+                        use product = lp.mul negC
+                        reduced (product.sum (1L, false))
 
-                    use src =
-                        torch.full (index.shape, scalar ((1.0 - eps) / d), dtype = dtype, device = rx.device)
+                    let fast = eps = 0.0 && ignoreIndex = -100
 
-                    let b = zeros.scatter (1L, index, src)
-
-                    if eps > 0.0 then
-                        b.add_ (scalar (eps / (float classes * d))) |> ignore
-
-                    1.0 / d, Unchecked.defaultof<_>, Const(Memory.adopt b)
-                else
-                    use denominator =
-                        if reduction = Reduction.Mean then
-                            wt.sum ()
-                        else
-                            torch.ones ([||], dtype = dtype, device = rx.device)
-
-                    use s = wt.div denominator
-
-                    use validF =
-                        if isNull wr then
-                            wt.clone ()
-                        else
-                            use v = t64.ne (scalarInt (int64 ignoreIndex))
-                            v.to_type dtype
-
-                    use sValid = validF.div denominator
-
-                    let wSum =
-                        if isNull wr then
-                            float classes
-                        else
-                            (use ws = wr.sum () in toFloat ws)
-                    // a = s·(1 − ε) + valid/denominator·ε·Σw/C
-                    use a1 = s.mul (scalar (1.0 - eps))
-                    use a = a1.add (sValid, scalar (eps * wSum / float classes))
-                    use src = s.mul (scalar (1.0 - eps))
-                    use srcU = unsq src
-                    let b = zeros.scatter (1L, index, srcU)
-
-                    if eps > 0.0 then
-                        use wc =
-                            if isNull wr then
-                                torch.ones ([| int64 classes |], dtype = dtype, device = rx.device)
+                    if isNull wt then
+                        // every sample weighs 1
+                        let d =
+                            if reduction = Reduction.Mean then
+                                float (t64.numel ())
                             else
-                                wr.alias ()
+                                1.0
 
-                        let shapeC = Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
+                        let share = (1.0 - eps) / d
+                        use src = torch.full (index.shape, scalar -share, dtype = dtype, device = rx.device)
+                        let negC = Memory.adopt (zeros.scatter (1L, index, src))
 
-                        use wView = wc.reshape shapeC
-                        use sU = unsq sValid
-                        use term = sU.mul wView
-                        b.add_ (term, scalar (eps / float classes)) |> ignore
+                        if eps > 0.0 then
+                            negC.sub_ (scalar (eps / (float classes * d))) |> ignore
 
-                    0.0, Const(Memory.adopt (unsq a)), Const(Memory.adopt b))
+                        let value =
+                            if fast then
+                                // LibTorch's nll_loss has the same rules (weights, the ignored
+                                // -100, the mean's denominator): one call
+                                torch.nn.functional.nll_loss (lp, t64, wr, red)
+                            elif eps = 0.0 then
+                                use picked = lp.gather (1L, index)
+                                use weighted = picked.mul (scalar -share)
+                                reduced (weighted.squeeze 1L)
+                            else
+                                smoothed negC
 
-        let a, aT, b =
-            if x.IsDifferentiated then
-                coefficients ()
-            else
-                0.0, Unchecked.defaultof<_>, Unchecked.defaultof<_>
+                        lp, negC, 1.0 / d, null, Memory.adopt value
+                    else
+                        use denominator =
+                            if reduction = Reduction.Mean then
+                                wt.sum ()
+                            else
+                                torch.ones ([||], dtype = dtype, device = rx.device)
 
-        // s·(a·softmax(x) − b), per class
-        let core (x: Tensor) =
-            let p = OpsReduce.softmax 1 x
+                        use s = wt.div denominator
+                        use shareT = s.mul (scalar (1.0 - eps))
+                        use targetShare = shareT.unsqueeze 1L
+                        use negShare = targetShare.neg ()
+                        let negC = Memory.adopt (zeros.scatter (1L, index, negShare))
 
-            let scaled =
-                if isNull (box aT) then
-                    Tensor.MulScalar(p, a)
-                else
-                    Tensor.Mul(p, aT)
+                        let aT =
+                            if eps > 0.0 then
+                                use validF =
+                                    if isNull wr then
+                                        wt.alias ()
+                                    else
+                                        use v = t64.ne (scalarInt (int64 ignoreIndex))
+                                        v.to_type dtype
 
-            Tensor.Sub(scaled, b)
+                                use sValid = validF.div denominator
+                                use sU = sValid.unsqueeze 1L
 
-        let perSample (g: Tensor) =
-            match reduction with
-            | Reduction.None -> OpsShape.reshape (Array.insertAt 1 1 g.Shape) g
-            | _ -> g
+                                use wc =
+                                    if isNull wr then
+                                        torch.ones ([| int64 classes |], dtype = dtype, device = rx.device)
+                                    else
+                                        wr.alias ()
 
-        let jvp (x: Tensor) (_: Tensor) (dx: Tensor) =
-            let e = Tensor.Mul(core x, dx)
+                                let shapeC = Array.init xs.Length (fun i -> if i = 1 then int64 classes else 1L)
 
-            match reduction with
-            | Reduction.None -> OpsReduce.sumDims [| 1 |] false e
-            | _ -> OpsReduce.sum e
+                                use wView = wc.reshape shapeC
+                                use term = sU.mul wView
+                                negC.add_ (term, scalar (-eps / float classes)) |> ignore
+                                use wSum = wc.sum ()
+                                use scaled = sU.mul wSum
+                                targetShare.add (scaled, scalar (eps / float classes))
+                            else
+                                targetShare.alias ()
 
-        let vjp (x: Tensor) (_: Tensor) (g: Tensor) = Tensor.Mul(core x, perSample g)
+                        let value =
+                            if fast then
+                                torch.nn.functional.nll_loss (lp, t64, wr, red)
+                            elif eps = 0.0 then
+                                use picked = lp.gather (1L, index)
+                                use weighted = picked.mul negShare
+                                reduced (weighted.squeeze 1L)
+                            else
+                                smoothed negC
 
-        Prim.Lift1(op, (fun r -> torch.nn.functional.cross_entropy (r, t64, wr, int64 ignoreIndex, red, labelSmoothing)), jvp, vjp, x)
+                        lp, negC, 0.0, Memory.adopt aT, Memory.adopt value)
+
+            let negCT = Const negC
+            let aConst = if isNull aT then None else Some(Const aT)
+
+            let timesA (t: Tensor) =
+                match aConst with
+                | Some at -> Tensor.Mul(t, at)
+                | None -> Tensor.MulScalar(t, a)
+
+            // a cotangent of the loss, shaped to multiply [N, C, d...]
+            let perSample (g: Tensor) =
+                match reduction with
+                | Reduction.None -> OpsShape.reshape (Array.insertAt 1 1 g.Shape) g
+                | _ -> g
+
+            // softmax(x)·a − c, with Nabla ops
+            let core (x: Tensor) =
+                Tensor.Add(timesA (OpsReduce.softmax 1 x), negCT)
+
+            // (softmax(x)·a − c)·g: LibTorch computes it from the saved log-probabilities (the
+            // values of x are those of the forward pass at every level); its rules: linear in g,
+            // and a·g times softmax's Jacobian (symmetric) in x
+            let rec backward (x: Tensor) (g: Tensor) : Tensor =
+                let primal (_: RawTensor) (rg: RawTensor) =
+                    use sm = lp.exp ()
+
+                    let r =
+                        if isNull aT then
+                            negC.add (sm, scalar a)
+                        else
+                            use t = sm.mul aT
+                            t.add negC
+
+                    match reduction with
+                    | Reduction.None ->
+                        use gk = rg.unsqueeze 1L
+                        r.mul_ gk
+                    | _ -> r.mul_ rg
+
+                let softmaxJacobian (p: Primals2) (d: Tensor) =
+                    let s = OpsReduce.softmax 1 p.A
+
+                    let inner =
+                        Tensor.Mul(s, Tensor.Sub(d, OpsReduce.sumDims [| 1 |] true (Tensor.Mul(s, d))))
+
+                    Tensor.Mul(timesA inner, perSample p.B)
+
+                let wrtG (p: Primals2) (dg: Tensor) = backward p.A dg
+
+                let transposeG (p: Primals2) (cot: Tensor) =
+                    let e = Tensor.Mul(core p.A, cot)
+
+                    match reduction with
+                    | Reduction.None -> OpsReduce.sumDims [| 1 |] false e
+                    | _ -> OpsReduce.sum e
+
+                Prim.Lift2(op, primal, softmaxJacobian, wrtG, softmaxJacobian, transposeG, x, g)
+
+            let jvp (x: Tensor) (_: Tensor) (dx: Tensor) =
+                let e = Tensor.Mul(core x, dx)
+
+                match reduction with
+                | Reduction.None -> OpsReduce.sumDims [| 1 |] false e
+                | _ -> OpsReduce.sum e
+
+            let vjp (x: Tensor) (_: Tensor) (g: Tensor) = backward x g
+
+            Prim.Lift1(op, (fun _ -> value), jvp, vjp, x)
 
 /// Loss functions, PyTorch's (torch.nn.functional's) in F#: `Loss.mse prediction target`,
 /// `Loss.crossEntropy logits labels`. Arguments in PyTorch's order (input, then target), the mean
@@ -585,7 +658,8 @@ module Loss =
     /// ignoreIndex (class indices only) count for nothing; labelSmoothing ε in [0, 1] mixes the
     /// target with the uniform distribution. With indices and the mean, the sum is divided by the
     /// summed weights of the counted targets; with probabilities, by N·d1·... (PyTorch's rules).
-    /// Class indices take one fused LibTorch call (cross_entropy).
+    /// With class indices the op is fused: one LibTorch call (cross_entropy) for a constant input;
+    /// log_softmax and nll_loss forward and a three-call gradient when it is differentiated.
     let crossEntropyWith
         (reduction: Reduction)
         (weight: Tensor option)
