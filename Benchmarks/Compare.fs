@@ -35,7 +35,15 @@ let defaults =
         Breakdown = false
         Verbose = false
         PyTorch = false
-        Workloads = [ "small"; "large"; "seed-modules"; "mlp-modules"; "seed-train"; "digits-train" ]
+        Workloads =
+            [
+                "small"
+                "large"
+                "seed-modules"
+                "mlp-modules"
+                "seed-train"
+                "digits-train"
+            ]
     }
 
 let usage =

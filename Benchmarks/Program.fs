@@ -13,7 +13,7 @@ let private usage =
     + Compare.usage
     + "\n"
     + "Nabla.Benchmarks bdn [--threads N] [--] [BenchmarkDotNet arguments, e.g. --filter * --job short]\n"
-    + "  Runs the BenchmarkDotNet suites (Gradient: TorchSharp baseline vs Nabla, workloads small, large, seed-modules, mlp-modules)."
+    + "  Runs the BenchmarkDotNet suites (Gradient: TorchSharp baseline vs Nabla, workloads small, large, seed-modules, mlp-modules, seed-train, digits-train)."
 
 /// BenchmarkDotNet writes its reports to Benchmarks/BenchmarkDotNet.Artifacts (found from the
 /// program's folder, bin/Release/net10.0), whatever the current directory; `--artifacts` overrides it.

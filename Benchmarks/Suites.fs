@@ -19,8 +19,10 @@ type Gradient() =
         | None -> invalidOp "GlobalSetup has not run."
 
     /// small: MLP 1→20→1, MSE, 100 points; large: MLP 784→256→10, cross-entropy, batch 512;
-    /// seed-modules and mlp-modules: the same as modules, a step with zero grads and Backward.
-    [<Params("small", "large", "seed-modules", "mlp-modules")>]
+    /// seed-modules and mlp-modules: the same as modules, a step with zero grads and Backward;
+    /// seed-train and digits-train: a whole training step with Adam (Loss and Optim against
+    /// torch.nn.functional and torch.optim).
+    [<Params("small", "large", "seed-modules", "mlp-modules", "seed-train", "digits-train")>]
     member val Workload = "small" with get, set
 
     [<GlobalSetup>]

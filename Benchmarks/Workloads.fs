@@ -677,12 +677,7 @@ let digitsTraining () : Workload =
             "Sequential(Linear(64, 128), ReLU(), Linear(128, 10)), cross-entropy, Adam lr 1e-3, a batch of 64 UCI digits; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
         Nabla =
-            nablaTrainingSide
-                (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes)))
-                ps
-                nablaData
-                nablaLoss
-                1e-3
+            nablaTrainingSide (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes))) ps nablaData nablaLoss 1e-3
         Torch =
             torchTrainingSide torchModel ps torchLoss 1e-3 (fun () ->
                 xT.Dispose()
