@@ -274,9 +274,9 @@ module Discovery =
                 m.IsDefined(typeof<Runtime.CompilerServices.ExtensionAttribute>, false)
                 && (let ps = m.GetParameters() in ps.Length > 0 && ps[0].ParameterType = typeof<Tensor>))
             |> Array.map (fun m -> "x." + m.Name, m.Name, m, true)
-        // other public modules of tensor functions (Linalg)
+        // other public modules of tensor functions (Linalg, Loss)
         let otherModules =
-            [ "Nabla.Linalg" ]
+            [ "Nabla.Linalg"; "Nabla.Loss" ]
             |> List.choose (fun name -> Option.ofObj (asm.GetType name))
             |> List.toArray
             |> Array.collect (fun t ->
