@@ -36,12 +36,6 @@ let private twoGroups () =
         ParamGroup([ leaf [| 0.0; 0.0; 0.0 |] ], lr = 0.05)
     ]
 
-/// An Adam-like optimizer (betas among its defaults) for OneCycleLR's beta1 cycling; schedulers
-/// only read and write group options, so it never steps.
-type private BetaOptimizer(groups: seq<ParamGroup>) =
-    inherit Optimizer("AdamLike", groups, [ "lr", 1e-3; "beta1", 0.9; "beta2", 0.999 ], [], ignore)
-    override _.UpdateParameter(_, _, _, _) = ()
-
 /// An optimizer with neither momentum nor betas.
 type private PlainOptimizer(groups: seq<ParamGroup>) =
     inherit Optimizer("Plain", groups, [ "lr", 1e-3 ], [], ignore)
@@ -79,7 +73,8 @@ let private betaOpt () =
             ParamGroup([ leaf [| 0.0; 0.0; 0.0 |] ], lr = 0.05, betas = (0.9, 0.99))
         ]
 
-    BetaOptimizer groups :> Optimizer
+    // Adam: OneCycleLR cycles its beta1 (the parameters get no gradient, so steps change nothing else)
+    Adam(groups) :> Optimizer
 
 /// The scheduler cases of the script: name, optimizer, scheduler over it, cycled option.
 let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string option)) list =
