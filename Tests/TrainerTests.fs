@@ -324,6 +324,28 @@ let tests =
                 Expect.isTrue (acc >= 0.0 && acc <= 1.0) "accuracy in [0, 1]"
             }
 
+            test "Evaluate gives the sample-weighted mean loss and metrics, in eval mode, restoring the mode" {
+                let model = Sequential(Linear(2, 2, dtype = f64))
+                let opt = Optim.SGD(model.Parameters(), lr = 0.1)
+                let x = Tensor.Randn([| 5; 2 |], dtype = f64, generator = Random.generator 3)
+                let y = Tensor.ofArray [| 0L; 1L; 1L; 0L; 1L |]
+
+                let trainer =
+                    Trainer(model, opt, Loss.crossEntropy, metrics = [ Metrics.accuracy ], progress = ProgressDisplay.Silent)
+                // uneven batches: 3 and 2 samples
+                let e = trainer.Evaluate [ x.[0..2, *], y.[0..2]; x.[3..4, *], y.[3..4] ]
+                let whole = AD.noGrad (fun () -> (Loss.crossEntropy (model.Forward x) y).ToScalar())
+                closeWith 1e-12 1e-12 "loss" [| e.Loss |] [| whole |]
+                closeWith 1e-12 1e-12 "accuracy" [| e.Metrics["accuracy"] |] [| Metrics.accuracy.Compute (model.Forward x) y |]
+                Expect.equal e.Samples 5 "samples"
+                Expect.isTrue model.IsTraining "mode restored"
+                model.Eval()
+                trainer.Evaluate [ x, y ] |> ignore
+                Expect.isFalse model.IsTraining "mode restored (eval)"
+
+                throwsWith<ArgumentException> [ "Trainer"; "no batches" ] (fun () -> trainer.Evaluate [] |> ignore)
+            }
+
             test "Metrics.accuracy counts the rows whose largest output is the target" {
                 let output =
                     Tensor.ofArray2D (array2D [ [ 0.1; 0.9 ]; [ 0.8; 0.2 ]; [ 0.3; 0.7 ]; [ 0.6; 0.4 ] ])

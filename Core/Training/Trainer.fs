@@ -65,6 +65,15 @@ type FitResult =
         Stopped: StopReason
     }
 
+/// The mean loss and metrics of a model over a data set (Trainer.Evaluate).
+type Evaluation =
+    {
+        Loss: float
+        Metrics: Map<string, float>
+        /// The number of samples seen.
+        Samples: int
+    }
+
 /// A named quantity computed on batches (output, target) and averaged over samples.
 type Metric =
     {
@@ -195,7 +204,7 @@ type Trainer
         l.ToScalar(), norm, lr
 
     /// Mean loss and metrics over batches, in eval mode without recording.
-    let evaluate (batches: seq<Tensor * Tensor>) =
+    let evaluate (what: string) (batches: seq<Tensor * Tensor>) =
         let wasTraining = model.IsTraining
         model.Eval()
 
@@ -216,11 +225,24 @@ type Trainer
                     count <- count + n
 
                 if count = 0 then
-                    invalidArg "validation" "Trainer: the validation data has no batches."
+                    invalidArg what $"Trainer: the {what} data has no batches."
 
-                total / float count, metrics |> List.mapi (fun i m -> m.Name, sums[i] / float count) |> Map.ofList)
+                {
+                    Loss = total / float count
+                    Metrics = metrics |> List.mapi (fun i m -> m.Name, sums[i] / float count) |> Map.ofList
+                    Samples = count
+                })
         finally
             model.Train wasTraining
+
+    /// The mean loss (weighted by batch size) and the metrics over `data`, batches of (input,
+    /// target) such as a test DataLoader, in eval mode without recording; the model's mode is
+    /// restored afterwards.
+    member _.Evaluate(data: seq<Tensor * Tensor>) : Evaluation =
+        if isNull (box data) then
+            nullArg "data"
+
+        evaluate "data" data
 
     /// Adds a callback run after every optimizer step.
     member this.OnBatch(callback: BatchResult -> unit) =
@@ -436,7 +458,9 @@ type Trainer
             if isNull (box validation) then
                 None
             else
-                Some(fun () -> evaluate validation)
+                Some(fun () ->
+                    let e = evaluate "validation" validation
+                    e.Loss, e.Metrics)
 
         this.Run(epochs, count, runEpoch, validate, "samples", cancellationToken)
 

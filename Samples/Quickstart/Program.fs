@@ -318,12 +318,13 @@ let training () =
         )
 
     let fit = trainer.Fit(train, 20, validation = test)
-    let best = fit.History[fit.BestEpoch.Value - 1]
+    let result = trainer.Evaluate test
 
     printfn
-        "digits: test accuracy %.1f%% at the best epoch (%d of %d run, %A)"
-        (100.0 * best.Metrics["accuracy"])
-        best.Epoch
+        "digits: test accuracy %.1f%%, test loss %.4f, with the state of the best epoch (%d of %d run, %A)"
+        (100.0 * result.Metrics["accuracy"])
+        result.Loss
+        fit.BestEpoch.Value
         fit.History.Length
         fit.Stopped
 
