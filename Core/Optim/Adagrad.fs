@@ -133,10 +133,6 @@ type Adagrad
     override _.UpdateParameter(group, data, grad, state) =
         AdagradKernel.adagrad (AdagradKernel.options group) data grad state
 
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "Adagrad" [] this saved
-        base.LoadStateDict saved
 
 /// Adadelta (PyTorch's `torch.optim.Adadelta`, same update and defaults): steps scaled by the
 /// ratio of running averages (smoothing `rho`) of past squared steps and squared gradients, times
@@ -168,8 +164,3 @@ type Adadelta(groups: seq<ParamGroup>, ?lr: float, ?rho: float, ?eps: float, ?we
     /// One parameter's Adadelta update.
     override _.UpdateParameter(group, data, grad, state) =
         AdagradKernel.adadelta (AdagradKernel.options group) data grad state
-
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "Adadelta" [] this saved
-        base.LoadStateDict saved

@@ -55,24 +55,6 @@ module internal ElementwiseKernel =
         if not (b1 >= 0.0 && b1 < 1.0 && b2 >= 0.0 && b2 < 1.0) then
             raise (System.ArgumentOutOfRangeException("betas", $"{name}: invalid betas ({b1}, {b2}): each must be in [0, 1)."))
 
-    /// Throws when a saved buffer does not have its parameter's shape (`values` name the saved
-    /// numbers, which are 0-d): an optimizer of another model, caught before anything changes.
-    let checkSaved (name: string) (values: string list) (optimizer: Optimizer) (saved: OptimizerStateDict) =
-        if
-            not (isNull (box saved))
-            && saved.ParamGroups.Length = optimizer.ParamGroups.Count
-        then
-            for savedGroup, group in Seq.zip saved.ParamGroups optimizer.ParamGroups do
-                if savedGroup.Parameters.Length = group.Parameters.Count then
-                    for i, index in List.indexed savedGroup.Parameters do
-                        let p = group.Parameters[i]
-
-                        for KeyValue(k, v) in saved.State.TryFind index |> Option.defaultValue Map.empty do
-                            if k <> "step" && not (List.contains k values) && v.Shape <> p.Shape then
-                                invalidArg
-                                    "saved"
-                                    $"{name}.LoadStateDict: buffer '{k}' of parameter {index} has shape {Raw.shapeText v.Shape}; the parameter has shape {Raw.shapeText p.Shape} (a state dict of another model?)."
-
 /// The in-place arithmetic of the Adam family on LibTorch tensors, op for op PyTorch 1.13's
 /// single-tensor code (`_single_tensor_adam`, `_adamw`, `_adamax`, `_nadam`, `_radam`), with
 /// fewer temporaries where an in-place op computes the same values.
@@ -267,10 +249,6 @@ type Adam(groups: seq<ParamGroup>, ?lr: float, ?betas: float * float, ?eps: floa
     override _.UpdateParameter(group, data, grad, state) =
         AdamKernel.adam false (AdamKernel.options group) data grad state
 
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "Adam" [] this saved
-        base.LoadStateDict saved
 
 /// AdamW (PyTorch's `torch.optim.AdamW`): Adam with decoupled weight decay, which shrinks the
 /// parameters by lr·weightDecay each step instead of adding to the gradient (default 1e-2).
@@ -311,10 +289,6 @@ type AdamW(groups: seq<ParamGroup>, ?lr: float, ?betas: float * float, ?eps: flo
     override _.UpdateParameter(group, data, grad, state) =
         AdamKernel.adam true (AdamKernel.options group) data grad state
 
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "AdamW" [] this saved
-        base.LoadStateDict saved
 
 /// Adamax (PyTorch's `torch.optim.Adamax`): Adam with the infinity norm, a running maximum of
 /// |gradient| (state `exp_inf`) in place of the second moment; default lr 2e-3.
@@ -347,10 +321,6 @@ type Adamax(groups: seq<ParamGroup>, ?lr: float, ?betas: float * float, ?eps: fl
     override _.UpdateParameter(group, data, grad, state) =
         AdamKernel.adamax (AdamKernel.options group) data grad state
 
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "Adamax" [] this saved
-        base.LoadStateDict saved
 
 /// NAdam (PyTorch's `torch.optim.NAdam`): Adam with Nesterov momentum, the momentum schedule
 /// decaying by momentumDecay (state `mu_product`, a number); default lr 2e-3. `maximize` is
@@ -394,20 +364,8 @@ type NAdam
     override _.UpdateParameter(group, data, grad, state) =
         AdamKernel.nadam (AdamKernel.options group) data grad state
 
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "NAdam" [ "mu_product" ] this saved
-        base.LoadStateDict saved
-
-        // The base class cannot tell a saved number from a buffer of a 0-d parameter (both are
-        // 0-d float64 tensors): mu_product is always a number.
-        for g in this.ParamGroups do
-            for p in g.Parameters do
-                match this.StateOf p with
-                | Some s when s.Buffers.ContainsKey "mu_product" ->
-                    s.Values["mu_product"] <- s.Buffers["mu_product"].ToScalar()
-                    s.Buffers.Remove "mu_product" |> ignore
-                | _ -> ()
+    /// mu_product is a number, not a buffer.
+    override _.StateValueNames = [ "mu_product" ]
 
 /// RAdam (PyTorch's `torch.optim.RAdam`): Adam with the variance of the adaptive learning rate
 /// rectified; in the first steps (while the approximated moving average is at most 5 long) it
@@ -440,8 +398,3 @@ type RAdam(groups: seq<ParamGroup>, ?lr: float, ?betas: float * float, ?eps: flo
     /// One parameter's RAdam update.
     override _.UpdateParameter(group, data, grad, state) =
         AdamKernel.radam (AdamKernel.options group) data grad state
-
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "RAdam" [] this saved
-        base.LoadStateDict saved

@@ -313,6 +313,13 @@ type Optimizer
             for p in g.Parameters do
                 p.ZeroGrad setToNone
 
+    /// The names of per-parameter state entries that are numbers (ParamState.Values, such as
+    /// NAdam's mu_product): LoadStateDict reads them back as numbers. Every other saved entry but
+    /// "step" is a buffer, which must have its parameter's shape.
+    abstract StateValueNames: string list
+
+    default _.StateValueNames = []
+
     /// A copy of the state and options (PyTorch's state_dict), for saving or LoadStateDict.
     abstract StateDict: unit -> OptimizerStateDict
 
@@ -360,10 +367,11 @@ type Optimizer
     /// Restores options and state from StateDict of an optimizer of the same kind over
     /// parameters of the same shapes, grouped the same way (PyTorch's load_state_dict); buffers
     /// are copied and cast to each parameter's dtype and device. Later steps continue the saved
-    /// trajectory exactly.
+    /// trajectory exactly. A buffer whose shape is not its parameter's (a state dict of another
+    /// model) is an error, found before anything changes.
     abstract LoadStateDict: OptimizerStateDict -> unit
 
-    default _.LoadStateDict(saved: OptimizerStateDict) =
+    default this.LoadStateDict(saved: OptimizerStateDict) =
         if isNull (box saved) then
             nullArg "saved"
 
@@ -379,6 +387,8 @@ type Optimizer
                 invalidArg
                     "saved"
                     $"{name}.LoadStateDict: group {gi} of the saved state has {groups[gi].Parameters.Length} parameters; this optimizer's has {paramGroups[gi].Parameters.Count}."
+
+        let valueNames = this.StateValueNames
 
         // check everything before changing anything
         let restored =
@@ -398,14 +408,18 @@ type Optimizer
                                 for KeyValue(k, v) in entries do
                                     if k = "step" then
                                         s.Step <- v.ToScalar()
-                                    elif v.Shape.Length = 0 && v.Dtype = Dtype.Float64 && p.Shape.Length > 0 then
-                                        s.Values[k] <- v.ToScalar()
-                                    elif v.Dtype.IsFloatingPoint then
-                                        if v.Shape <> p.Shape then
+                                    elif List.contains k valueNames then
+                                        if v.Numel <> 1 then
                                             invalidArg
                                                 "saved"
-                                                $"{name}.LoadStateDict: buffer '{k}' of parameter {index} has shape {Raw.shapeText v.Shape}; the parameter has shape {Raw.shapeText p.Shape}."
+                                                $"{name}.LoadStateDict: '{k}' of parameter {index} must be a number (one element); got shape {Raw.shapeText v.Shape}."
 
+                                        s.Values[k] <- v.ToScalar()
+                                    elif v.Shape <> p.Shape then
+                                        invalidArg
+                                            "saved"
+                                            $"{name}.LoadStateDict: buffer '{k}' of parameter {index} has shape {Raw.shapeText v.Shape}; the parameter has shape {Raw.shapeText p.Shape} (a state dict of another model?)."
+                                    elif v.Dtype.IsFloatingPoint then
                                         s.Buffers[k] <- Optimizer.CopyLike(v, p)
                                     else
                                         s.Buffers[k] <- Optimizer.Copy v

@@ -110,8 +110,3 @@ type RMSprop
     /// One parameter's RMSprop update.
     override _.UpdateParameter(group, data, grad, state) =
         RMSpropKernel.update (RMSpropKernel.options group) data grad state
-
-    /// Restores a StateDict (see Optimizer.LoadStateDict), checking the buffers' shapes first.
-    override this.LoadStateDict(saved) =
-        ElementwiseKernel.checkSaved "RMSprop" [] this saved
-        base.LoadStateDict saved
