@@ -323,7 +323,15 @@ let large (crossEntropy: CrossEntropy) : Workload =
 /// loss, `loss.Backward()`, `loss.ToScalar()`, inside `Scope.run`, which frees the step's
 /// tensors; the gradients outlive it (Backward keeps them outside every scope, as parameters are)
 /// until the next ZeroGrad drops them.
-let private nablaModuleSide (model: NN.Module) (ps: ParamData list) (data: unit -> 'Data) (lossOf: 'Data -> NN.Module -> Tensor) =
+/// With an optimizer (the training workloads), a step also takes its `Step()` after Backward, and
+/// the cross-check compares the parameters after one step instead of the gradients.
+let private nablaModuleSide
+    (model: NN.Module)
+    (ps: ParamData list)
+    (data: unit -> 'Data)
+    (lossOf: 'Data -> NN.Module -> Tensor)
+    (makeOptimizer: (NN.Module -> Optimizers.Optimizer) option)
+    =
     let parameters = model.Parameters() |> Array.ofList
 
     if parameters.Length <> ps.Length then
@@ -338,12 +346,17 @@ let private nablaModuleSide (model: NN.Module) (ps: ParamData list) (data: unit 
 
                 p.CopyFrom(nablaOf d.Shape d.Values)))
 
+    let optimizer = makeOptimizer |> Option.map (fun make -> make model)
     let d, owned = owning data
 
     let step () =
-        model.ZeroGrad()
+        match optimizer with
+        | Some o -> o.ZeroGrad()
+        | None -> model.ZeroGrad()
+
         let loss = lossOf d model
         loss.Backward()
+        optimizer |> Option.iter (fun o -> o.Step())
         loss.ToScalar()
 
     {
@@ -353,9 +366,13 @@ let private nablaModuleSide (model: NN.Module) (ps: ParamData list) (data: unit 
             fun () ->
                 Scope.run (fun () ->
                     let loss = step ()
-                    loss, parameters |> Array.map (fun p -> p.Grad.Value.ToArray()))
+
+                    match optimizer with
+                    | Some _ -> loss, parameters |> Array.map (fun p -> p.ToArray())
+                    | None -> loss, parameters |> Array.map (fun p -> p.Grad.Value.ToArray()))
         Dispose =
             fun () ->
+                optimizer |> Option.iter (fun o -> o.Dispose())
                 model.Dispose()
 
                 for t in owned do
@@ -365,10 +382,12 @@ let private nablaModuleSide (model: NN.Module) (ps: ParamData list) (data: unit 
 /// TorchSharp's module side: `torch.nn` modules, one step = `model.zero_grad()`, `model.forward`,
 /// the loss, `loss.backward()`, `loss.item()`, inside a dispose scope (TorchSharp keeps the
 /// gradients in LibTorch, on the parameters; zero_grad frees them).
+/// With a learning rate (the training workloads), a step also takes a `torch.optim.Adam` step.
 let private torchModuleSide
     (model: torch.nn.Module<torch.Tensor, torch.Tensor>)
     (ps: ParamData list)
     (lossOf: torch.nn.Module<torch.Tensor, torch.Tensor> -> torch.Tensor)
+    (adamLr: float option)
     (dispose: unit -> unit)
     =
     let parameters = model.parameters () |> Seq.toArray
@@ -383,10 +402,17 @@ let private torchModuleSide
             use v = torchOf d.Shape d.Values
             p.copy_ v |> ignore
 
+    let optimizer =
+        adamLr |> Option.map (fun lr -> torch.optim.Adam(model.parameters (), lr = lr))
+
     let step () =
-        model.zero_grad ()
+        match optimizer with
+        | Some o -> o.zero_grad ()
+        | None -> model.zero_grad ()
+
         let loss = lossOf model
         loss.backward ()
+        optimizer |> Option.iter (fun o -> o.step () |> ignore)
         loss.item<float32>() |> float
 
     {
@@ -403,9 +429,13 @@ let private torchModuleSide
             fun () ->
                 use _ = torch.NewDisposeScope()
                 let loss = step ()
-                loss, parameters |> Array.map (fun p -> toFloats p.grad)
+
+                match optimizer with
+                | Some _ -> loss, parameters |> Array.map toFloats
+                | None -> loss, parameters |> Array.map (fun p -> toFloats p.grad)
         Dispose =
             fun () ->
+                optimizer |> Option.iter (fun o -> o.Dispose())
                 model.Dispose()
                 dispose ()
     }
@@ -442,9 +472,9 @@ let seedModules () : Workload =
         Description =
             "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE ((pred - y) ** 2 |> mean), 100 points; zero grads, forward, loss, Backward, read the loss"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
-        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss
+        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss None
         Torch =
-            torchModuleSide torchModel ps torchLoss (fun () ->
+            torchModuleSide torchModel ps torchLoss None (fun () ->
                 xT.Dispose()
                 yT.Dispose())
         PyTorch = None
@@ -495,9 +525,9 @@ let mlpModules (crossEntropy: CrossEntropy) : Workload =
         Description =
             $"Sequential(Linear(784, 256), ReLU(), Linear(256, 10)), cross-entropy, batch 512 ({how}); zero grads, forward, loss, Backward, read the loss"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
-        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss
+        Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss None
         Torch =
-            torchModuleSide torchModel ps torchLoss (fun () ->
+            torchModuleSide torchModel ps torchLoss None (fun () ->
                 xT.Dispose()
                 tT.Dispose()
                 tFlat.Dispose())
@@ -510,95 +540,9 @@ let mlpModules (crossEntropy: CrossEntropy) : Workload =
 // functions and torch.optim.Adam. Both sides start from the same parameters, so they follow the
 // same trajectory; the cross-check compares the loss and the parameters after one step.
 
-let private nablaTrainingSide
-    (model: NN.Module)
-    (ps: ParamData list)
-    (data: unit -> 'Data)
-    (lossOf: 'Data -> NN.Module -> Tensor)
-    (lr: float)
-    =
-    let parameters = model.Parameters() |> Array.ofList
-
-    Scope.run (fun () ->
-        AD.noGrad (fun () ->
-            for p, d in Array.zip parameters (Array.ofList ps) do
-                if p.Shape <> d.Shape then
-                    invalidOp $"nablaTrainingSide: parameter shape {p.Shape} is not the workload's {d.Shape} ({d.PName})."
-
-                p.CopyFrom(nablaOf d.Shape d.Values)))
-
-    let optimizer = Optim.Adam(model.Parameters(), lr = lr)
-    let d, owned = owning data
-
-    let step () =
-        optimizer.ZeroGrad()
-        let loss = lossOf d model
-        loss.Backward()
-        optimizer.Step()
-        loss.ToScalar()
-
-    {
-        Step = fun () -> Scope.run (fun () -> step () |> ignore)
-        Forward = fun () -> Scope.run (fun () -> AD.noGrad (fun () -> lossOf d model |> ignore))
-        Compute =
-            fun () ->
-                Scope.run (fun () ->
-                    let loss = step ()
-                    loss, parameters |> Array.map (fun p -> p.ToArray()))
-        Dispose =
-            fun () ->
-                model.Dispose()
-
-                for t in owned do
-                    t.Dispose()
-    }
-
-let private torchTrainingSide
-    (model: torch.nn.Module<torch.Tensor, torch.Tensor>)
-    (ps: ParamData list)
-    (lossOf: torch.nn.Module<torch.Tensor, torch.Tensor> -> torch.Tensor)
-    (lr: float)
-    (dispose: unit -> unit)
-    =
-    let parameters = model.parameters () |> Seq.toArray
-
-    do
-        use _ = torch.no_grad ()
-
-        for p, d in Array.zip parameters (Array.ofList ps) do
-            use v = torchOf d.Shape d.Values
-            p.copy_ v |> ignore
-
-    let optimizer = torch.optim.Adam(model.parameters (), lr = lr)
-
-    let step () =
-        optimizer.zero_grad ()
-        let loss = lossOf model
-        loss.backward ()
-        optimizer.step () |> ignore
-        loss.item<float32>() |> float
-
-    {
-        Step =
-            fun () ->
-                use _ = torch.NewDisposeScope()
-                step () |> ignore
-        Forward =
-            fun () ->
-                use _ = torch.NewDisposeScope()
-                use _ = torch.no_grad ()
-                lossOf model |> ignore
-        Compute =
-            fun () ->
-                use _ = torch.NewDisposeScope()
-                let loss = step ()
-                loss, parameters |> Array.map toFloats
-        Dispose =
-            fun () ->
-                optimizer.Dispose()
-                model.Dispose()
-                dispose ()
-    }
+/// Nabla's Adam with this learning rate over a model's parameters.
+let private adam (lr: float) =
+    Some(fun (model: NN.Module) -> Optim.Adam(model.Parameters(), lr = lr) :> Optimizers.Optimizer)
 
 /// The seed's regression trained: Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE, Adam lr 0.01
 /// on X = linspace(-1, 1, 100), y = X² + 0.2·noise.
@@ -632,9 +576,9 @@ let seedTraining () : Workload =
         Description =
             "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE, Adam lr 0.01, 100 points; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
-        Nabla = nablaTrainingSide (NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))) ps nablaData nablaLoss 0.01
+        Nabla = nablaModuleSide (NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))) ps nablaData nablaLoss (adam 0.01)
         Torch =
-            torchTrainingSide torchModel ps torchLoss 0.01 (fun () ->
+            torchModuleSide torchModel ps torchLoss (Some 0.01) (fun () ->
                 xT.Dispose()
                 yT.Dispose())
         PyTorch = None
@@ -677,9 +621,14 @@ let digitsTraining () : Workload =
             "Sequential(Linear(64, 128), ReLU(), Linear(128, 10)), cross-entropy, Adam lr 1e-3, a batch of 64 UCI digits; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
         Nabla =
-            nablaTrainingSide (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes))) ps nablaData nablaLoss 1e-3
+            nablaModuleSide
+                (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes)))
+                ps
+                nablaData
+                nablaLoss
+                (adam 1e-3)
         Torch =
-            torchTrainingSide torchModel ps torchLoss 1e-3 (fun () ->
+            torchModuleSide torchModel ps torchLoss (Some 1e-3) (fun () ->
                 xT.Dispose()
                 tT.Dispose())
         PyTorch = None
