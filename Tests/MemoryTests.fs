@@ -416,38 +416,11 @@ let private builtLibrary () =
     let root = here.Parent.Parent.Parent.Parent
     Path.Combine(root.FullName, "Core", "bin", configuration, framework, "Nabla.dll")
 
-/// The loop of the 100,000-gradient test, as a user would write it in a script.
-let private loopScript (library: string) =
-    $"""#r @"{library}"
-open System
-open System.IO
-open Nabla
-
-let resident () =
-    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
-    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
-
-let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
-let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
-for _ in 1 .. 10_000 do AD.grad f x |> ignore
-// FSI's own start-up garbage (the compiler's) is settled first, or its release would hide growth.
-GC.Collect()
-GC.WaitForPendingFinalizers()
-GC.Collect()
-let before = resident ()
-let mutable peak = before
-let clock = Diagnostics.Stopwatch.StartNew()
-for i in 1 .. 100_000 do
-    AD.grad f x |> ignore
-    if i %% 1000 = 0 then peak <- max peak (resident ())
-printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
-printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
-printfn "growth=%%d" (resident () - before)
-printfn "peak=%%d" (peak - before)
-"""
-
-/// The seed model's training loop of the loop test above, as a user would write it in a script.
-let private trainingScript (library: string) =
+/// A script that references the library, runs `setup`, then `step ()` `warmup` times, settles
+/// the GC (FSI's own start-up garbage, the compiler's, would otherwise hide growth when it is
+/// released), and runs `step ()` n times, sampling resident memory every `every` steps; it prints
+/// the GC mode, the loop's time, the growth and the largest growth seen.
+let private measuredScript (library: string) (setup: string) (warmup: int) (n: int) (every: int) =
     $"""#r @"{library}"
 open System
 open System.IO
@@ -458,29 +431,67 @@ let resident () =
     let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
     int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
 
-let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
-let x = Tensor.Linspace(-2.0, 2.0, 100) |> Tensor.reshape [| 100; 1 |]
-let y = Tensor.sin (x * 2.0) + x * 0.5
-let step () =
-    model.ZeroGrad()
-    let loss = (model.Forward x - y) ** 2.0 |> Tensor.mean
-    loss.Backward()
-    AD.noGrad (fun () -> for p in model.Parameters() do p.SubInPlace(p.Grad.Value, alpha = 0.01))
-for _ in 1 .. 1_000 do step ()
+{setup}
+for _ in 1 .. {warmup} do step ()
 GC.Collect()
 GC.WaitForPendingFinalizers()
 GC.Collect()
 let before = resident ()
 let mutable peak = before
 let clock = Diagnostics.Stopwatch.StartNew()
-for i in 1 .. 10_000 do
+for i in 1 .. {n} do
     step ()
-    if i %% 100 = 0 then peak <- max peak (resident ())
+    if i %% {every} = 0 then peak <- max peak (resident ())
 printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
 printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
 printfn "growth=%%d" (resident () - before)
 printfn "peak=%%d" (peak - before)
 """
+
+/// 100,000 gradients of a function of a 1,000-element tensor.
+let private loopScript (library: string) =
+    measuredScript
+        library
+        """let x = Tensor.Randn([| 1000 |], dtype = Dtype.Float64)
+let f (x: Tensor) = Tensor.sum (Tensor.sin x * x)
+let step () = AD.grad f x |> ignore"""
+        10_000
+        100_000
+        1000
+
+/// The seed model's training loop of the loop test above, as a user would write it in a script.
+let private trainingScript (library: string) =
+    measuredScript
+        library
+        """let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
+let x = Tensor.Linspace(-2.0, 2.0, 100) |> Tensor.reshape [| 100; 1 |]
+let y = Tensor.sin (x * 2.0) + x * 0.5
+let step () =
+    model.ZeroGrad()
+    let loss = (model.Forward x - y) ** 2.0 |> Tensor.mean
+    loss.Backward()
+    AD.noGrad (fun () -> for p in model.Parameters() do p.SubInPlace(p.Grad.Value, alpha = 0.01))"""
+        1_000
+        10_000
+        100
+
+/// Issue 8's snippet as a script: Adam on Loss.mse with clipGradNorm, 10,000 steps.
+let private adamScript (library: string) =
+    measuredScript
+        library
+        """let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.reshape [| 100; 1 |]
+let ys = xs * xs + 0.2 * Tensor.randnLike xs
+let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
+let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+let step () =
+    opt.ZeroGrad()
+    let loss = Loss.mse (model.Forward xs) ys
+    loss.Backward()
+    let norm = Optim.clipGradNorm (model.Parameters()) 10.0
+    opt.Step()"""
+        1_000
+        10_000
+        100
 
 /// Runs a script (made by `script` from the library's path) in dotnet fsi and checks that the
 /// resident memory it reports grew by less than 50 MB, at the end and at its largest sample;
@@ -541,44 +552,6 @@ let private fsiMemoryTest (what: string) (script: string -> string) =
             Expect.isLessThan peak 50_000_000L "resident memory growth in dotnet fsi, sampled during the loop"
     finally
         dir.Delete true
-
-/// Issue 8's snippet as a script: Adam on Loss.mse with clipGradNorm, 10,000 steps.
-let private adamScript (library: string) =
-    $"""#r @"{library}"
-open System
-open System.IO
-open Nabla
-open Nabla.NN
-
-let resident () =
-    let line = File.ReadAllLines "/proc/self/status" |> Array.find (fun l -> l.StartsWith "VmRSS:")
-    int64 (line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024L
-
-let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.reshape [| 100; 1 |]
-let ys = xs * xs + 0.2 * Tensor.randnLike xs
-let model = Sequential(Linear(1, 20), ReLU(), Linear(20, 1))
-let opt = Optim.Adam(model.Parameters(), lr = 0.01)
-let step () =
-    opt.ZeroGrad()
-    let loss = Loss.mse (model.Forward xs) ys
-    loss.Backward()
-    let norm = Optim.clipGradNorm (model.Parameters()) 10.0
-    opt.Step()
-for _ in 1 .. 1_000 do step ()
-GC.Collect()
-GC.WaitForPendingFinalizers()
-GC.Collect()
-let before = resident ()
-let mutable peak = before
-let clock = Diagnostics.Stopwatch.StartNew()
-for i in 1 .. 10_000 do
-    step ()
-    if i %% 100 = 0 then peak <- max peak (resident ())
-printfn "gc: server=%%b concurrent=%%A" Runtime.GCSettings.IsServerGC (AppContext.GetData "System.GC.Concurrent")
-printfn "loop: %%.1f s" clock.Elapsed.TotalSeconds
-printfn "growth=%%d" (resident () - before)
-printfn "peak=%%d" (peak - before)
-"""
 
 let scriptTests =
     testSequenced
