@@ -346,7 +346,7 @@ let private epochTests =
                     let o = sgd ()
                     let s = make o
                     let epochs = epochsOf name
-                    let k = 10
+                    let k = 9
                     stepEpochs o s epochs[.. k - 1] |> ignore
                     let savedOpt, savedSched = o.StateDict(), s.StateDict()
                     o.Step()
