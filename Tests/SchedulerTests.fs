@@ -172,6 +172,79 @@ let private schedulerCases: (string * (unit -> Optimizer * LRScheduler * string 
                     LinearLR(o, startFactor = 0.5, totalIters = 4) :> LRScheduler
                     ExponentialLR(o, 0.9)
                 ])
+        "multiplicative_lr", plain (fun o -> MultiplicativeLR(o, (fun _ -> 0.95)))
+        "multiplicative_lr_per_group", plain (fun o -> MultiplicativeLR(o, [ (fun _ -> 0.9); (fun e -> 1.0 - 0.01 * float e) ]))
+        "warm_restarts", plain (fun o -> CosineAnnealingWarmRestarts(o, 5))
+        "warm_restarts_mult2", plain (fun o -> CosineAnnealingWarmRestarts(o, 3, tMult = 2, etaMin = 0.001))
+        "warm_restarts_mult3", plain (fun o -> CosineAnnealingWarmRestarts(o, 2, tMult = 3, etaMin = 0.002))
+        "sequential_warm_restarts",
+        plain (fun o ->
+            SequentialLR(
+                o,
+                [
+                    LinearLR(o, startFactor = 0.1, totalIters = 3) :> LRScheduler
+                    CosineAnnealingWarmRestarts(o, 4, tMult = 2)
+                ],
+                [ 3 ]
+            ))
+        "cyclic_triangular",
+        (fun () ->
+            let o = sgdMomentum ()
+            o, CyclicLR(o, 0.01, 0.1, stepSizeUp = 4), Some "momentum")
+        "cyclic_triangular2",
+        (fun () ->
+            let o = sgdMomentum ()
+
+            o,
+            CyclicLR(
+                o,
+                [| 0.01; 0.005 |],
+                [| 0.1; 0.05 |],
+                stepSizeUp = 3,
+                stepSizeDown = 5,
+                mode = CyclicMode.Triangular2,
+                baseMomentum = 0.85,
+                maxMomentum = 0.95
+            ),
+            Some "momentum")
+        "cyclic_exp_range",
+        (fun () ->
+            let o = sgdMomentum ()
+            o, CyclicLR(o, 0.02, 0.2, stepSizeUp = 5, mode = CyclicMode.ExpRange, gamma = 0.97), Some "momentum")
+        "cyclic_no_momentum", plain (fun o -> CyclicLR(o, 0.001, 0.01, stepSizeUp = 6, stepSizeDown = 2, cycleMomentum = false))
+        "cyclic_scale_fn_cycle",
+        (fun () ->
+            let o = sgdMomentum ()
+            o, CyclicLR(o, 0.01, 0.1, stepSizeUp = 2, stepSizeDown = 3, scaleFn = (fun c -> 1.0 / c)), Some "momentum")
+        "cyclic_scale_fn_iterations",
+        plain (fun o ->
+            CyclicLR(
+                o,
+                0.01,
+                0.1,
+                stepSizeUp = 4,
+                scaleFn = (fun x -> 1.0 / (1.0 + 0.05 * x)),
+                scaleMode = CyclicScaleMode.Iterations,
+                mode = CyclicMode.Triangular2,
+                cycleMomentum = false
+            ))
+        "cyclic_adam_beta1",
+        (fun () ->
+            // the real Adam: CyclicLR cycles its beta1 (as PyTorch 2.0 does; see the script)
+            let o = betaOpt ()
+
+            o,
+            CyclicLR(
+                o,
+                0.001,
+                0.006,
+                stepSizeUp = 4,
+                stepSizeDown = 2,
+                mode = CyclicMode.Triangular2,
+                baseMomentum = 0.85,
+                maxMomentum = 0.95
+            ),
+            Some "beta1")
     ]
 
 let private checkRows (name: string) (from: int) (actual: (float[] * float[] * float[])[]) =
@@ -220,6 +293,69 @@ let private schedulerRoundTrips =
                     s2.LoadStateDict savedSched
                     Expect.equal s2.LastEpoch (savedSched.Values["lastEpoch"] |> int) "LastEpoch restored"
                     checkRows name 10 (trace o2 s2 key (steps - 10))
+                }
+        ]
+
+/// CosineAnnealingWarmRestarts stepped with Step(epoch) (fractional epochs) or Step(), per the
+/// script's epoch list (null for Step()).
+let private epochCases: (string * (Optimizer -> CosineAnnealingWarmRestarts)) list =
+    [
+        "warm_restarts_fractional", (fun o -> CosineAnnealingWarmRestarts(o, 3))
+        "warm_restarts_fractional_mult2", (fun o -> CosineAnnealingWarmRestarts(o, 2, tMult = 2, etaMin = 0.001))
+        "warm_restarts_fractional_mult3", (fun o -> CosineAnnealingWarmRestarts(o, 1, tMult = 3, etaMin = 0.01))
+        "warm_restarts_interleaved", (fun o -> CosineAnnealingWarmRestarts(o, 4))
+        "warm_restarts_interleaved_mult2", (fun o -> CosineAnnealingWarmRestarts(o, 2, tMult = 2, etaMin = 0.005))
+    ]
+
+let private epochsOf (name: string) =
+    [|
+        for e in (case name).GetProperty("epochs").EnumerateArray() ->
+            if e.ValueKind = JsonValueKind.Null then
+                None
+            else
+                Some(e.GetDouble())
+    |]
+
+let private stepEpochs (o: Optimizer) (s: CosineAnnealingWarmRestarts) (epochs: float option[]) =
+    [|
+        for e in epochs do
+            o.Step()
+
+            match e with
+            | Some e -> s.Step e
+            | None -> s.Step()
+
+            [| for g in o.ParamGroups -> g.Lr |], s.GetLastLr(), [||]
+    |]
+
+let private epochTests =
+    testList
+        "CosineAnnealingWarmRestarts with epochs"
+        [
+            for name, make in epochCases do
+                test name {
+                    let o = sgd ()
+                    let s = make o
+                    let first = [| for g in o.ParamGroups -> g.Lr |], s.GetLastLr(), [||]
+                    checkRows name 0 (Array.append [| first |] (stepEpochs o s (epochsOf name)))
+
+                    Expect.equal s.LastEpoch ((case name).GetProperty("last_epoch").GetInt32()) "LastEpoch: the floor of the last epoch"
+                }
+
+                test $"{name} state dict round trip" {
+                    let o = sgd ()
+                    let s = make o
+                    let epochs = epochsOf name
+                    let k = 9
+                    stepEpochs o s epochs[.. k - 1] |> ignore
+                    let savedOpt, savedSched = o.StateDict(), s.StateDict()
+                    o.Step()
+                    s.Step()
+                    let o2 = sgd ()
+                    let s2 = make o2
+                    o2.LoadStateDict savedOpt
+                    s2.LoadStateDict savedSched
+                    checkRows name (k + 1) (stepEpochs o2 s2 epochs[k..])
                 }
         ]
 
@@ -713,6 +849,69 @@ let private errorTests =
                     ReduceLROnPlateau(o, patience = -1) |> ignore)
             }
 
+            test "bad options of MultiplicativeLR, CosineAnnealingWarmRestarts and CyclicLR" {
+                let o = sgd ()
+
+                throwsWith<ArgumentException> [ "MultiplicativeLR"; "2 values"; "lrLambdas" ] (fun () ->
+                    MultiplicativeLR(o, [ (fun _ -> 1.0) ]) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingWarmRestarts"; "t0"; "0" ] (fun () ->
+                    CosineAnnealingWarmRestarts(o, 0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingWarmRestarts"; "tMult"; "0" ] (fun () ->
+                    CosineAnnealingWarmRestarts(o, 3, tMult = 0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingWarmRestarts"; "etaMin"; "-1" ] (fun () ->
+                    CosineAnnealingWarmRestarts(o, 3, etaMin = -1.0) |> ignore)
+
+                let s = CosineAnnealingWarmRestarts(o, 3)
+                throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingWarmRestarts"; "epoch"; "-0.5" ] (fun () -> s.Step -0.5)
+                throwsWith<ArgumentOutOfRangeException> [ "CosineAnnealingWarmRestarts"; "epoch"; "NaN" ] (fun () -> s.Step nan)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CyclicLR"; "stepSizeUp"; "0" ] (fun () ->
+                    CyclicLR(o, 0.01, 0.1, stepSizeUp = 0) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CyclicLR"; "stepSizeDown"; "-1" ] (fun () ->
+                    CyclicLR(o, 0.01, 0.1, stepSizeDown = -1) |> ignore)
+
+                throwsWith<ArgumentException> [ "CyclicLR"; "2 values"; "baseLr"; "got 1" ] (fun () ->
+                    CyclicLR(o, [| 0.01 |], [| 0.1; 0.1 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "CyclicLR"; "2 values"; "maxLr"; "got 3" ] (fun () ->
+                    CyclicLR(o, [| 0.01; 0.01 |], [| 0.1; 0.1; 0.1 |]) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CyclicLR"; "maxLr"; "-0.1" ] (fun () -> CyclicLR(o, 0.01, -0.1) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CyclicLR"; "gamma"; "NaN" ] (fun () ->
+                    CyclicLR(o, 0.01, 0.1, gamma = nan) |> ignore)
+
+                throwsWith<ArgumentOutOfRangeException> [ "CyclicLR"; "baseMomentum" ] (fun () ->
+                    CyclicLR(o, 0.01, 0.1, baseMomentum = infinity) |> ignore)
+            }
+
+            test "CyclicLR's cycleMomentum needs momentum or betas" {
+                let o = PlainOptimizer [ ParamGroup [ leaf [| 1.0 |] ] ]
+
+                throwsWith<ArgumentException> [ "CyclicLR"; "cycleMomentum"; "Plain"; "cycleMomentum = false" ] (fun () ->
+                    CyclicLR(o, 0.01, 0.1) |> ignore)
+
+                // without cycling it works, and sets the learning rate to baseLr
+                CyclicLR(o, 0.01, 0.1, cycleMomentum = false) |> ignore
+                Expect.equal o.ParamGroups[0].Lr 0.01 "lr = baseLr at epoch 0"
+                // SGD always has a momentum option (0 by default), as in PyTorch
+                let plainSgd = sgd ()
+                CyclicLR(plainSgd, 0.01, 0.1) |> ignore
+                Expect.equal plainSgd.ParamGroups[1].["momentum"] 0.9 "momentum = maxMomentum at epoch 0"
+            }
+
+            test "CosineAnnealingWarmRestarts.LoadStateDict needs its counters" {
+                let o = sgd ()
+                let s = CosineAnnealingWarmRestarts(o, 3)
+                let foreign = StepLR(sgd (), 3).StateDict()
+
+                throwsWith<ArgumentException> [ "CosineAnnealingWarmRestarts.LoadStateDict"; "tCur" ] (fun () -> s.LoadStateDict foreign)
+            }
+
             test "SequentialLR and ChainedScheduler check their schedulers" {
                 let o = sgd ()
                 let other = sgd ()
@@ -759,7 +958,7 @@ let tests =
     testList
         "Schedulers"
         [
-            testList "schedulers" [ schedulerTests; schedulerRoundTrips; plateauTests; errorTests ]
+            testList "schedulers" [ schedulerTests; schedulerRoundTrips; epochTests; plateauTests; errorTests ]
             lbfgsTests
             clipTests
             functionalTests

@@ -211,6 +211,44 @@ type LambdaLR private (lambdas: (int -> float)[], optimizer: Optimizer) as this 
     override this.GetLr() =
         Array.map2 (fun (f: int -> float) b -> b * f this.LastEpoch) lambdas this.BaseLrs
 
+/// Multiplies each group's learning rate by a function of the epoch at every step:
+/// lr(epoch) = lr(epoch - 1) · lrLambda epoch for epoch > 0 (PyTorch's `MultiplicativeLR`), one
+/// function for every group or one per group.
+[<Sealed>]
+type MultiplicativeLR private (lambdas: (int -> float)[], optimizer: Optimizer) as this =
+    inherit LRScheduler("MultiplicativeLR", optimizer)
+
+    do this.Initialize()
+
+    /// One function for every group.
+    new(optimizer: Optimizer, lrLambda: int -> float) =
+        if isNull (box lrLambda) then
+            nullArg "lrLambda"
+
+        if isNull (box optimizer) then
+            nullArg "optimizer"
+
+        MultiplicativeLR(Array.create optimizer.ParamGroups.Count lrLambda, optimizer)
+
+    /// One function per group, in order.
+    new(optimizer: Optimizer, lrLambdas: seq<int -> float>) =
+        if isNull (box lrLambdas) then
+            nullArg "lrLambdas"
+
+        if isNull (box optimizer) then
+            nullArg "optimizer"
+
+        MultiplicativeLR(SchedulerCheck.perGroup "MultiplicativeLR" "lrLambdas" optimizer (Seq.toArray lrLambdas), optimizer)
+
+    override this.GetLr() =
+        let e = this.LastEpoch
+        let groups = Seq.toArray this.Optimizer.ParamGroups
+
+        if e > 0 then
+            Array.map2 (fun (f: int -> float) (g: ParamGroup) -> g.Lr * f e) lambdas groups
+        else
+            [| for g in groups -> g.Lr |]
+
 /// Multiplies the learning rate by gamma every stepSize epochs (PyTorch's `StepLR`).
 [<Sealed>]
 type StepLR(optimizer: Optimizer, stepSize: int, ?gamma: float) as this =
@@ -481,6 +519,113 @@ type CosineAnnealingLR(optimizer: Optimizer, tMax: int, ?etaMin: float) as this 
                       / 2.0
             |]
 
+/// Cosine annealing with warm restarts (SGDR; PyTorch's `CosineAnnealingWarmRestarts`): the
+/// learning rate falls from the initial one towards etaMin along a cosine over t0 epochs, then
+/// restarts from the initial one; each period is tMult times as long as the one before. Step()
+/// moves one epoch; Step(epoch) jumps to an epoch that may be fractional (call
+/// `s.Step(float epoch + float i / float iters)` after batch i of an epoch of iters batches), and
+/// the two can be interleaved, as in PyTorch.
+[<Sealed>]
+type CosineAnnealingWarmRestarts(optimizer: Optimizer, t0: int, ?tMult: int, ?etaMin: float) as this =
+    inherit LRScheduler("CosineAnnealingWarmRestarts", optimizer)
+    let name = "CosineAnnealingWarmRestarts"
+    let tMult = defaultArg tMult 1
+    let etaMin = defaultArg etaMin 0.0
+    // PyTorch's T_i (the length of the current period) and T_cur (the epochs since the restart)
+    let mutable tI = t0
+    let mutable tCur = -1.0
+
+    /// PyTorch's step(epoch) without the final update: T_i and T_cur of this epoch.
+    let setEpoch (epoch: float) =
+        if epoch >= float t0 then
+            if tMult = 1 then
+                tCur <- epoch % float t0
+            else
+                let n =
+                    int (Math.Log(epoch / float t0 * float (tMult - 1) + 1.0) / Math.Log(float tMult))
+
+                tCur <- epoch - float (t0 * (pown tMult n - 1)) / float (tMult - 1)
+                tI <- t0 * pown tMult n
+        else
+            tI <- t0
+            tCur <- epoch
+
+    do
+        SchedulerCheck.positiveInt name "t0" t0
+
+        if tMult < 1 then
+            raise (ArgumentOutOfRangeException("tMult", $"{name}: tMult must be an integer at least 1; got {tMult}."))
+
+        SchedulerCheck.nonNegative name "etaMin" etaMin
+        this.Initialize()
+
+    /// The length of the first period, in epochs.
+    member _.T0 = t0
+
+    /// The factor by which each period is longer than the one before.
+    member _.TMult = tMult
+
+    /// The minimum learning rate.
+    member _.EtaMin = etaMin
+
+    /// The length of the current period, in epochs (PyTorch's T_i).
+    member _.TI = tI
+
+    /// The epochs since the last restart, possibly fractional (PyTorch's T_cur).
+    member _.TCur = tCur
+
+    override this.GetLr() =
+        [|
+            for b in this.BaseLrs -> etaMin + (b - etaMin) * (1.0 + Math.Cos(Math.PI * tCur / float tI)) / 2.0
+        |]
+
+    /// Jumps to this epoch, which may be fractional, and sets each group's learning rate
+    /// (PyTorch's step(epoch)); LastEpoch becomes its floor, and a later Step() continues from it.
+    member this.Step(epoch: float) =
+        if not (epoch >= 0.0) || Double.IsInfinity epoch || epoch >= float Int32.MaxValue then
+            raise (ArgumentOutOfRangeException("epoch", $"{name}: epoch must be a finite number at least 0; got {epoch}."))
+
+        setEpoch epoch
+        // base.Step() adds one to LastEpoch and applies GetLr()
+        this.LastEpoch <- int (Math.Floor epoch) - 1
+        base.Step()
+
+    /// Moves to the next epoch (PyTorch's step()): one epoch further into the period, restarting
+    /// (and multiplying the period by tMult) at its end.
+    override this.Step() =
+        if this.LastEpoch < 0 then
+            this.Step 0.0
+        else
+            tCur <- tCur + 1.0
+
+            if tCur >= float tI then
+                tCur <- tCur - float tI
+                tI <- tI * tMult
+
+            base.Step()
+
+    // SequentialLR restarts a scheduler with PyTorch's step(0), which sets T_i and T_cur here
+    override this.ClosedFormLr() =
+        setEpoch (float this.LastEpoch)
+        Some(this.GetLr())
+
+    override this.StateDict() =
+        let saved = base.StateDict()
+
+        { saved with
+            Values = saved.Values |> Map.add "tCur" tCur |> Map.add "tI" (float tI)
+        }
+
+    override this.LoadValues(values) =
+        let value key =
+            match values.TryFind key with
+            | Some v -> v
+            | None -> invalidArg "saved" $"{name}.LoadStateDict: the saved state has no '{key}'; pass the result of StateDict()."
+
+        let c, i = value "tCur", value "tI"
+        tCur <- c
+        tI <- int i
+
 /// The annealing strategy of OneCycleLR.
 type AnnealStrategy =
     /// Cosine annealing (PyTorch's 'cos', the default).
@@ -689,6 +834,215 @@ type OneCycleLR
 
                 result.Value
         |]
+
+/// The amplitude policy of CyclicLR's cycles.
+type CyclicMode =
+    /// The same amplitude every cycle (PyTorch's 'triangular', the default).
+    | Triangular
+    /// The amplitude halves every cycle (PyTorch's 'triangular2').
+    | Triangular2
+    /// The amplitude is scaled by gamma^iteration (PyTorch's 'exp_range').
+    | ExpRange
+
+/// What CyclicLR's custom scaleFn is evaluated on.
+type CyclicScaleMode =
+    /// The cycle number, from 1 (PyTorch's 'cycle', the default).
+    | Cycle
+    /// The iteration: the number of steps since the start (PyTorch's 'iterations').
+    | Iterations
+
+/// The cyclical learning-rate policy (PyTorch's `CyclicLR`): the learning rate climbs from
+/// baseLr to maxLr over stepSizeUp steps and falls back over stepSizeDown steps, the amplitude
+/// scaled per mode (or by a custom scaleFn); with cycleMomentum (the default) the momentum (or
+/// Adam's beta1) moves the opposite way between maxMomentum and baseMomentum. Step once per
+/// batch. It sets each group's learning rate to baseLr on construction.
+[<Sealed>]
+type CyclicLR
+    private (settings: float[] * float[] * float * float * (float -> float) * CyclicScaleMode * bool * float * float, optimizer: Optimizer) as this
+    =
+    inherit
+        LRScheduler(
+            "CyclicLR",
+            (let baseLrs, _, _, _, _, _, _, _, _ = settings
+
+             // PyTorch sets the learning rates before the base constructor records initial_lr
+             for i, g in Seq.indexed optimizer.ParamGroups do
+                 g.Lr <- baseLrs[i]
+
+             optimizer)
+        )
+
+    let baseLrs, maxLrs, stepSizeUp, stepSizeDown, scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum =
+        settings
+
+    let totalSize = stepSizeUp + stepSizeDown
+    let stepRatio = stepSizeUp / totalSize
+    let useBeta1 = optimizer.Defaults.ContainsKey "beta1"
+
+    do
+        if cycleMomentum then
+            for g in optimizer.ParamGroups do
+                if useBeta1 then
+                    g["beta1"] <- baseMomentum
+                else
+                    g["momentum"] <- baseMomentum
+
+        this.Initialize()
+        // PyTorch: the initial step uses the recorded initial_lr, later ones baseLr
+        this.BaseLrs <- baseLrs
+
+    /// Cycles between baseLr and maxLr (the same for every group).
+    new
+        (
+            optimizer: Optimizer,
+            baseLr: float,
+            maxLr: float,
+            ?stepSizeUp: int,
+            ?stepSizeDown: int,
+            ?mode: CyclicMode,
+            ?gamma: float,
+            ?scaleFn: float -> float,
+            ?scaleMode: CyclicScaleMode,
+            ?cycleMomentum: bool,
+            ?baseMomentum: float,
+            ?maxMomentum: float
+        ) =
+        if isNull (box optimizer) then
+            nullArg "optimizer"
+
+        let n = optimizer.ParamGroups.Count
+
+        CyclicLR(
+            optimizer,
+            Array.create n baseLr,
+            Array.create n maxLr,
+            ?stepSizeUp = stepSizeUp,
+            ?stepSizeDown = stepSizeDown,
+            ?mode = mode,
+            ?gamma = gamma,
+            ?scaleFn = scaleFn,
+            ?scaleMode = scaleMode,
+            ?cycleMomentum = cycleMomentum,
+            ?baseMomentum = baseMomentum,
+            ?maxMomentum = maxMomentum
+        )
+
+    /// Cycles group i between baseLrs[i] and maxLrs[i].
+    new
+        (
+            optimizer: Optimizer,
+            baseLrs: float[],
+            maxLrs: float[],
+            ?stepSizeUp: int,
+            ?stepSizeDown: int,
+            ?mode: CyclicMode,
+            ?gamma: float,
+            ?scaleFn: float -> float,
+            ?scaleMode: CyclicScaleMode,
+            ?cycleMomentum: bool,
+            ?baseMomentum: float,
+            ?maxMomentum: float
+        ) =
+        let name = "CyclicLR"
+
+        if isNull (box optimizer) then
+            nullArg "optimizer"
+
+        if isNull baseLrs then
+            nullArg "baseLrs"
+
+        if isNull maxLrs then
+            nullArg "maxLrs"
+
+        let baseLrs = SchedulerCheck.perGroup name "baseLr" optimizer (Array.copy baseLrs)
+        let maxLrs = SchedulerCheck.perGroup name "maxLr" optimizer (Array.copy maxLrs)
+
+        for b in baseLrs do
+            SchedulerCheck.nonNegative name "baseLr" b
+
+        for m in maxLrs do
+            SchedulerCheck.nonNegative name "maxLr" m
+
+        let stepSizeUp = defaultArg stepSizeUp 2000
+        SchedulerCheck.positiveInt name "stepSizeUp" stepSizeUp
+        let stepSizeDown = defaultArg stepSizeDown stepSizeUp
+
+        if stepSizeDown < 0 then
+            raise (ArgumentOutOfRangeException("stepSizeDown", $"{name}: stepSizeDown must be an integer at least 0; got {stepSizeDown}."))
+
+        let gamma = defaultArg gamma 1.0
+        SchedulerCheck.finite name "gamma" gamma
+
+        if scaleFn.IsSome && isNull (box scaleFn.Value) then
+            nullArg "scaleFn"
+
+        let scaleFn, scaleMode =
+            match scaleFn with
+            | Some f -> f, defaultArg scaleMode Cycle
+            | None ->
+                // PyTorch: without scaleFn, the mode decides (and scaleMode is ignored)
+                match defaultArg mode Triangular with
+                | Triangular -> (fun (_: float) -> 1.0), Cycle
+                | Triangular2 -> (fun (x: float) -> 1.0 / (2.0 ** (x - 1.0))), Cycle
+                | ExpRange -> (fun (x: float) -> gamma ** x), Iterations
+
+        let cycleMomentum = defaultArg cycleMomentum true
+        let baseMomentum = defaultArg baseMomentum 0.8
+        let maxMomentum = defaultArg maxMomentum 0.9
+        SchedulerCheck.finite name "baseMomentum" baseMomentum
+        SchedulerCheck.finite name "maxMomentum" maxMomentum
+
+        if
+            cycleMomentum
+            && not (
+                optimizer.Defaults.ContainsKey "momentum"
+                || optimizer.Defaults.ContainsKey "beta1"
+            )
+        then
+            invalidArg
+                "cycleMomentum"
+                $"{name}: cycleMomentum needs an optimizer with momentum (SGD, RMSprop) or betas (the Adam family); {optimizer.Name} has neither. Pass cycleMomentum = false."
+
+        CyclicLR(
+            (baseLrs, maxLrs, float stepSizeUp, float stepSizeDown, scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum),
+            optimizer
+        )
+
+    /// The upper learning rate of each group.
+    member _.MaxLrs = Array.copy maxLrs
+
+    /// The number of steps of a cycle (stepSizeUp + stepSizeDown).
+    member _.TotalSize = int totalSize
+
+    /// Whether the momentum (or beta1) is cycled.
+    member _.CycleMomentum = cycleMomentum
+
+    override this.GetLr() =
+        let e = float this.LastEpoch
+        let cycle = Math.Floor(1.0 + e / totalSize)
+        let x = 1.0 + e / totalSize - cycle
+
+        let scaleFactor =
+            if x <= stepRatio then
+                x / stepRatio
+            else
+                (x - 1.0) / (stepRatio - 1.0)
+
+        let scale () =
+            match scaleMode with
+            | Cycle -> scaleFn cycle
+            | Iterations -> scaleFn e
+
+        let lrs =
+            Array.map2 (fun b m -> b + (m - b) * scaleFactor * scale ()) this.BaseLrs maxLrs
+
+        if cycleMomentum then
+            for g in this.Optimizer.ParamGroups do
+                let m = maxMomentum - (maxMomentum - baseMomentum) * scaleFactor * scale ()
+
+                if useBeta1 then g["beta1"] <- m else g["momentum"] <- m
+
+        lrs
 
 /// Runs schedulers one after another (PyTorch's `SequentialLR`): schedulers[0] until
 /// milestones[0], then schedulers[1] (restarted at its epoch 0), ...; e.g. a LinearLR warm-up

@@ -1,6 +1,7 @@
 """Reference trajectories for Tests/SchedulerTests.fs, computed by PyTorch in float64:
 - learning-rate schedulers: the lr of each parameter group (and the momentum or beta1 that
-  OneCycleLR cycles) after construction and after each of the following steps;
+  OneCycleLR and CyclicLR cycle) after construction and after each of the following steps;
+  CosineAnnealingWarmRestarts also with step(epoch) at given (fractional) epochs;
 - ReduceLROnPlateau over a fixed metric sequence;
 - LBFGS (fixed step and strong Wolfe line search) on a 6-dimensional Rosenbrock function split
   over two parameters: the parameters, loss, func_evals and n_iter after each step;
@@ -111,6 +112,88 @@ def schedulers():
     o = sgd()
     out["chained"] = trace(o, S.ChainedScheduler(
         [S.LinearLR(o, start_factor=0.5, total_iters=4), S.ExponentialLR(o, gamma=0.9)]))
+
+    # MultiplicativeLR
+    o = sgd(); out["multiplicative_lr"] = trace(o, S.MultiplicativeLR(o, lambda e: 0.95))
+    o = sgd()
+    out["multiplicative_lr_per_group"] = trace(o, S.MultiplicativeLR(o, [lambda e: 0.9, lambda e: 1.0 - 0.01 * e]))
+
+    # CosineAnnealingWarmRestarts with step()
+    o = sgd(); out["warm_restarts"] = trace(o, S.CosineAnnealingWarmRestarts(o, T_0=5))
+    o = sgd(); out["warm_restarts_mult2"] = trace(o, S.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001))
+    o = sgd(); out["warm_restarts_mult3"] = trace(o, S.CosineAnnealingWarmRestarts(o, T_0=2, T_mult=3, eta_min=0.002))
+    o = sgd()
+    out["sequential_warm_restarts"] = trace(o, S.SequentialLR(
+        o, [S.LinearLR(o, start_factor=0.1, total_iters=3), S.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=2)],
+        milestones=[3]))
+
+    # CyclicLR: momentum cycled on SGD (the default cycle_momentum=True)
+    o = SGD(groups(), lr=0.1, momentum=0.9)
+    out["cyclic_triangular"] = trace(o, S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4), key="momentum")
+    o = SGD(groups(), lr=0.1, momentum=0.9)
+    out["cyclic_triangular2"] = trace(o, S.CyclicLR(
+        o, base_lr=[0.01, 0.005], max_lr=[0.1, 0.05], step_size_up=3, step_size_down=5, mode="triangular2",
+        base_momentum=0.85, max_momentum=0.95), key="momentum")
+    o = SGD(groups(), lr=0.1, momentum=0.9)
+    out["cyclic_exp_range"] = trace(o, S.CyclicLR(
+        o, base_lr=0.02, max_lr=0.2, step_size_up=5, mode="exp_range", gamma=0.97), key="momentum")
+    o = sgd()
+    out["cyclic_no_momentum"] = trace(o, S.CyclicLR(o, base_lr=0.001, max_lr=0.01, step_size_up=6, step_size_down=2,
+                                                    cycle_momentum=False))
+    o = SGD(groups(), lr=0.1, momentum=0.9)
+    out["cyclic_scale_fn_cycle"] = trace(o, S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=2, step_size_down=3, scale_fn=lambda c: 1.0 / c), key="momentum")
+    o = sgd()
+    out["cyclic_scale_fn_iterations"] = trace(o, S.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=4, scale_fn=lambda x: 1.0 / (1.0 + 0.05 * x),
+        scale_mode="iterations", mode="triangular2", cycle_momentum=False))
+
+    # CyclicLR on Adam cycling beta1. PyTorch 1.13's CyclicLR rejects cycle_momentum=True on Adam
+    # (it has no 'momentum'; PyTorch 2.0 cycles beta1 instead, writing the same values the
+    # momentum would get). The reference is composed from 1.13: the lr of CyclicLR on Adam with
+    # cycle_momentum=False (the lr does not depend on momentum cycling) and, as beta1, the
+    # momentum of the same CyclicLR on SGD.
+    kw = dict(base_lr=0.001, max_lr=0.006, step_size_up=4, step_size_down=2, mode="triangular2",
+              base_momentum=0.85, max_momentum=0.95)
+    o = Adam(groups(), lr=0.1, betas=(0.9, 0.99))
+    adam = trace(o, S.CyclicLR(o, cycle_momentum=False, **kw))
+    assert all(g["betas"] == (0.9, 0.99) for g in o.param_groups)
+    o = SGD(groups(), lr=0.1, momentum=0.9)
+    adam["momentum"] = trace(o, S.CyclicLR(o, **kw), key="momentum")["momentum"]
+    out["cyclic_adam_beta1"] = adam
+    return out
+
+
+def trace_epochs(opt, sched, epochs):
+    """lr of each group after construction and after each step: step() for None, else step(epoch)."""
+    rows = [[g["lr"] for g in opt.param_groups]]
+    last = [list(sched.get_last_lr())]
+    for e in epochs:
+        opt.step()
+        if e is None:
+            sched.step()
+        else:
+            sched.step(e)
+        rows.append([g["lr"] for g in opt.param_groups])
+        last.append(list(sched.get_last_lr()))
+    return {"epochs": epochs, "lr": rows, "last_lr": last, "momentum": None, "last_epoch": sched.last_epoch}
+
+
+def warm_restart_epochs():
+    out = {}
+    iters = 4
+    fractional = [epoch + i / iters for epoch in range(12) for i in range(iters)]
+    for name, kw in [("warm_restarts_fractional", dict(T_0=3)),
+                     ("warm_restarts_fractional_mult2", dict(T_0=2, T_mult=2, eta_min=0.001)),
+                     ("warm_restarts_fractional_mult3", dict(T_0=1, T_mult=3, eta_min=0.01))]:
+        o = SGD(groups(), lr=0.1)
+        out[name] = trace_epochs(o, S.CosineAnnealingWarmRestarts(o, **kw), fractional)
+    # interleaved, as in PyTorch's docstring: step() ..., step(26), step() (= step(27)), integer epochs
+    interleaved = [None] * 7 + [26, None, None, 3, None, 10.5, None, None, 0, None]
+    for name, kw in [("warm_restarts_interleaved", dict(T_0=4)),
+                     ("warm_restarts_interleaved_mult2", dict(T_0=2, T_mult=2, eta_min=0.005))]:
+        o = SGD(groups(), lr=0.1)
+        out[name] = trace_epochs(o, S.CosineAnnealingWarmRestarts(o, **kw), interleaved)
     return out
 
 
@@ -243,6 +326,7 @@ def optimizers():
 def main():
     out = {}
     out.update(schedulers())
+    out.update(warm_restart_epochs())
     out.update(plateaus())
     out.update(lbfgs())
     out.update(clipping())
