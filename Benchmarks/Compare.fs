@@ -231,7 +231,7 @@ let check (w: Workload) (other: string) (computeOther: unit -> float * float[][]
     let worst = Array.fold max lossDiff gradDiffs
     printfn "  check against %s: loss Nabla %.7f, %s %.7f (relative difference %.1e)" other lossN other lossT lossDiff
     let parts = Array.map2 (fun n d -> $"{n} %.1e{d}") w.ParamNames gradDiffs
-    printfn "         gradients, max |difference| / max |value|: %s" (String.Join(", ", parts))
+    printfn "         %s, max |difference| / max |value|: %s" w.Compared (String.Join(", ", parts))
 
     if not (worst <= 1e-4) then
         failwithf

@@ -39,6 +39,8 @@ type Workload =
         Name: string
         Description: string
         ParamNames: string[]
+        /// What Compute returns beside the loss: "gradients", or "parameters after one step".
+        Compared: string
         Nabla: Side
         Torch: Side
         /// None when the workload has no PyTorch twin (large-fused).
@@ -232,6 +234,7 @@ let small () : Workload =
         Name = "small"
         Description = "MLP 1→20→1, ReLU, MSE ((pred - y) ** 2 |> mean), 100 points"
         ParamNames = [| for d in ps -> d.PName |]
+        Compared = "gradients"
         Nabla = nablaSide ps nablaData nablaLoss
         Torch =
             torchSide ps torchLoss (fun () ->
@@ -288,6 +291,7 @@ let large (crossEntropy: CrossEntropy) : Workload =
              | Fused -> "large-fused")
         Description = $"MLP 784→256→10, ReLU, cross-entropy, batch 512 ({how})"
         ParamNames = [| for d in ps -> d.PName |]
+        Compared = "gradients"
         Nabla = nablaSide ps nablaData nablaLoss
         Torch =
             torchSide ps torchLoss (fun () ->
@@ -472,6 +476,7 @@ let seedModules () : Workload =
         Description =
             "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE ((pred - y) ** 2 |> mean), 100 points; zero grads, forward, loss, Backward, read the loss"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Compared = "gradients"
         Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss None
         Torch =
             torchModuleSide torchModel ps torchLoss None (fun () ->
@@ -525,6 +530,7 @@ let mlpModules (crossEntropy: CrossEntropy) : Workload =
         Description =
             $"Sequential(Linear(784, 256), ReLU(), Linear(256, 10)), cross-entropy, batch 512 ({how}); zero grads, forward, loss, Backward, read the loss"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Compared = "gradients"
         Nabla = nablaModuleSide nablaModel ps nablaData nablaLoss None
         Torch =
             torchModuleSide torchModel ps torchLoss None (fun () ->
@@ -576,6 +582,7 @@ let seedTraining () : Workload =
         Description =
             "Sequential(Linear(1, 20), ReLU(), Linear(20, 1)), MSE, Adam lr 0.01, 100 points; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Compared = "parameters after one step"
         Nabla = nablaModuleSide (NN.Sequential(NN.Linear(1, 20), NN.ReLU(), NN.Linear(20, 1))) ps nablaData nablaLoss (adam 0.01)
         Torch =
             torchModuleSide torchModel ps torchLoss (Some 0.01) (fun () ->
@@ -620,6 +627,7 @@ let digitsTraining () : Workload =
         Description =
             "Sequential(Linear(64, 128), ReLU(), Linear(128, 10)), cross-entropy, Adam lr 1e-3, a batch of 64 UCI digits; zero grads, forward, loss, backward, Adam step, read the loss (check: loss and parameters after one step)"
         ParamNames = [| "0.weight"; "0.bias"; "2.weight"; "2.bias" |]
+        Compared = "parameters after one step"
         Nabla =
             nablaModuleSide
                 (NN.Sequential(NN.Linear(inputs, hidden), NN.ReLU(), NN.Linear(hidden, classes)))
