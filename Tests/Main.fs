@@ -28,6 +28,9 @@ let allTests =
             SchedulerTests.tests
             DataTests.tests
             TrainerTests.tests
+            SerializationTests.tests
+            GraphTests.tests
+            PlotTests.tests
             Errors.tests
             Defects.tests
             Casts.tests

@@ -1,0 +1,5 @@
+module Nabla.Tests.GraphTests
+
+open Expecto
+
+let tests = testList "Graph" []

@@ -1,0 +1,5 @@
+module Nabla.Tests.PlotTests
+
+open Expecto
+
+let tests = testList "Plots" []

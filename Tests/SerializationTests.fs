@@ -1,0 +1,5 @@
+module Nabla.Tests.SerializationTests
+
+open Expecto
+
+let tests = testList "Serialization" []
