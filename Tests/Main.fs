@@ -28,6 +28,7 @@ let allTests =
             SchedulerTests.tests
             DataTests.tests
             TrainerTests.tests
+            TensorBoardTests.tests
             SerializationTests.tests
             GraphTests.tests
             PlotTests.tests

@@ -123,7 +123,10 @@ module Metrics =
 /// `metrics` are computed on the validation data each epoch; `scheduler` is stepped after each
 /// epoch (after each batch with `schedulerPerBatch`, as OneCycleLR wants), `reduceOnPlateau` after
 /// each epoch with the monitored loss; `progress` chooses the display, and `output` where its
-/// plain lines go (the console by default; a log file, say).
+/// plain lines go (the console by default; a log file, say); with a `writer`, TensorBoard gets
+/// each step's loss (`train/loss_step`) and each epoch's training loss, gradient norm and learning
+/// rate (`train/loss`, `train/grad_norm`, `train/learning_rate`), validation loss and metrics
+/// (`validation/loss`, `validation/<metric>`).
 [<Sealed>]
 type Trainer
     (
@@ -140,7 +143,8 @@ type Trainer
         ?schedulerPerBatch: bool,
         ?reduceOnPlateau: ReduceLROnPlateau,
         ?progress: ProgressDisplay,
-        ?output: IO.TextWriter
+        ?output: IO.TextWriter,
+        ?writer: SummaryWriter
     ) =
     do
         if isNull (box model) then
@@ -282,6 +286,7 @@ type Trainer
         let mutable sinceBest = 0
         let mutable reason = Completed
         let mutable lastLr = learningRate ()
+        let mutable globalStep = 0
         let parameters = model.Parameters()
         let invariant = CultureInfo.InvariantCulture
 
@@ -320,6 +325,11 @@ type Trainer
                             GradNorm = norm
                             LearningRate = lr
                         }
+
+                    writer
+                    |> Option.iter (fun w -> w.AddScalar("train/loss_step", l, int64 globalStep))
+
+                    globalStep <- globalStep + 1
 
                     for c in batchCallbacks do
                         c result
@@ -380,6 +390,21 @@ type Trainer
                         }
 
                     history.Add result
+
+                    writer
+                    |> Option.iter (fun w ->
+                        let e = int64 epoch
+                        w.AddScalar("train/loss", trainLoss, e)
+                        w.AddScalar("train/grad_norm", result.GradNorm, e)
+                        w.AddScalar("train/learning_rate", result.LearningRate, e)
+
+                        result.ValidationLoss
+                        |> Option.iter (fun v -> w.AddScalar("validation/loss", v, e))
+
+                        for KeyValue(k, v) in result.Metrics do
+                            w.AddScalar("validation/" + k, v, e)
+
+                        w.Flush())
 
                     let summary =
                         let parts =
