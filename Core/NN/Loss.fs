@@ -355,7 +355,7 @@ module internal LossKernel =
                         let negC = Memory.adopt (zeros.scatter (1L, index, src))
 
                         if eps > 0.0 then
-                            negC.sub_ (scalar (eps / (float classes * d))) |> ignore
+                            negC.add_ (scalar (-eps / (float classes * d)), scalarInt 1L) |> ignore
 
                         let value =
                             if fast then

@@ -63,7 +63,7 @@ module internal AdagradKernel =
         let clr = o.Lr / (1.0 + (state.Step - 1.0) * o.LrDecay)
         sum.addcmul_ (g, g, scalar 1.0) |> ignore
         use std = sum.sqrt ()
-        std.add_ (scalar o.Eps) |> ignore
+        std.add_ (scalar o.Eps, scalarInt 1L) |> ignore
         p.addcdiv_ (g, std, scalar -clr) |> ignore
 
     let adadelta (o: Options) (data: Tensor) (grad: Tensor) (state: ParamState) =
@@ -74,9 +74,9 @@ module internal AdagradKernel =
         let g, temporary = effectiveGrad o.Maximize o.WeightDecay p (Prim.RawOf grad)
         use _ = temporary
         squareAvg.mul_(scalar o.Rho).addcmul_(g, g, scalar (1.0 - o.Rho)) |> ignore
-        use std = squareAvg.add (scalar o.Eps)
+        use std = squareAvg.add (scalar o.Eps, scalarInt 1L)
         std.sqrt_ () |> ignore
-        use delta = accDelta.add (scalar o.Eps)
+        use delta = accDelta.add (scalar o.Eps, scalarInt 1L)
         delta.sqrt_().div_(std).mul_(g) |> ignore
 
         accDelta.mul_(scalar o.Rho).addcmul_(delta, delta, scalar (1.0 - o.Rho))

@@ -128,7 +128,10 @@ module internal AdamKernel =
                 expAvgSq
 
         use denom = second.sqrt ()
-        denom.div_(scalar (sqrt biasCorrection2)).add_(scalar o.Eps) |> ignore
+
+        denom.div_(scalar (sqrt biasCorrection2)).add_(scalar o.Eps, scalarInt 1L)
+        |> ignore
+
         p.addcdiv_ (expAvg, denom, scalar -stepSize) |> ignore
 
     let adamax (o: Options) (data: Tensor) (grad: Tensor) (state: ParamState) =
@@ -141,7 +144,7 @@ module internal AdamKernel =
         expAvg.mul_(scalar o.Beta1).add_(g, scalar (1.0 - o.Beta1)) |> ignore
         // amax(cat([exp_inf * beta2, |grad| + eps]), 0, out=exp_inf), without the stacked copy
         use bound = g.abs ()
-        bound.add_ (scalar o.Eps) |> ignore
+        bound.add_ (scalar o.Eps, scalarInt 1L) |> ignore
         expInf.mul_(scalar o.Beta2).clamp_(bound, null) |> ignore
         let clr = o.Lr / (1.0 - o.Beta1 ** state.Step)
         p.addcdiv_ (expAvg, expInf, scalar -clr) |> ignore
@@ -169,7 +172,7 @@ module internal AdamKernel =
         expAvg.mul_(scalar o.Beta1).add_(g, scalar (1.0 - o.Beta1)) |> ignore
         expAvgSq.mul_(scalar o.Beta2).addcmul_(g, g, scalar (1.0 - o.Beta2)) |> ignore
         use denom = expAvgSq.div (scalar biasCorrection2)
-        denom.sqrt_().add_(scalar o.Eps) |> ignore
+        denom.sqrt_().add_(scalar o.Eps, scalarInt 1L) |> ignore
         p.addcdiv_ (g, denom, scalar (-o.Lr * (1.0 - mu) / (1.0 - muProduct))) |> ignore
 
         p.addcdiv_ (expAvg, denom, scalar (-o.Lr * muNext / (1.0 - muProductNext)))
@@ -202,7 +205,7 @@ module internal AdamKernel =
             // computes as reciprocal() * sqrt(bias_correction2)
             use adaptiveLr = expAvgSq.sqrt ()
 
-            adaptiveLr.add_(scalar o.Eps).reciprocal_().mul_(scalar (sqrt biasCorrection2))
+            adaptiveLr.add_(scalar o.Eps, scalarInt 1L).reciprocal_().mul_(scalar (sqrt biasCorrection2))
             |> ignore
 
             update.mul_(adaptiveLr).mul_(scalar rect) |> ignore

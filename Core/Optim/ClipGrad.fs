@@ -51,17 +51,23 @@ module internal ClipGradKernel =
             else
                 torch.stack(norms).max()
         else
-            let norms =
-                grads
-                |> Array.map (fun g -> torch.linalg.vector_norm(g.detach (), normType).``to`` device)
+            // Tensor.norm takes p as a float32 by value; linalg.vector_norm takes a double that
+            // TorchSharp turns into a Scalar the GC may finalize during the native call, so it is
+            // used only for an order float32 cannot hold exactly.
+            let norm (t: RawTensor) =
+                if float (float32 normType) = normType then
+                    t.norm (float32 normType)
+                else
+                    torch.linalg.vector_norm (t, normType)
 
-            torch.linalg.vector_norm (torch.stack norms, normType)
+            let norms = grads |> Array.map (fun g -> (norm (g.detach ())).``to`` device)
+            norm (torch.stack norms)
 
     /// Multiplies the gradients by max_norm / (total_norm + 1e-6) clamped to 1, computed in the
     /// gradients' dtype as PyTorch does (a reciprocal, then a product).
     let scale (grads: RawTensor[]) (total: RawTensor) (maxNorm: float) =
         let coef =
-            total.add(scalar 1e-6).reciprocal().mul(scalar maxNorm).clamp_max(scalar 1.0)
+            total.add(scalar 1e-6, scalarInt 1L).reciprocal().mul(scalar maxNorm).clamp_max(scalar 1.0)
 
         for g in grads do
             g.mul_ (coef.``to`` g.device) |> ignore

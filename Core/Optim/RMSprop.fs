@@ -50,11 +50,11 @@ module internal RMSpropKernel =
             else
                 squareAvg.sqrt ()
 
-        avg.add_ (scalar o.Eps) |> ignore
+        avg.add_ (scalar o.Eps, scalarInt 1L) |> ignore
 
         if o.Momentum > 0.0 then
             let buf = buffer state "momentum_buffer" data
-            buf.mul_(scalar o.Momentum).addcdiv_(g, avg) |> ignore
+            buf.mul_(scalar o.Momentum).addcdiv_(g, avg, scalar 1.0) |> ignore
             p.add_ (buf, scalar -o.Lr) |> ignore
         else
             p.addcdiv_ (g, avg, scalar -o.Lr) |> ignore
