@@ -217,7 +217,7 @@ module Graph =
 
         line "digraph {"
         line $"    graph [rankdir={options.RankDir}, size=\"12,12\"];"
-        line "    node [style=filled, shape=box, align=left, fontsize=10, height=0.2, fontname=monospace];"
+        line "    node [style=filled, shape=box, fontsize=10, height=0.2, fontname=monospace];"
 
         if vertices.Count = 0 then
             let text =
