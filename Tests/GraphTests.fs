@@ -227,6 +227,24 @@ let tests =
                 Expect.equal edges.Length 6 "tanh, weight, bias into linear; linear into sum; mul into tanh; x into mul"
             }
 
+            test "inside AD.jvp: forward mode is looked through, the parameters' graph is drawn" {
+                let model = Linear(2, 3)
+                let mutable inner = ""
+
+                AD.jvp
+                    (fun x ->
+                        let y = Tensor.sum (model.Forward x)
+                        inner <- Graph.ofModule model y
+                        y)
+                    (Tensor.ones [| 4; 2 |])
+                    (Tensor.ones [| 4; 2 |])
+                |> ignore
+
+                let nodes, edges = parse inner
+                Expect.equal (labels nodes) [ "sum\n[]"; "linear\n[4, 3]"; "weight\n[3, 2]"; "bias\n[3]" ] "sum, linear, the parameters"
+                Expect.equal edges [ (1, 0); (2, 1); (3, 1) ] "the edges"
+            }
+
             test "deterministic: the same expression gives the same text" {
                 let make () =
                     let model = Sequential(Linear(2, 3), Tanh(), Linear(3, 1))

@@ -221,7 +221,7 @@ module Graph =
 
         if vertices.Count = 0 then
             let text =
-                withShape "constant (not recorded: it requires no grad and no transform differentiates it)" y
+                withShape "constant (not recorded: no input requires grad or is a reverse-mode transform's)" y
 
             line $"    n0 [label=\"{label text}\", fillcolor=darkolivegreen1];"
         else
