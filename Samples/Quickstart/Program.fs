@@ -302,6 +302,17 @@ let regression () =
 
     File.WriteAllLines(Path.Combine("output", "fit.csv"), csv)
     printfn "wrote output/fit.csv (x, y, pred) and TensorBoard logs in output/runs/regression"
+
+    // The computation graph of the loss, as torchviz draws it: ops with their output shapes, the
+    // parameters as named leaves.
+    let loss = Loss.mse (model.Forward xs) ys
+    let dot = Graph.toDot loss (Params.ofList (model.NamedParameters()))
+
+    try
+        Graph.render (Path.Combine("output", "graph.png")) dot
+        printfn "wrote output/graph.dot and output/graph.png (the loss's computation graph)"
+    with :? InvalidOperationException as e ->
+        printfn "wrote output/graph.dot; %s" e.Message
     model, losses.ToArray(), finalLoss
 
 // ---------------------------------------------------------------------------------------------
