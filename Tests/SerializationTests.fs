@@ -405,6 +405,63 @@ let tests =
                 // every byte of the pickle and of the storage is checked (CRC)
                 Expect.isGreaterThan rejected (bytes.Length * 3 / 2) "most corruptions are found"
 
+            testCase "every corrupted byte of a pickle behind a valid checksum raises InvalidDataException or loads"
+            <| fun () ->
+                let source = temp "pickle-source.pt"
+
+                StateDict.save
+                    source
+                    (Params
+                        [|
+                            "w", tensor [| 2; 3 |] [| 1.0 .. 6.0 |]
+                            "n", Tensor.toDtype Dtype.Int64 (Tensor.scalar 5.0)
+                        |])
+
+                let pkl, storages =
+                    use z = ZipFile.OpenRead source
+
+                    let read (e: ZipArchiveEntry) =
+                        use s = e.Open()
+                        use ms = new MemoryStream()
+                        s.CopyTo ms
+                        ms.ToArray()
+
+                    let entries =
+                        z.Entries |> Seq.map (fun e -> e.FullName.Substring 8, read e) |> Seq.toList
+
+                    snd (entries |> List.find (fun (n, _) -> n = "data.pkl")),
+                    entries
+                    |> List.filter (fun (n, _) -> n.StartsWith "data/")
+                    |> List.map (fun (n, b) -> n.Substring 5, b)
+
+                let path = temp "pickle-mutated.pt"
+
+                for i in 0 .. pkl.Length - 1 do
+                    for mask in [ 0x01uy; 0x10uy; 0x80uy; 0xFFuy ] do
+                        let b = Array.copy pkl
+                        b[i] <- b[i] ^^^ mask
+
+                        do
+                            use fs = File.Create path
+                            use zip = new ZipArchive(fs, ZipArchiveMode.Create)
+
+                            for name, bytes in ("data.pkl", b) :: (storages |> List.map (fun (k, v) -> "data/" + k, v)) do
+                                use s = zip.CreateEntry("archive/" + name).Open()
+                                s.Write(bytes, 0, bytes.Length)
+
+                        try
+                            StateDict.load path |> ignore
+                        with :? InvalidDataException as e ->
+                            Expect.stringContains e.Message path "the message names the file"
+
+            testCase "a stride-0 view claiming far more elements than its storage is refused"
+            <| fun () ->
+                let path = temp "huge-view.pt"
+
+                writeArchive path (ordered [ "w", rebuild "FloatStorage" "0" 1L 0L [ 1L <<< 40 ] [ 0L ] ]) [ "0", Array.zeroCreate 4 ]
+
+                rejects [ "1099511627776 elements" ] path
+
             testCase "empty, text, non-PyTorch zip and missing files give clear errors"
             <| fun () ->
                 let empty = temp "empty.pt"

@@ -206,6 +206,8 @@ module internal TorchFile =
                     s, s.NumberOfElements
             | _ -> fail file "a persistent id that is not a tensor storage ('storage', type, key, location, size)."
 
+        let text (a: int64[]) = "[" + String.Join(", ", a) + "]"
+
         let tensor (args: PickleValue list) =
             match args with
             | st :: PInt offset :: size :: stride :: _ ->
@@ -246,9 +248,18 @@ module internal TorchFile =
                     if last >= numel then
                         fail
                             file
-                            $"a tensor of size {Raw.shapeText (Array.map int size)} (strides {Raw.shapeText (Array.map int stride)}, offset {offset}) reaches element {last} of a storage of {numel} elements."
+                            $"a tensor of size {text size} (strides {text stride}, offset {offset}) reaches element {last} of a storage of {numel} elements."
 
-                TorchFileKernel.view s offset size stride
+                // stride-0 views (expand) could claim far more memory than the file holds
+                if count > 64L * numel + 1048576L then
+                    fail
+                        file
+                        $"a tensor of size {text size} has {count} elements over a storage of only {numel}; Nabla does not materialise views that large."
+
+                try
+                    TorchFileKernel.view s offset size stride
+                with e ->
+                    fail file $"a tensor of size {text size} could not be built: {e.Message}"
             | _ -> fail file "a call of _rebuild_tensor_v2 with unexpected arguments."
 
         let rec resolve depth (v: PickleValue) =
