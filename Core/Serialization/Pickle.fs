@@ -321,8 +321,8 @@ module internal Pickle =
 
         result.Value
 
-    /// Writes a pickle (protocol 2); tensors are written by `tensor`, which receives the writer's
-    /// stream-level helpers through the returned value of `persistent`.
+    /// Writes a pickle (protocol 2). Each PTensor is first turned by `tensor` into the value that
+    /// stands for it in the file (TorchFile: a _rebuild_tensor_v2 call over a persistent id).
     let write (tensor: Tensor -> PickleValue) (value: PickleValue) : byte[] =
         use ms = new MemoryStream()
         let op (c: char) = ms.WriteByte(byte c)
