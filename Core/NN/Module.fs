@@ -331,6 +331,14 @@ type Module() =
                 | Some source -> target.CopyFrom source
                 | None -> ())
 
+    /// Saves StateDict() to `path` in PyTorch's format (StateDict.save: atomic), so that
+    /// `model.load_state_dict(torch.load(path))` loads it into the same PyTorch architecture.
+    member this.Save(path: string) = StateDict.save path (this.StateDict())
+
+    /// Loads a file written by Save or by PyTorch's `torch.save(model.state_dict(), path)` into
+    /// this module (LoadStateDict, strict).
+    member this.Load(path: string) = this.LoadStateDict(StateDict.load path)
+
     // ---------------------------------------------------------------- the functional view
 
     /// The parameters as named values that do not require grad (sharing the module's storage):

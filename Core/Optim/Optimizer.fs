@@ -439,6 +439,30 @@ type Optimizer
 
             states[gi] <- restored[gi]
 
+    /// Saves StateDict() to `path` in PyTorch's format, laid out as PyTorch's
+    /// optimizer.state_dict() ({'state': ..., 'param_groups': ...}); atomic, as StateDict.save.
+    member this.Save(path: string) =
+        let d = this.StateDict()
+        let groups = d.ParamGroups |> List.map (fun g -> g.Options, g.Flags, g.Parameters)
+        TorchFile.write path (StateDictPickle.ofOptimizer d.State groups)
+
+    /// Loads a file written by Save into this optimizer (LoadStateDict).
+    member this.Load(path: string) =
+        let state, groups = StateDictPickle.toOptimizer path (TorchFile.read path)
+
+        this.LoadStateDict
+            {
+                State = state
+                ParamGroups =
+                    groups
+                    |> List.map (fun (o, f, p) ->
+                        {
+                            Options = o
+                            Flags = f
+                            Parameters = p
+                        })
+            }
+
     /// A copy of a tensor outside every dispose scope.
     static member internal Copy(t: Tensor) : Tensor =
         let r = (Prim.RawOf t).clone()
