@@ -313,6 +313,20 @@ let regression () =
         printfn "wrote output/graph.dot and output/graph.png (the loss's computation graph)"
     with :? InvalidOperationException as e ->
         printfn "wrote output/graph.dot; %s" e.Message
+    // Saved in PyTorch's own format: torch.load in Python reads it, with PyTorch's keys for the
+    // same RegressionNet (hidden.linear.weight, hidden.linear.bias, output.weight, output.bias).
+    let path = Path.Combine("output", "regression.pt")
+    model.Save path
+    let reloaded = RegressionNet()
+    reloaded.Load path
+    let same = AD.noGrad (fun () -> (reloaded.Forward xs).ToArray() = p)
+
+    printfn
+        "saved %s (keys %s); a new RegressionNet loaded from it predicts the same: %b"
+        path
+        (String.Join(", ", (StateDict.load path).Names))
+        same
+
     model, losses.ToArray(), finalLoss
 
 // ---------------------------------------------------------------------------------------------
