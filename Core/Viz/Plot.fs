@@ -159,10 +159,16 @@ module internal PlotKernel =
         multiplot.Layout <- ScottPlot.MultiplotLayouts.Columns()
         multiplot.Render(canvas, ScottPlot.PixelRect(0f, float32 width, float32 height, 0f))
 
-    /// Renders the plots side by side and writes them to `path`.
+    /// Renders the plots side by side, disposes them, and writes the picture to `path`.
     let writePlots (path: string) (format: Format) (width: int) (height: int) (plots: ScottPlot.Plot list) =
-        render format width height (drawPlots plots width height)
-        |> writeAtomically path
+        let bytes =
+            try
+                render format width height (drawPlots plots width height)
+            finally
+                for p in plots do
+                    p.Dispose()
+
+        writeAtomically path bytes
 
     /// The points of a loss series with a finite value, kept as (x, y) pairs.
     let finitePoints (xs: float[]) (ys: float[]) =
@@ -350,10 +356,14 @@ module internal PlotKernel =
     let tileFontSize = 12f
     let headerFontSize = 16f
 
-    let typeface () =
-        match fontFamily.Value with
-        | Some f -> SKTypeface.FromFamilyName f
-        | None -> SKTypeface.Default
+    /// The typeface of image-grid captions, made once and kept for the process.
+    let private face: Lazy<SKTypeface> =
+        lazy
+            (match fontFamily.Value with
+             | Some f -> SKTypeface.FromFamilyName f
+             | None -> SKTypeface.Default)
+
+    let typeface () = face.Value
 
     let gridLayout (count: int) (h: int) (w: int) (columns: int) (scale: int) (titled: bool) (title: string) =
         let padding = 4
