@@ -263,8 +263,16 @@ module internal PlotKernel =
 
         for s in series do
             let scatter = plot.Add.Scatter(s.Xs, Array.map y s.Ys)
-            scatter.LegendText <- s.Label
+            // A legend text makes ScottPlot show the legend: only when there is more than one curve.
+            if series.Length > 1 then
+                scatter.LegendText <- s.Label
+
             scatter.MarkerSize <- if s.Markers then 5f else 0f
+
+        // Steps and epochs are whole numbers.
+        let stepTicks = ScottPlot.TickGenerators.NumericAutomatic()
+        stepTicks.IntegerTicksOnly <- true
+        plot.Axes.Bottom.TickGenerator <- stepTicks
 
         if logScale then
             let all = series |> List.collect (fun s -> List.ofArray s.Ys)
