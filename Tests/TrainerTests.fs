@@ -445,6 +445,25 @@ let tests =
                 Expect.isLessThan (List.last r.History).TrainLoss r.History.Head.TrainLoss "loss falls"
             }
 
+            test "lossCurve: Fit ends by drawing the epochs' losses as a PNG" {
+                let dir = Directory.CreateTempSubdirectory "nabla-trainer-"
+
+                try
+                    let path = Path.Combine(dir.FullName, "curve.png")
+                    let model = linear ()
+                    let opt = Optim.SGD(model.Parameters(), lr = 0.1)
+
+                    Trainer(model, opt, mse, lossCurve = path, progress = ProgressDisplay.Silent)
+                        .Fit(regression (), 3, validation = regression ())
+                    |> ignore
+
+                    let bytes = File.ReadAllBytes path
+                    Expect.equal bytes[0..7] [| 137uy; 80uy; 78uy; 71uy; 13uy; 10uy; 26uy; 10uy |] "a PNG"
+                    Expect.isGreaterThan bytes.Length 2000 "with something drawn"
+                finally
+                    dir.Delete true
+            }
+
             test "bad arguments are clear errors" {
                 let model = linear ()
                 let opt = Optim.SGD(model.Parameters(), lr = 0.1)

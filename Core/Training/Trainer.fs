@@ -126,7 +126,8 @@ module Metrics =
 /// plain lines go (the console by default; a log file, say); with a `writer`, TensorBoard gets
 /// each step's loss (`train/loss_step`) and each epoch's training loss, gradient norm and learning
 /// rate (`train/loss`, `train/grad_norm`, `train/learning_rate`), validation loss and metrics
-/// (`validation/loss`, `validation/<metric>`).
+/// (`validation/loss`, `validation/<metric>`); with `lossCurve` (a .png or .svg path), Fit ends by
+/// drawing the epochs' training (and validation) losses there.
 [<Sealed>]
 type Trainer
     (
@@ -144,7 +145,8 @@ type Trainer
         ?reduceOnPlateau: ReduceLROnPlateau,
         ?progress: ProgressDisplay,
         ?output: IO.TextWriter,
-        ?writer: SummaryWriter
+        ?writer: SummaryWriter,
+        ?lossCurve: string
     ) =
     do
         if isNull (box model) then
@@ -434,6 +436,22 @@ type Trainer
                     | _ -> ()
 
                 epoch <- epoch + 1)
+
+        match lossCurve with
+        | Some path when history.Count > 0 ->
+            let validation =
+                if history |> Seq.forall (fun e -> e.ValidationLoss.IsSome) then
+                    Some(history |> Seq.map (fun e -> e.ValidationLoss.Value) |> Seq.toArray)
+                else
+                    None
+
+            Plot.lossCurve (
+                path,
+                history |> Seq.map (fun e -> e.TrainLoss) |> Seq.toArray,
+                ?validation = (validation |> Option.map Seq.ofArray),
+                xLabel = "epoch"
+            )
+        | _ -> ()
 
         if restoreBest then
             match bestState with

@@ -303,6 +303,10 @@ let regression () =
     File.WriteAllLines(Path.Combine("output", "fit.csv"), csv)
     printfn "wrote output/fit.csv (x, y, pred) and TensorBoard logs in output/runs/regression"
 
+    // The seed's two pictures: the loss curve, and the data with the fitted curve.
+    Plot.fit (Path.Combine("output", "fit.png"), xs, ys, pred, losses = losses, lossPath = Path.Combine("output", "loss.png"))
+    printfn "wrote output/loss.png (the loss per epoch) and output/fit.png (the data and the fitted curve)"
+
     // The computation graph of the loss, as torchviz draws it: ops with their output shapes, the
     // parameters as named leaves.
     let loss = Loss.mse (model.Forward xs) ys
@@ -464,7 +468,8 @@ let digits () =
             scheduler = schedule,
             patience = 5,
             restoreBest = true,
-            writer = writer
+            writer = writer,
+            lossCurve = Path.Combine("output", "digits-loss.png")
         )
 
     let fit = trainer.Fit(train, 20, validation = test)
