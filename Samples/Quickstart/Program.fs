@@ -177,9 +177,9 @@ let autograd () =
     printfn "after w.ZeroGrad(): w.Grad = %A" w.Grad
 
 // ---------------------------------------------------------------------------------------------
-// 6. Function transforms, JAX style: they take a function and return a function, and nest.
+// 11. Function transforms, JAX style: they take a function and return a function, and nest.
 let transforms () =
-    section 12 "Function transforms: what PyTorch's tour does not have"
+    section 11 "Function transforms: what PyTorch's tour does not have"
     let f (v: Tensor) = Tensor.sum (Tensor.sin v * v ** 2.0)
     let x = Tensor.ofArray [| 0.5; 1.0; 2.0 |]
     note "f(v) = sum(sin v * v**2), x = [0.5, 1, 2] (float64: use it for checking derivatives)"
@@ -210,7 +210,7 @@ let transforms () =
         check.MaxRelativeError
 
 // ---------------------------------------------------------------------------------------------
-// 7. Modules: a layer of your own, a layer that picks its activation by name, and PyTorch's
+// 6. Modules: a layer of your own, a layer that picks its activation by name, and PyTorch's
 //    printout of a model.
 type CustomLinear(inputSize: int, outputSize: int) as this =
     inherit NN.Module()
@@ -247,7 +247,7 @@ type RegressionNet() as this =
     override _.Forward x = output.Forward(hidden.Forward x)
 
 let modules () =
-    section 7 "Modules"
+    section 6 "Modules"
     let custom = CustomLinear(5, 3)
     printfn "CustomLinear(5, 3) on a [10, 5] batch gives %A" (custom.Forward(Tensor.randn [| 10; 5 |])).Shape
     let x = Tensor.linspace -2.0 2.0 5 |> Tensor.unsqueeze 1
@@ -259,11 +259,11 @@ let modules () =
     show "RegressionNet()" (RegressionNet())
 
 // ---------------------------------------------------------------------------------------------
-// 8. The seed's regression end to end: y = x² + 0.2·noise, RegressionNet, Adam (lr 0.01) on the
+// 7. The seed's regression end to end: y = x² + 0.2·noise, RegressionNet, Adam (lr 0.01) on the
 //    MSE for 100 epochs, the loss and the gradient norm every 20 epochs, TensorBoard logs, and
 //    the data with the fitted curve in output/fit.csv.
 let regression () =
-    section 8 "End to end: the regression, trained with Adam"
+    section 7 "End to end: the regression, trained with Adam"
     Random.seed 0
     let xs = Tensor.linspace -1.0 1.0 100 |> Tensor.unsqueeze 1
     let ys = xs * xs + 0.2 * Tensor.randnLike xs
@@ -334,7 +334,7 @@ let regression () =
     model, losses.ToArray(), finalLoss
 
 // ---------------------------------------------------------------------------------------------
-// 9. Dynamic graphs: a forward pass with ordinary `if` and loops, and a recurrent network.
+// 8. Dynamic graphs: a forward pass with ordinary `if` and loops, and a recurrent network.
 type DynamicNet(inputSize: int, hiddenSize: int, outputSize: int) as this =
     inherit NN.Module()
     let input = this.RegisterModule("input_linear", NN.Linear(inputSize, hiddenSize))
@@ -367,7 +367,7 @@ type RecurrentNet(inputSize: int, hiddenSize: int, outputSize: int) as this =
     override _.Forward x = head.Forward(rnn.Forward x)
 
 let dynamic () =
-    section 9 "Dynamic graphs: if, loops, recurrence"
+    section 8 "Dynamic graphs: if, loops, recurrence"
     let net = DynamicNet(4, 8, 2)
     let small = Tensor.rand [| 3; 4 |]
     let large = Tensor.rand [| 3; 4 |] + 2.0
@@ -385,9 +385,9 @@ let dynamic () =
     printfn "RecurrentNet(5, 16, 8) on a batch of 3 sequences of 7 steps gives %A" (rnn.Forward(Tensor.randn [| 3; 7; 5 |])).Shape
 
 // ---------------------------------------------------------------------------------------------
-// 10. Training techniques: gradient checkpointing, hooks on gradients, gradient clipping.
+// 9. Training techniques: gradient checkpointing, hooks on gradients, gradient clipping.
 let techniques () =
-    section 10 "Checkpointing, gradient hooks, gradient clipping"
+    section 9 "Checkpointing, gradient hooks, gradient clipping"
 
     let block =
         NN.Sequential(NN.Linear(16, 64), NN.Tanh(), NN.Linear(64, 16), NN.Tanh())
@@ -438,10 +438,10 @@ let techniques () =
     printfn "Optim.clipGradNorm (block.Parameters()) 0.01: the norm was %.4f, now %.4f" before (Optim.gradNorm (block.Parameters()))
 
 // ---------------------------------------------------------------------------------------------
-// 11. A real data set in batches: the UCI digits, a seeded 80/20 split, a DataLoader, and the
+// 10. A real data set in batches: the UCI digits, a seeded 80/20 split, a DataLoader, and the
 //     Trainer with validation, a cosine schedule, early stopping and TensorBoard logs.
 let digits () =
-    section 11 "A data set: the UCI digits, a DataLoader and the Trainer"
+    section 10 "A data set: the UCI digits, a DataLoader and the Trainer"
     let images, labels = Data.Datasets.digits (normalize = true)
 
     let parts =
@@ -484,9 +484,9 @@ let digits () =
         fit.Stopped
 
 // ---------------------------------------------------------------------------------------------
-// 13. The seed tutorial's last chapters, not yet in Nabla.
+// 12. The seed tutorial's last chapters, not yet in Nabla.
 let later () =
-    section 13 "Mixed precision and distributed training"
+    section 12 "Mixed precision and distributed training"
     note "Mixed precision (autocast, GradScaler) and data-parallel training over MPI come in a later release"
     note "(the roadmap's issue on scale); everything above runs on the CPU of this machine."
 
