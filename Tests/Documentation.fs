@@ -86,4 +86,51 @@ let tests =
                 Expect.stringContains output "(Tensor.scalar 3.0) = tensor(6., dtype=float64)" "d(x²)/dx at 3"
                 Expect.stringContains output "dz/dx = 4" "the seed's dz/dx"
                 Expect.stringContains output "dz/dy = 27" "the seed's dz/dy"
+
+            testCase "Samples/Digits trains to at least 97% test accuracy and writes its files"
+            <| fun () ->
+                let root = repositoryRoot ()
+
+                let dll =
+                    Path.Combine(root, "Samples", "Digits", "bin", "Release", "net10.0", "Digits.dll")
+
+                Expect.isTrue (File.Exists dll) $"the sample is built at {dll}"
+                let work = Directory.CreateTempSubdirectory "nabla-digits-"
+
+                try
+                    let psi =
+                        ProcessStartInfo(
+                            "dotnet",
+                            $"\"{dll}\"",
+                            WorkingDirectory = work.FullName,
+                            RedirectStandardOutput = true,
+                            RedirectStandardError = true
+                        )
+
+                    use p = Process.Start psi
+                    let out = p.StandardOutput.ReadToEndAsync()
+                    let err = p.StandardError.ReadToEnd()
+                    p.WaitForExit()
+                    let output = out.Result
+                    Expect.equal p.ExitCode 0 $"exit code; output:\n{output}{err}"
+                    let last = output.TrimEnd().Split('\n') |> Array.last
+                    Expect.stringStarts last "test accuracy: " "the last line"
+
+                    let accuracy =
+                        Double.Parse(last.Substring("test accuracy: ".Length).TrimEnd('%'), Globalization.CultureInfo.InvariantCulture)
+
+                    printfn "Samples/Digits: %s" last
+                    Expect.isGreaterThanOrEqual accuracy 97.0 "test accuracy"
+
+                    for file in [ "best.pt"; "loss.png"; "misclassified.png" ] do
+                        Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", "digits", file))) file
+
+                    Expect.isNonEmpty (Directory.GetFiles(Path.Combine(work.FullName, "output", "digits", "runs"))) "TensorBoard events"
+                    // the saved best model loads back into the same architecture
+                    let state =
+                        Nabla.StateDict.load (Path.Combine(work.FullName, "output", "digits", "best.pt"))
+
+                    Expect.contains state.Names "1.weight" "the convolution's weight"
+                finally
+                    work.Delete true
         ]
