@@ -130,6 +130,8 @@ module Scope =
         release scope complete tensors
         result
 
-    /// Tensors alive on this thread (TorchSharp's dispose-scope statistics): a leak check.
+    /// Tensors alive on this thread (TorchSharp's dispose-scope statistics): a leak check. Not
+    /// inlined into callers, so that F# scripts using it need no reference to TorchSharp.
+    [<System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
     let liveTensorCount () =
         TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount

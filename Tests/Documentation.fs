@@ -87,6 +87,43 @@ let tests =
                 Expect.stringContains output "dz/dx = 4" "the seed's dz/dx"
                 Expect.stringContains output "dz/dy = 27" "the seed's dz/dy"
 
+            testCase "Samples/Tour.fsx runs the whole tour in F# Interactive and writes the tour's files"
+            <| fun () ->
+                let root = repositoryRoot ()
+                let work = Directory.CreateTempSubdirectory "nabla-tour-"
+
+                try
+                    let exitCode, output = fsi work.FullName (Path.Combine(root, "Samples", "Tour.fsx"))
+                    Expect.equal exitCode 0 $"exit code; output:\n{output}"
+
+                    for n in 1..12 do
+                        Expect.stringContains output $"=== {n}. " $"section {n}"
+
+                    let finalLoss =
+                        output.Split('\n')
+                        |> Array.find (fun l -> l.StartsWith "final loss: ")
+                        |> fun l -> Double.Parse(l.Substring("final loss: ".Length), Globalization.CultureInfo.InvariantCulture)
+
+                    Expect.isLessThan finalLoss 0.06 "the regression's final loss"
+
+                    for file in [ "loss.png"; "fit.png"; "graph.dot"; "regression.pt"; "fit.csv" ] do
+                        Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", file))) file
+
+                    let header =
+                        File.ReadLines(Path.Combine(work.FullName, "output", "fit.csv")) |> Seq.head
+
+                    Expect.equal header "x,y,pred" "fit.csv's columns"
+
+                    let saved =
+                        Nabla.StateDict.load (Path.Combine(work.FullName, "output", "regression.pt"))
+
+                    Expect.equal
+                        (List.ofArray saved.Names)
+                        [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
+                        "PyTorch's keys for RegressionNet"
+                finally
+                    work.Delete true
+
             testCase "Samples/Digits trains to at least 97% test accuracy and writes its files"
             <| fun () ->
                 let root = repositoryRoot ()
