@@ -49,27 +49,6 @@ module internal EventFile =
         ms.Write(BitConverter.GetBytes(masked (crc32c (ReadOnlySpan data))), 0, 4)
         ms.ToArray()
 
-    let private pngCrcTable =
-        Array.init 256 (fun n ->
-            let mutable c = uint32 n
-
-            for _ in 0..7 do
-                c <-
-                    if c &&& 1u <> 0u then
-                        0xEDB88320u ^^^ (c >>> 1)
-                    else
-                        c >>> 1
-
-            c)
-
-    let private pngCrc (data: byte[]) =
-        let mutable c = 0xFFFFFFFFu
-
-        for b in data do
-            c <- pngCrcTable[int ((c ^^^ uint32 b) &&& 0xFFu)] ^^^ (c >>> 8)
-
-        c ^^^ 0xFFFFFFFFu
-
     let private bigEndian (v: uint32) =
         [| byte (v >>> 24); byte (v >>> 16); byte (v >>> 8); byte v |]
 
@@ -89,7 +68,7 @@ module internal EventFile =
             let typed = Array.append (Text.Encoding.ASCII.GetBytes kind) data
             out.Write(bigEndian (uint32 data.Length), 0, 4)
             out.Write(typed, 0, typed.Length)
-            out.Write(bigEndian (pngCrc typed), 0, 4)
+            out.Write(bigEndian (TorchFile.crc32 typed), 0, 4) // PNG and zip share CRC-32
 
         chunk
             "IHDR"
