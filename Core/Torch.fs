@@ -22,3 +22,15 @@ module Torch =
     let getNumThreads () =
         Native.ensureLoaded ()
         torch.get_num_threads ()
+
+    /// Whether LibTorch sees a CUDA device in this process, as torch.cuda.is_available: false on
+    /// the CPU build of LibTorch (the one this repository references) and on machines without an
+    /// NVIDIA GPU.
+    let cudaIsAvailable () = Raw.cudaAvailable.Value
+
+    /// The number of CUDA devices LibTorch sees (0 without CUDA), as torch.cuda.device_count.
+    let cudaDeviceCount () =
+        if Raw.cudaAvailable.Value then
+            torch.cuda.device_count ()
+        else
+            0

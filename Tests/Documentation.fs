@@ -96,8 +96,12 @@ let tests =
                     let exitCode, output = fsi work.FullName (Path.Combine(root, "Samples", "Tour.fsx"))
                     Expect.equal exitCode 0 $"exit code; output:\n{output}"
 
-                    for n in 1..12 do
+                    for n in 1..19 do
                         Expect.stringContains output $"=== {n}. " $"section {n}"
+
+                    Expect.stringContains output "dz/dx = 4, dz/dy = 27" "the seed's gradients"
+                    Expect.stringContains output "tensor([3., 3.])" "three Backward calls accumulate"
+                    Expect.stringContains output "the next step equals the original's: true" "a checkpoint resumes exactly"
 
                     let finalLoss =
                         output.Split('\n')
@@ -106,8 +110,20 @@ let tests =
 
                     Expect.isLessThan finalLoss 0.06 "the regression's final loss"
 
-                    for file in [ "loss.png"; "fit.png"; "graph.dot"; "regression.pt"; "fit.csv" ] do
+                    for file in
+                        [
+                            "loss.png"
+                            "fit.png"
+                            "graph.dot"
+                            "regression.pt"
+                            "checkpoint.pt"
+                            "fit.csv"
+                        ] do
                         Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", file))) file
+
+                    Expect.isNonEmpty
+                        (Directory.GetFiles(Path.Combine(work.FullName, "output", "runs", "regression"), "events.out.tfevents.*"))
+                        "TensorBoard files of the regression"
 
                     let header =
                         File.ReadLines(Path.Combine(work.FullName, "output", "fit.csv")) |> Seq.head
@@ -121,6 +137,33 @@ let tests =
                         (List.ofArray saved.Names)
                         [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
                         "PyTorch's keys for RegressionNet"
+
+                    // PyTorch's own RegressionNet, loaded from regression.pt, predicts fit.csv's pred column.
+                    if SerializationTests.pythonHasTorch.Value then
+                        let script =
+                            """
+import csv, sys, torch, torch.nn as nn
+class ActivatedLinear(nn.Module):
+    def __init__(self, i, o):
+        super().__init__(); self.linear = nn.Linear(i, o); self.activation = nn.ReLU()
+    def forward(self, x): return self.activation(self.linear(x))
+class RegressionNet(nn.Module):
+    def __init__(self):
+        super().__init__(); self.hidden = ActivatedLinear(1, 20); self.output = nn.Linear(20, 1)
+    def forward(self, x): return self.output(self.hidden(x))
+model = RegressionNet()
+model.load_state_dict(torch.load(sys.argv[1] + "/regression.pt"))
+rows = list(csv.DictReader(open(sys.argv[1] + "/fit.csv")))
+x = torch.tensor([[float(r["x"])] for r in rows])
+with torch.no_grad(): pred = model(x).squeeze(1)
+print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().max().item())
+"""
+
+                        let out =
+                            (SerializationTests.runPython script (Path.Combine(work.FullName, "output"))).Trim().Split ' '
+
+                        Expect.equal out[0] "100" "fit.csv's rows"
+                        Expect.isLessThan (float out[1]) 1e-6 "PyTorch's predictions from regression.pt against fit.csv"
                 finally
                     work.Delete true
 

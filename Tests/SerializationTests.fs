@@ -122,9 +122,11 @@ let private step (m: Module) (opt: Optimizer) =
 let private valuesOf (m: Module) =
     m.Parameters() |> Seq.collect (fun p -> p.ToArray()) |> Seq.toArray
 
-let private python = "/usr/bin/python3"
+/// Debian's Python, which has PyTorch 1.13 when python3-torch is installed.
+let python = "/usr/bin/python3"
 
-let private pythonHasTorch =
+/// Whether /usr/bin/python3 imports torch.
+let pythonHasTorch =
     lazy
         (File.Exists python
          && (try
@@ -137,7 +139,7 @@ let private pythonHasTorch =
                  false))
 
 /// Runs a Python script with the file as argument; returns its standard output.
-let private runPython (script: string) (file: string) =
+let runPython (script: string) (file: string) =
     let psi =
         ProcessStartInfo(python, RedirectStandardOutput = true, RedirectStandardError = true)
 

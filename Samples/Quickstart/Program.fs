@@ -1,5 +1,7 @@
-/// Nabla quickstart: the PyTorch tour ("tensors, operations, speed, autograd") in F#, plus the
-/// function transforms that PyTorch's eager autograd does not give cleanly.
+/// Nabla's tour: the seed's PyTorch tutorial in F#, section by section and in its order (tensors,
+/// speed, autograd, modules, the regression end to end with its pictures, dynamic graphs,
+/// checkpointing, hooks, the graph picture, TensorBoard, saving, clipping), then what PyTorch's tour
+/// does not have: function transforms, and a real data set with the Trainer.
 /// Run it with `dotnet fsi build.fsx run`. Every value below is printed the way PyTorch prints it.
 module Quickstart.Program
 
@@ -33,12 +35,16 @@ let creation () =
     show "Tensor.Zeros([|2; 2|], dtype = Dtype.Float64)" (Tensor.Zeros([| 2; 2 |], dtype = Dtype.Float64))
 
 // ---------------------------------------------------------------------------------------------
-// 2. Properties. A tensor is an immutable value; `IsDifferentiated` is true only inside a
-//    transform (AD.grad, AD.jvp, ...) for the tensors that transform is tracing.
-let properties () =
-    section 2 "Properties"
+// 2. Attributes: shape, dtype, device, requires-grad. A tensor is an immutable value;
+//    `IsDifferentiated` is true only inside a transform (AD.grad, AD.jvp, ...) for the tensors
+//    that transform is tracing, `RequiresGrad` for the leaves of PyTorch-style Backward.
+let attributes () =
+    section 2 "Tensor attributes"
     let t = Tensor.create [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ]
     printfn "t.Shape = %A, t.Dtype = %O, t.Device = %O, t.Dim = %d, t.Numel = %d" t.Shape t.Dtype t.Device t.Dim t.Numel
+    printfn "t.RequiresGrad = %b" t.RequiresGrad
+    let w = Tensor.randn [| 3 |] |> Tensor.requiresGrad
+    printfn "w = Tensor.randn [|3|] |> Tensor.requiresGrad: w.RequiresGrad = %b, w.IsLeaf = %b" w.RequiresGrad w.IsLeaf
     printfn "t.IsDifferentiated = %b" t.IsDifferentiated
 
     AD.grad
@@ -48,13 +54,15 @@ let properties () =
         t
     |> ignore
 
-    note "This build runs on CPU. A CUDA device is selectable, but raises a clear error here:"
+    printfn "Torch.cudaIsAvailable () = %b" (Torch.cudaIsAvailable ())
 
-    try
-        Tensor.Zeros([| 2 |], device = Device.Cuda 0) |> ignore
-        printfn "(CUDA is available on this machine)"
-    with e ->
-        printfn "%s: %s" (e.GetType().Name) e.Message
+    if not (Torch.cudaIsAvailable ()) then
+        note "This build runs on the CPU. A CUDA device is selectable, but raises a clear error here:"
+
+        try
+            Tensor.Zeros([| 2 |], device = Device.Cuda 0) |> ignore
+        with e ->
+            printfn "%s: %s" (e.GetType().Name) e.Message
 
 // ---------------------------------------------------------------------------------------------
 // 3. Operations. Functions in the Tensor module take the tensor last, so they pipeline.
@@ -115,7 +123,7 @@ let naiveMatmul (a: float32[,]) (b: float32[,]) =
     c
 
 let speed () =
-    section 4 "Speed: a 512×512 float32 matrix product on the CPU"
+    section 4 "Speed: a 512×512 float32 matrix product, CPU and GPU"
     let n = 512
     Random.seed 0
     let a, b = Tensor.randn [| n; n |], Tensor.randn [| n; n |]
@@ -139,10 +147,21 @@ let speed () =
             |> Tensor.max
             |> Tensor.toScalar)
 
-    printfn "Tensor.matmul (LibTorch, %d threads): %8.2f ms (median of 10)" (Torch.getNumThreads ()) nablaMs
-    printfn "F# triple loop over float32[,]:     %8.2f ms (median of 3)" loopMs
+    printfn "CPU: Tensor.matmul (LibTorch, %d threads): %8.2f ms (median of 10)" (Torch.getNumThreads ()) nablaMs
+    printfn "CPU: F# triple loop over float32[,]:       %8.2f ms (median of 3)" loopMs
     printfn "speed-up: %.0fx; max |difference| = %.2g (float32 rounding, sums of %d products)" (loopMs / nablaMs) maxDiff n
     printfn "tensors alive before the timings: %d, after them: %d (Scope.run freed every product)" liveBefore liveAfter
+
+    if Torch.cudaIsAvailable () then
+        let gpu = Device.Cuda 0
+        let ag, bg = Tensor.toDevice gpu a, Tensor.toDevice gpu b
+        // The product is copied back (a synchronising read) so the time covers the whole computation.
+        let gpuMs =
+            timeMs 10 (fun () -> Scope.run (fun () -> Tensor.matmul ag bg |> Tensor.toDevice Device.Cpu |> ignore))
+
+        printfn "GPU: Tensor.matmul on %O, with the copy back: %8.2f ms (median of 10); %.1fx the CPU" gpu gpuMs (nablaMs / gpuMs)
+    else
+        note "GPU: no CUDA device here (Torch.cudaIsAvailable () = false), so only the CPU is timed."
 
 // ---------------------------------------------------------------------------------------------
 // 5. Autograd, the seed example: z = x² + y³ + 5, so dz/dx = 2x = 4 and dz/dy = 3y² = 27.
@@ -175,39 +194,6 @@ let autograd () =
     show "three Backward calls accumulate: w.Grad" w.Grad.Value
     w.ZeroGrad()
     printfn "after w.ZeroGrad(): w.Grad = %A" w.Grad
-
-// ---------------------------------------------------------------------------------------------
-// 11. Function transforms, JAX style: they take a function and return a function, and nest.
-let transforms () =
-    section 11 "Function transforms: what PyTorch's tour does not have"
-    let f (v: Tensor) = Tensor.sum (Tensor.sin v * v ** 2.0)
-    let x = Tensor.ofArray [| 0.5; 1.0; 2.0 |]
-    note "f(v) = sum(sin v * v**2), x = [0.5, 1, 2] (float64: use it for checking derivatives)"
-    show "f x" (f x)
-    show "AD.grad f x  (= 2v sin v + v² cos v)" (AD.grad f x)
-    let v = Tensor.ofArray [| 1.0; 0.0; 0.0 |]
-    let value, tangent = AD.jvp f x v
-    printfn "AD.jvp f x v with v = e₀ (forward mode): value = %g, J·v = %g\n" (value.ToScalar()) (tangent.ToScalar())
-    show "AD.hessian f x (diagonal: f is a sum of functions of one variable each)" (AD.hessian f x)
-    show "AD.hvp f x v (H·v without forming H: the first column)" (AD.hvp f x v)
-
-    let polar (p: Tensor) =
-        Tensor.stack 0 [ p[0] * Tensor.cos p[1]; p[0] * Tensor.sin p[1] ]
-
-    show
-        "AD.jacobian of (r, θ) ↦ (r cos θ, r sin θ) at (2, π/6): [[cos θ, -r sin θ], [sin θ, r cos θ]]"
-        (AD.jacobian polar (Tensor.ofArray [| 2.0; Math.PI / 6.0 |]))
-
-    printfn "AD.diffn 3 sin at 0 (sin''' = -cos): %g\n" ((AD.diffn 3 Tensor.sin (Tensor.scalar 0.0)).ToScalar())
-    note "Checking AD against central finite differences, as PyTorch's gradcheck does:"
-    show "Numerical.grad f x" (Numerical.grad f x)
-    let check = GradCheck.check f x
-
-    printfn
-        "GradCheck.check f x: Passed = %b, MaxAbsoluteError = %.2g, MaxRelativeError = %.2g"
-        check.Passed
-        check.MaxAbsoluteError
-        check.MaxRelativeError
 
 // ---------------------------------------------------------------------------------------------
 // 6. Modules: a layer of your own, a layer that picks its activation by name, and PyTorch's
@@ -260,8 +246,19 @@ let modules () =
 
 // ---------------------------------------------------------------------------------------------
 // 7. The seed's regression end to end: y = x² + 0.2·noise, RegressionNet, Adam (lr 0.01) on the
-//    MSE for 100 epochs, the loss and the gradient norm every 20 epochs, TensorBoard logs, and
-//    the data with the fitted curve in output/fit.csv.
+//    MSE for 100 epochs, the loss and the gradient norm every 20 epochs (also logged to
+//    TensorBoard), and the data with the fitted curve in output/fit.csv.
+type Regression =
+    {
+        Model: RegressionNet
+        Optimizer: Optimizers.Optimizer
+        X: Tensor
+        Y: Tensor
+        Prediction: Tensor
+        Losses: float[]
+        Writer: SummaryWriter
+    }
+
 let regression () =
     section 7 "End to end: the regression, trained with Adam"
     Random.seed 0
@@ -269,7 +266,7 @@ let regression () =
     let ys = xs * xs + 0.2 * Tensor.randnLike xs
     let model = RegressionNet()
     let opt = Optim.Adam(model.Parameters(), lr = 0.01)
-    use writer = new SummaryWriter(Path.Combine("output", "runs", "regression"))
+    let writer = new SummaryWriter(Path.Combine("output", "runs", "regression"))
     let losses = Collections.Generic.List<float>()
 
     for epoch in 1..100 do
@@ -279,18 +276,14 @@ let regression () =
         let norm = Optim.gradNorm (model.Parameters())
         opt.Step()
         losses.Add(loss.ToScalar())
-        writer.AddScalar("loss", losses[losses.Count - 1], int64 epoch)
-        writer.AddScalar("gradient norm", norm, int64 epoch)
+        writer.AddScalar("Loss/train", losses[losses.Count - 1], int64 epoch)
+        writer.AddScalar("Gradient norm", norm, int64 epoch)
 
         if epoch % 20 = 0 then
             printfn "  epoch %3d  loss %.4f  gradient norm %.4f" epoch losses[losses.Count - 1] norm
 
-    for name, p in model.NamedParameters() do
-        writer.AddHistogram(name, p, 100L)
-
     let pred = AD.noGrad (fun () -> model.Forward xs)
-    let finalLoss = (Loss.mse pred ys).ToScalar()
-    printfn "final loss: %.4f" finalLoss
+    printfn "final loss: %.4f" ((Loss.mse pred ys).ToScalar())
     let x, y, p = xs.ToArray(), ys.ToArray(), pred.ToArray()
 
     let csv =
@@ -301,40 +294,32 @@ let regression () =
         ]
 
     File.WriteAllLines(Path.Combine("output", "fit.csv"), csv)
-    printfn "wrote output/fit.csv (x, y, pred) and TensorBoard logs in output/runs/regression"
+    printfn "wrote output/fit.csv (columns x, y, pred)"
 
-    // The seed's two pictures: the loss curve, and the data with the fitted curve.
-    Plot.fit (Path.Combine("output", "fit.png"), xs, ys, pred, losses = losses, lossPath = Path.Combine("output", "loss.png"))
-    printfn "wrote output/loss.png (the loss per epoch) and output/fit.png (the data and the fitted curve)"
-
-    // The computation graph of the loss, as torchviz draws it: ops with their output shapes, the
-    // parameters as named leaves.
-    let loss = Loss.mse (model.Forward xs) ys
-    let dot = Graph.toDot loss (Params.ofList (model.NamedParameters()))
-
-    try
-        Graph.render (Path.Combine("output", "graph.png")) dot
-        printfn "wrote output/graph.dot and output/graph.png (the loss's computation graph)"
-    with :? InvalidOperationException as e ->
-        printfn "wrote output/graph.dot; %s" e.Message
-    // Saved in PyTorch's own format: torch.load in Python reads it, with PyTorch's keys for the
-    // same RegressionNet (hidden.linear.weight, hidden.linear.bias, output.weight, output.bias).
-    let path = Path.Combine("output", "regression.pt")
-    model.Save path
-    let reloaded = RegressionNet()
-    reloaded.Load path
-    let same = AD.noGrad (fun () -> (reloaded.Forward xs).ToArray() = p)
-
-    printfn
-        "saved %s (keys %s); a new RegressionNet loaded from it predicts the same: %b"
-        path
-        (String.Join(", ", (StateDict.load path).Names))
-        same
-
-    model, losses.ToArray(), finalLoss
+    {
+        Model = model
+        Optimizer = opt
+        X = xs
+        Y = ys
+        Prediction = pred
+        Losses = losses.ToArray()
+        Writer = writer
+    }
 
 // ---------------------------------------------------------------------------------------------
-// 8. Dynamic graphs: a forward pass with ordinary `if` and loops, and a recurrent network.
+// 8. The seed's two pictures: the loss per epoch, and the data with the fitted curve.
+let pictures (r: Regression) =
+    section 8 "Pictures: the loss curve and the fitted curve"
+
+    let lossPath, fitPath =
+        Path.Combine("output", "loss.png"), Path.Combine("output", "fit.png")
+
+    Plot.fit (fitPath, r.X, r.Y, r.Prediction, losses = r.Losses, lossPath = lossPath)
+    printfn "wrote %s (the loss per epoch) and %s (the data and the fitted curve)" lossPath fitPath
+    note "Plot.fit without lossPath draws both panels in one image; Plot.lossCurve has a log scale option."
+
+// ---------------------------------------------------------------------------------------------
+// 9. Dynamic graphs: a forward pass with ordinary `if` and loops, and a recurrent network.
 type DynamicNet(inputSize: int, hiddenSize: int, outputSize: int) as this =
     inherit NN.Module()
     let input = this.RegisterModule("input_linear", NN.Linear(inputSize, hiddenSize))
@@ -367,7 +352,7 @@ type RecurrentNet(inputSize: int, hiddenSize: int, outputSize: int) as this =
     override _.Forward x = head.Forward(rnn.Forward x)
 
 let dynamic () =
-    section 8 "Dynamic graphs: if, loops, recurrence"
+    section 9 "Dynamic graphs: if, loops, recurrence"
     let net = DynamicNet(4, 8, 2)
     let small = Tensor.rand [| 3; 4 |]
     let large = Tensor.rand [| 3; 4 |] + 2.0
@@ -385,38 +370,43 @@ let dynamic () =
     printfn "RecurrentNet(5, 16, 8) on a batch of 3 sequences of 7 steps gives %A" (rnn.Forward(Tensor.randn [| 3; 7; 5 |])).Shape
 
 // ---------------------------------------------------------------------------------------------
-// 9. Training techniques: gradient checkpointing, hooks on gradients, gradient clipping.
-let techniques () =
-    section 9 "Checkpointing, gradient hooks, gradient clipping"
+// 10. Gradient checkpointing: the block's activations are not kept for Backward but recomputed,
+//     trading compute for memory; the gradients are the same.
+let block () =
+    Random.seed 1
+    NN.Sequential(NN.Linear(16, 64), NN.Tanh(), NN.Linear(64, 16), NN.Tanh()), NN.Linear(16, 1), Tensor.randn [| 32; 16 |]
 
-    let block =
-        NN.Sequential(NN.Linear(16, 64), NN.Tanh(), NN.Linear(64, 16), NN.Tanh())
+let blockLoss (block: NN.Sequential) (head: NN.Linear) (x: Tensor) (checkpointed: bool) =
+    let h =
+        if checkpointed then
+            AD.checkpoint block.Forward x
+        else
+            block.Forward x
 
-    let head = NN.Linear(16, 1)
-    let x = Tensor.randn [| 32; 16 |]
+    Tensor.mean (head.Forward h ** 2.0)
 
-    let loss (checkpointed: bool) =
-        let h =
-            if checkpointed then
-                AD.checkpoint block.Forward x
-            else
-                block.Forward x
-
-        Tensor.mean (head.Forward h ** 2.0)
-
+let checkpointing () =
+    section 10 "Gradient checkpointing"
+    let block, head, x = block ()
     block.ZeroGrad()
-    (loss false).Backward()
+    (blockLoss block head x false).Backward()
     let plain = block.Parameters() |> List.map (fun p -> p.Grad.Value)
     block.ZeroGrad()
-    (loss true).Backward()
+    (blockLoss block head x true).Backward()
     let checkpointed = block.Parameters() |> List.map (fun p -> p.Grad.Value)
 
     let difference =
         List.map2 (fun (a: Tensor) b -> (Tensor.abs (a - b)).ToArray() |> Array.max) plain checkpointed
         |> List.max
 
-    printfn "AD.checkpoint block.Forward: the block's activations are recomputed in Backward; largest gradient difference %.1e" difference
+    printfn "AD.checkpoint block.Forward x: the block's activations are recomputed in Backward"
+    printfn "largest difference from the gradients without checkpointing: %.1e" difference
 
+// ---------------------------------------------------------------------------------------------
+// 11. Hooks on gradients: called with each gradient as Backward computes it (they may replace it).
+let hooks () =
+    section 11 "Gradient hooks"
+    let block, head, x = block ()
     note "A hook on each weight's gradient, printing its shape and mean:"
 
     let hooks =
@@ -428,20 +418,145 @@ let techniques () =
                         g)
         ]
 
-    block.ZeroGrad()
-    (loss false).Backward()
+    (blockLoss block head x false).Backward()
 
     for h in hooks do
         h.Dispose()
 
-    let before = Optim.clipGradNorm (block.Parameters()) 0.01
-    printfn "Optim.clipGradNorm (block.Parameters()) 0.01: the norm was %.4f, now %.4f" before (Optim.gradNorm (block.Parameters()))
+    printfn "the hooks are removed by disposing what RegisterHook returned"
 
 // ---------------------------------------------------------------------------------------------
-// 10. A real data set in batches: the UCI digits, a seeded 80/20 split, a DataLoader, and the
+// 12. The computation graph of the regression's loss, as torchviz's make_dot draws it: one node
+//     per op with its output shape, the parameters as named leaves.
+let graph (r: Regression) =
+    section 12 "The computation graph as a picture"
+    let loss = Loss.mse (r.Model.Forward r.X) r.Y
+    let dot = Graph.toDot loss (Params.ofList (r.Model.NamedParameters()))
+    printfn "%s" dot
+
+    try
+        Graph.render (Path.Combine("output", "graph.png")) dot
+        printfn "wrote output/graph.dot and output/graph.png"
+    with :? InvalidOperationException as e ->
+        printfn "wrote output/graph.dot; %s" e.Message
+
+// ---------------------------------------------------------------------------------------------
+// 13. TensorBoard: the regression logged its loss and gradient norm every epoch; add the
+//     parameters' histograms and a note, then close the writer (Dispose flushes the file).
+let tensorBoard (r: Regression) =
+    section 13 "TensorBoard"
+    let step = int64 r.Losses.Length
+
+    for name, p in r.Model.NamedParameters() do
+        r.Writer.AddHistogram(name, p, step)
+
+    r.Writer.AddText("notes", $"RegressionNet, Adam lr 0.01, final loss {r.Losses[r.Losses.Length - 1]:F4}", step)
+    r.Writer.Dispose()
+
+    for file in Directory.GetFiles(r.Writer.LogDir, "events.out.tfevents.*") do
+        printfn "wrote %s (%d bytes): Loss/train and Gradient norm per epoch, the parameters' histograms" file (FileInfo file).Length
+
+    note "See them with: tensorboard --logdir output/runs"
+
+// ---------------------------------------------------------------------------------------------
+// 14. Saving and loading, in PyTorch's own format: torch.load in Python reads these files, with
+//     PyTorch's keys for the same RegressionNet. A checkpoint also keeps the optimizer and epoch.
+let saving (r: Regression) =
+    section 14 "Saving and loading"
+    let path = Path.Combine("output", "regression.pt")
+    r.Model.Save path
+    printfn "r.Model.Save \"%s\": keys %s" path (String.Join(", ", (StateDict.load path).Names))
+    let reloaded = RegressionNet()
+    reloaded.Load path
+
+    let same =
+        AD.noGrad (fun () -> (reloaded.Forward r.X).ToArray() = r.Prediction.ToArray())
+
+    printfn "a new RegressionNet loaded from it predicts exactly the same: %b" same
+
+    // A checkpoint (model, optimizer, epoch) resumes training exactly: one more step from the
+    // file gives the same parameters as one more step of the original.
+    let checkpointPath = Path.Combine("output", "checkpoint.pt")
+    Checkpoint.save checkpointPath r.Model r.Optimizer r.Losses.Length
+    let model = RegressionNet()
+    let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+    let epoch = Checkpoint.load checkpointPath model opt
+
+    let step (m: RegressionNet) (o: Optimizers.Optimizer) =
+        o.ZeroGrad()
+        (Loss.mse (m.Forward r.X) r.Y).Backward()
+        o.Step()
+
+    step r.Model r.Optimizer
+    step model opt
+
+    let equal =
+        List.forall2 (fun (a: Tensor) (b: Tensor) -> a.ToArray() = b.ToArray()) (r.Model.Parameters()) (model.Parameters())
+
+    printfn "Checkpoint.save %s at epoch %d; loaded, the next step equals the original's: %b" checkpointPath epoch equal
+
+// ---------------------------------------------------------------------------------------------
+// 15. Gradient clipping: rescale the gradients so their joint norm is at most maxNorm, between
+//     Backward and Step (Trainer does it with maxGradNorm).
+let clipping () =
+    section 15 "Gradient clipping"
+    Random.seed 2
+    let model = RegressionNet()
+    let opt = Optim.Adam(model.Parameters(), lr = 0.01)
+    let x = Tensor.linspace -1.0 1.0 32 |> Tensor.unsqueeze 1
+    let y = 3.0 * x * x
+
+    for i in 1..3 do
+        opt.ZeroGrad()
+        (Loss.mse (model.Forward x) y).Backward()
+        let before = Optim.clipGradNorm (model.Parameters()) 0.5
+
+        printfn
+            "step %d: Optim.clipGradNorm (model.Parameters()) 0.5: the norm was %.4f, now %.4f"
+            i
+            before
+            (Optim.gradNorm (model.Parameters()))
+
+        opt.Step()
+
+// ---------------------------------------------------------------------------------------------
+// 18. Function transforms, JAX style: they take a function and return a function, and nest.
+let transforms () =
+    section 18 "Beyond the tour: function transforms, which PyTorch's tour does not have"
+    let f (v: Tensor) = Tensor.sum (Tensor.sin v * v ** 2.0)
+    let x = Tensor.ofArray [| 0.5; 1.0; 2.0 |]
+    note "f(v) = sum(sin v * v**2), x = [0.5, 1, 2] (float64: use it for checking derivatives)"
+    show "f x" (f x)
+    show "AD.grad f x  (= 2v sin v + v² cos v)" (AD.grad f x)
+    let v = Tensor.ofArray [| 1.0; 0.0; 0.0 |]
+    let value, tangent = AD.jvp f x v
+    printfn "AD.jvp f x v with v = e₀ (forward mode): value = %g, J·v = %g\n" (value.ToScalar()) (tangent.ToScalar())
+    show "AD.hessian f x (diagonal: f is a sum of functions of one variable each)" (AD.hessian f x)
+    show "AD.hvp f x v (H·v without forming H: the first column)" (AD.hvp f x v)
+
+    let polar (p: Tensor) =
+        Tensor.stack 0 [ p[0] * Tensor.cos p[1]; p[0] * Tensor.sin p[1] ]
+
+    show
+        "AD.jacobian of (r, θ) ↦ (r cos θ, r sin θ) at (2, π/6): [[cos θ, -r sin θ], [sin θ, r cos θ]]"
+        (AD.jacobian polar (Tensor.ofArray [| 2.0; Math.PI / 6.0 |]))
+
+    printfn "AD.diffn 3 sin at 0 (sin''' = -cos): %g\n" ((AD.diffn 3 Tensor.sin (Tensor.scalar 0.0)).ToScalar())
+    note "Checking AD against central finite differences, as PyTorch's gradcheck does:"
+    show "Numerical.grad f x" (Numerical.grad f x)
+    let check = GradCheck.check f x
+
+    printfn
+        "GradCheck.check f x: Passed = %b, MaxAbsoluteError = %.2g, MaxRelativeError = %.2g"
+        check.Passed
+        check.MaxAbsoluteError
+        check.MaxRelativeError
+
+// ---------------------------------------------------------------------------------------------
+// 19. A real data set in batches: the UCI digits, a seeded 80/20 split, a DataLoader, and the
 //     Trainer with validation, a cosine schedule, early stopping and TensorBoard logs.
 let digits () =
-    section 10 "A data set: the UCI digits, a DataLoader and the Trainer"
+    section 19 "Beyond the tour: the UCI digits, a DataLoader and the Trainer"
     let images, labels = Data.Datasets.digits (normalize = true)
 
     let parts =
@@ -484,25 +599,35 @@ let digits () =
         fit.Stopped
 
 // ---------------------------------------------------------------------------------------------
-// 12. The seed tutorial's last chapters, not yet in Nabla.
-let later () =
-    section 12 "Mixed precision and distributed training"
-    note "Mixed precision (autocast, GradScaler) and data-parallel training over MPI come in a later release"
-    note "(the roadmap's issue on scale); everything above runs on the CPU of this machine."
+// 16-17. The seed tutorial's last chapters, not yet in Nabla.
+let mixedPrecision () =
+    section 16 "Mixed precision"
+    note "autocast and GradScaler come with the roadmap's issue on scale; everything here runs in float32/float64."
+
+let distributed () =
+    section 17 "Distributed training"
+    note "Data-parallel training over MPI comes with the roadmap's issue on scale; this tour runs in one process."
 
 [<EntryPoint>]
 let main _ =
     Directory.CreateDirectory "output" |> ignore
     creation ()
-    properties ()
+    attributes ()
     operations ()
     speed ()
     autograd ()
     modules ()
-    regression () |> ignore
+    let r = regression ()
+    pictures r
     dynamic ()
-    techniques ()
-    digits ()
+    checkpointing ()
+    hooks ()
+    graph r
+    tensorBoard r
+    saving r
+    clipping ()
+    mixedPrecision ()
+    distributed ()
     transforms ()
-    later ()
+    digits ()
     0
