@@ -87,6 +87,27 @@ let tests =
                 Expect.stringContains output "dz/dx = 4" "the seed's dz/dx"
                 Expect.stringContains output "dz/dy = 27" "the seed's dz/dy"
 
+            testCase "StateDict.load as a script's first call into Nabla loads LibTorch itself"
+            <| fun () ->
+                let root = repositoryRoot ()
+                let work = Directory.CreateTempSubdirectory "nabla-load-first-"
+
+                try
+                    let script = Path.Combine(work.FullName, "load.fsx")
+                    let dll = Path.Combine(root, "Core", "bin", "Release", "net10.0", "Nabla.dll")
+                    let file = Path.Combine(AppContext.BaseDirectory, "PyTorch", "files", "linear.pt")
+
+                    File.WriteAllText(
+                        script,
+                        $"#r @\"{dll}\"\nlet p = Nabla.StateDict.load @\"{file}\"\nprintfn \"keys: %%s\" (System.String.Join(\", \", p.Names))\n"
+                    )
+
+                    let exitCode, output = fsi work.FullName script
+                    Expect.equal exitCode 0 $"exit code; output:\n{output}"
+                    Expect.stringContains output "keys: weight, bias" "the Linear's state dict"
+                finally
+                    work.Delete true
+
             testCase "Samples/Tour.fsx runs the whole tour in F# Interactive and writes the tour's files"
             <| fun () ->
                 let root = repositoryRoot ()

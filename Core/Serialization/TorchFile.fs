@@ -156,6 +156,10 @@ module internal TorchFile =
         if isNull file then
             nullArg "file"
 
+        // Loading a file can be a program's first call into Nabla (a script that only reads a
+        // model): LibTorch must be made loadable before the storages touch TorchSharp.
+        Native.ensureLoaded ()
+
         let bytes =
             try
                 File.ReadAllBytes file
