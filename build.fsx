@@ -5,6 +5,7 @@
 //   run      build, then run the walkthrough (Samples/Quickstart)
 //   bench    build, then run the Nabla-vs-TorchSharp comparison (arguments after the target go to the runner)
 //   bdn      build, then run the BenchmarkDotNet suites (arguments after the target go to BenchmarkDotNet)
+//   api      add the C# facade's new public members to CSharpFacade/PublicAPI.Unshipped.txt (and drop removed ones)
 // A plain script: no build framework to restore before the build can start.
 
 open System
@@ -104,6 +105,45 @@ let project (name: string) passArgs =
 
     exit (run "dotnet" $"run --project {name} -c Release --no-build{extra}")
 
+/// The Public API analyzer fails the facade's build on a public member missing from (RS0016) or
+/// still listed in (RS0017) CSharpFacade/PublicAPI.*.txt; this builds it, reads the symbols from
+/// the diagnostics and updates PublicAPI.Unshipped.txt, so that a reviewer sees API changes as
+/// lines of that file.
+let updatePublicApi () =
+    restore ()
+
+    let psi =
+        ProcessStartInfo(
+            "dotnet",
+            "build CSharpFacade -c Release --nologo -v:quiet -p:WarningsAsErrors= -p:TreatWarningsAsErrors=false --no-incremental",
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        )
+
+    use p = Process.Start psi
+    let output = p.StandardOutput.ReadToEnd()
+    p.WaitForExit()
+
+    let symbols code =
+        Text.RegularExpressions.Regex.Matches(output, code + @": Symbol '(.*?)' is (?:not part|part) of the declared")
+        |> Seq.map (fun m -> m.Groups[1].Value)
+        |> Seq.distinct
+        |> Set.ofSeq
+
+    let added, removed = symbols "RS0016", symbols "RS0017"
+    let path = Path.Combine(root, "CSharpFacade", "PublicAPI.Unshipped.txt")
+
+    let lines =
+        File.ReadAllLines path
+        |> Array.filter (fun l -> not (removed.Contains l))
+        |> Array.append
+        <| Set.toArray added
+
+    let header, body = lines |> Array.partition (fun l -> l.StartsWith "#")
+    File.WriteAllLines(path, Array.append (Array.distinct header) (body |> Array.distinct |> Array.sort))
+    printfn "PublicAPI.Unshipped.txt: %d added, %d removed" added.Count removed.Count
+
 match target with
 | "restore" -> restore ()
 | "build" -> build ()
@@ -122,9 +162,10 @@ match target with
 | "bench" ->
     build ()
     project "Benchmarks" (Array.append [| "compare" |] passThrough)
+| "api" -> updatePublicApi ()
 | "bdn" ->
     build ()
     project "Benchmarks" (Array.append [| "bdn" |] passThrough)
 | other ->
-    eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn." other
+    eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn, api." other
     exit 2

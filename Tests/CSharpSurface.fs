@@ -1,6 +1,7 @@
-/// The C# tests (Tests/CSharp): every public static method without parameters of the exported
-/// static classes of Nabla.Tests.CSharp is one Expecto test case, so the C# checks run with the
-/// others and count in the closing "N passed, M failed" line.
+/// The C# tests: Tests/CSharp (the F# core as C# sees it) and Tests/CSharpFacade (the Nabla.CSharp
+/// facade). Every public static method without parameters of their exported static classes is one
+/// Expecto test case, so the C# checks run with the others and count in the closing
+/// "N passed, M failed" line.
 module Nabla.Tests.CSharpSurface
 
 open System
@@ -8,10 +9,8 @@ open System.Reflection
 open System.Runtime.ExceptionServices
 open Expecto
 
-let private assembly = typeof<Nabla.Tests.CSharp.SeedExamples>.Assembly
-
-/// The test methods, by class and name.
-let private methods =
+/// The test methods of an assembly, by class and name.
+let private methodsOf (assembly: Assembly) =
     [
         for t in assembly.GetExportedTypes() |> Array.sortBy (fun t -> t.FullName) do
             if t.IsAbstract && t.IsSealed then
@@ -22,12 +21,14 @@ let private methods =
                         t, m
     ]
 
-let tests =
+let private suite (name: string) (assembly: Assembly) (atLeast: int) =
+    let methods = methodsOf assembly
+
     testList
-        "C# surface"
+        name
         [
             testCase "the C# test classes were found"
-            <| fun () -> Expect.isGreaterThanOrEqual methods.Length 8 "C# test methods"
+            <| fun () -> Expect.isGreaterThanOrEqual methods.Length atLeast "C# test methods"
             for t, m in methods do
                 testCase $"{t.Name}.{m.Name}"
                 <| fun () ->
@@ -35,4 +36,12 @@ let tests =
                         m.Invoke(null, [||]) |> ignore
                     with :? TargetInvocationException as e when not (isNull e.InnerException) ->
                         ExceptionDispatchInfo.Capture(e.InnerException).Throw()
+        ]
+
+let tests =
+    testList
+        "C#"
+        [
+            suite "C# surface" typeof<Nabla.Tests.CSharp.SeedExamples>.Assembly 8
+            suite "C# facade" typeof<FacadeTests.SurfaceTests>.Assembly 2
         ]
