@@ -40,6 +40,7 @@ let allTests =
             Documentation.tests
             Fuzz.tests
             CSharpSurface.tests
+            Packages.tests
         ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends
