@@ -137,6 +137,12 @@ public partial class Tensor : IDisposable
     /// <param name="a">A tensor.</param>
     public static Tensor operator -(Tensor a) => Wrap(-a.Value);
 
+    /// <summary>The sum of all elements, as a 0-dimensional tensor (PyTorch's <c>sum()</c>).</summary>
+    public Tensor Sum() => Wrap(F.TensorModule.sum(Value));
+
+    /// <summary>The mean of all elements, as a 0-dimensional tensor (PyTorch's <c>mean()</c>).</summary>
+    public Tensor Mean() => Wrap(F.TensorModule.mean(Value));
+
     /// <summary>A leaf that requires gradients, with this tensor's values: <see cref="Backward"/>
     /// accumulates into its <see cref="Grad"/> (PyTorch's <c>requires_grad_()</c>, as a new value).</summary>
     public Tensor RequiresGrad() => Wrap(F.TensorModule.requiresGrad(Value));
