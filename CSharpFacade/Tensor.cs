@@ -8,6 +8,20 @@ namespace Nabla.CSharp;
 /// C# sees it (PyTorch's <c>torch.Tensor</c>). Tensors are values: operations return new tensors.
 /// Their native memory is freed by <see cref="Dispose"/>, by a <see cref="Scope"/>, or by the GC.
 /// </summary>
+/// <remarks>
+/// <para>Operators: <c>+ - * / %</c> between tensors, and with a number on either side
+/// (<c>t + 2</c>, <c>2 * t</c>, <c>t / 2.5f</c>; an <c>int</c> keeps an integer tensor integer, as
+/// in PyTorch), unary <c>-</c>, the comparisons <c>&lt; &gt; &lt;= &gt;=</c> (bool tensors),
+/// <c>&amp; | ^ ~</c> on bool and integer tensors and <c>&lt;&lt; &gt;&gt;</c> on integer ones.
+/// Numbers convert implicitly to 0-dimensional tensors where a tensor is expected.</para>
+/// <para><c>==</c> and <c>!=</c> are deliberately NOT overloaded: in C# they must keep meaning
+/// reference equality (null checks, <c>Equals</c>, collections). The elementwise comparisons are
+/// the methods <c>Eq</c> and <c>Ne</c> (PyTorch's <c>torch.eq</c> / <c>torch.ne</c>).</para>
+/// <para>Indexing: <c>t[0]</c>, <c>t[^1]</c>, <c>t[1..^1]</c>, <c>t[0, 1..3]</c>,
+/// <c>t[.., 0]</c>, <c>t[mask]</c>, <c>t[TensorIndex.Ellipsis, 0]</c>, as PyTorch's
+/// <c>t[...]</c> (see <see cref="TensorIndex"/>); tensors are values, so indexers only read
+/// (<see cref="IndexPut(Tensor, TensorIndex[])"/> returns a new tensor).</para>
+/// </remarks>
 public partial class Tensor : IDisposable
 {
     /// <summary>Wraps a tensor of the F# core.</summary>
@@ -32,45 +46,22 @@ public partial class Tensor : IDisposable
     /// <summary>Where the tensor's memory lives (PyTorch's <c>device</c>).</summary>
     public Device Device => Device.FromCore(Value.Device);
 
-    // ---- A first handful of members, so that every area can be written and tested from the start;
-    // ---- the tensor-core engineer owns this file and grows it (dtype/device/requiresGrad arguments,
-    // ---- per-rank overloads, the other element types).
+    /// <summary>The number of dimensions (PyTorch's <c>dim()</c>); 0 for a scalar.</summary>
+    public int Dim => Value.Dim;
 
-    /// <summary>A 0-dimensional float64 tensor holding <paramref name="value"/> (<c>torch.tensor(2.0)</c>).</summary>
-    /// <param name="value">The value.</param>
-    public static Tensor From(double value) => Wrap(F.TensorModule.scalar(value));
+    /// <summary>The number of elements (PyTorch's <c>numel()</c>).</summary>
+    public int Numel => Value.Numel;
 
-    /// <summary>A 1-dimensional float64 tensor of <paramref name="values"/>.</summary>
-    /// <param name="values">The values.</param>
-    public static Tensor From(double[] values) => Wrap(F.TensorModule.ofArray(values));
-
-    /// <summary>A 1-dimensional float32 tensor of <paramref name="values"/>.</summary>
-    /// <param name="values">The values.</param>
-    public static Tensor From(float[] values) => Wrap(F.TensorModule.ofArray(values));
-
-    /// <summary>A 2-dimensional float64 tensor of <paramref name="values"/>.</summary>
-    /// <param name="values">The values, row by row.</param>
-    public static Tensor From(double[,] values) => Wrap(F.TensorModule.ofArray2D(values));
-
-    /// <summary>A float32 tensor of zeros with this shape (<c>torch.zeros(3, 4)</c>).</summary>
-    /// <param name="shape">The size of each dimension.</param>
-    public static Tensor Zeros(params int[] shape) => Wrap(F.TensorModule.zeros(shape));
-
-    /// <summary>A float32 tensor of standard normal samples with this shape (<c>torch.randn(3, 4)</c>).</summary>
-    /// <param name="shape">The size of each dimension.</param>
-    public static Tensor Randn(params int[] shape) => Wrap(F.TensorModule.randn(shape));
-
-    /// <summary>The elements in row-major order, converted to <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">double, float, long, int, short, byte, sbyte or bool.</typeparam>
-    public T[] ToArray<T>() => Value.ToArray<T>();
-
-    /// <summary>The value of a one-element tensor, converted to <typeparamref name="T"/> (PyTorch's <c>item()</c>).</summary>
-    /// <typeparam name="T">double, float, long, int, short, byte, sbyte or bool.</typeparam>
-    public T Item<T>()
+    /// <summary>The size of one dimension (PyTorch's <c>size(dim)</c>).</summary>
+    /// <param name="dim">The dimension; negative counts from the end.</param>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such dimension.</exception>
+    public int Size(int dim)
     {
-        if (Value.Numel != 1)
-            throw new InvalidOperationException($"Item: the tensor has {Value.Numel} elements (shape [{string.Join(", ", Shape)}]); Item needs exactly one.");
-        return Value.ToArray<T>()[0];
+        var shape = Value.Shape;
+        var d = dim < 0 ? dim + shape.Length : dim;
+        if (d < 0 || d >= shape.Length)
+            throw new ArgumentOutOfRangeException(nameof(dim), dim, $"Size: dimension {dim} is out of range for a tensor of shape [{string.Join(", ", shape)}] (valid: {-shape.Length} .. {shape.Length - 1}).");
+        return shape[d];
     }
 
     /// <summary>Elementwise sum, broadcasting as PyTorch does.</summary>
@@ -144,19 +135,46 @@ public partial class Tensor : IDisposable
     public Tensor Mean() => Wrap(F.TensorModule.mean(Value));
 
     /// <summary>A leaf that requires gradients, with this tensor's values: <see cref="Backward"/>
-    /// accumulates into its <see cref="Grad"/> (PyTorch's <c>requires_grad_()</c>, as a new value).</summary>
-    public Tensor RequiresGrad() => Wrap(F.TensorModule.requiresGrad(Value));
+    /// accumulates into its <see cref="Grad"/> (PyTorch's <c>requires_grad_()</c>, as a new value:
+    /// tensors are values, so use the result). A tensor that already requires grad is returned as
+    /// it is; only floating-point tensors can require gradients. Whether a tensor requires
+    /// gradients is the property <see cref="RequiresGradient"/> (a method and a property cannot
+    /// share a name in C#).</summary>
+    /// <param name="requiresGrad">False gives the values without gradient tracking (as
+    /// <see cref="Detach"/>); as in PyTorch, only a leaf may be switched off.</param>
+    /// <exception cref="ArgumentException">The tensor is not floating-point.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="requiresGrad"/> is false and the
+    /// tensor was computed from others (not a leaf).</exception>
+    public Tensor RequiresGrad(bool requiresGrad = true)
+    {
+        if (requiresGrad)
+            return Wrap(F.TensorModule.requiresGrad(Value));
+        if (!Value.IsLeaf)
+            throw new InvalidOperationException("RequiresGrad(false): only a leaf's requires-grad flag can be switched off (PyTorch's rule); this tensor was computed from others. Use Detach() for its values without gradient tracking.");
+        return Detach();
+    }
 
-    /// <summary>Computes the gradient of this one-element tensor with respect to every leaf it
-    /// depends on that requires gradients, adding it to their <see cref="Grad"/> (PyTorch's <c>backward()</c>).</summary>
-    public void Backward() => Value.Backward(null!, false);
+    /// <summary>Computes the gradient of this tensor with respect to every leaf it depends on that
+    /// requires gradients, adding it to their <see cref="Grad"/> (PyTorch's <c>backward()</c>). The
+    /// graph stays valid: Backward may be called on it again (PyTorch's <c>retain_graph=True</c> is
+    /// always on).</summary>
+    /// <param name="gradient">The cotangent, of this tensor's shape; may be omitted for a
+    /// one-element tensor (it is then 1).</param>
+    /// <param name="createGraph">Records the gradients themselves, so that they can be
+    /// differentiated again (PyTorch's <c>create_graph</c>).</param>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad.</exception>
+    /// <exception cref="ArgumentException">No gradient for a tensor of several elements, or one of the wrong shape.</exception>
+    public void Backward(Tensor? gradient = null, bool createGraph = false) =>
+        Value.Backward(gradient?.Value!, createGraph);
 
     /// <summary>The accumulated gradient of a leaf that requires gradients; null before the first
     /// <see cref="Backward"/> and after <see cref="ZeroGrad"/>.</summary>
     public Tensor? Grad => Value.Grad is { } g ? Wrap(g.Value) : null;
 
-    /// <summary>Clears the accumulated gradient (PyTorch's <c>grad = None</c>).</summary>
-    public void ZeroGrad() => Value.ZeroGrad(true);
+    /// <summary>Clears the accumulated gradient (PyTorch's <c>grad = None</c>, the default of
+    /// <c>zero_grad</c>).</summary>
+    /// <param name="setToNone">False fills the gradient with zeros in place instead.</param>
+    public void ZeroGrad(bool setToNone = true) => Value.ZeroGrad(setToNone);
 
     /// <summary>The tensor printed as PyTorch prints it, e.g. <c>tensor([1., 2.])</c>.</summary>
     public override string ToString() => Value.ToString();
