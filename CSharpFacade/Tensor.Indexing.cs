@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using F = global::Nabla;
 
 namespace Nabla.CSharp;
@@ -12,6 +13,7 @@ public partial class Tensor
     /// (PyTorch's <c>t[i]</c>); negative counts from the end. Differentiable.</summary>
     /// <param name="index">The position.</param>
     /// <exception cref="ArgumentOutOfRangeException">The position is out of range.</exception>
+    [IndexerName("Subscript")] // "Item" is the method Item<T>(), PyTorch's item()
     public Tensor this[int index] => Wrap(Value[index]);
 
     /// <summary>The element or slice at (<paramref name="i"/>, <paramref name="j"/>) (PyTorch's
@@ -19,6 +21,7 @@ public partial class Tensor
     /// <param name="i">The position in the first dimension.</param>
     /// <param name="j">The position in the second dimension.</param>
     /// <exception cref="ArgumentOutOfRangeException">A position is out of range.</exception>
+    [IndexerName("Subscript")] // "Item" is the method Item<T>(), PyTorch's item()
     public Tensor this[int i, int j] => Wrap(Value[i, j]);
 
     /// <summary>The element or slice at (<paramref name="i"/>, <paramref name="j"/>,
@@ -27,6 +30,7 @@ public partial class Tensor
     /// <param name="j">The position in the second dimension.</param>
     /// <param name="k">The position in the third dimension.</param>
     /// <exception cref="ArgumentOutOfRangeException">A position is out of range.</exception>
+    [IndexerName("Subscript")] // "Item" is the method Item<T>(), PyTorch's item()
     public Tensor this[int i, int j, int k] => Wrap(Value[i, j, k]);
 
     /// <summary>PyTorch's indexing <c>t[...]</c> with integers, C# indices and ranges, tensors,
@@ -37,6 +41,7 @@ public partial class Tensor
     /// <exception cref="ArgumentException">More indices than dimensions, more than one ellipsis, or
     /// index tensors that are not bool or integer or do not broadcast together.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A position is out of range.</exception>
+    [IndexerName("Subscript")] // "Item" is the method Item<T>(), PyTorch's item()
     public Tensor this[params TensorIndex[] indices] => Wrap(IndexBy(Value, indices));
 
     /// <summary>This tensor with <paramref name="values"/> written at <c>this[indices]</c> (PyTorch's
@@ -139,7 +144,9 @@ public partial class Tensor
             switch (index.IndexKind)
             {
                 case TensorIndex.Kind.Single:
-                    y = F.TensorModule.select(d, At(index.Start, y.Shape[d]), y);
+                    // ^k is -k for the core (which checks the range and names the index); ^0 is one past the end
+                    var i = index.Start;
+                    y = F.TensorModule.select(d, !i.IsFromEnd ? i.Value : i.Value == 0 ? y.Shape[d] : -i.Value, y);
                     break;
                 case TensorIndex.Kind.Slice:
                     var size = y.Shape[d];
