@@ -28,6 +28,25 @@ public enum DType
     Bool,
 }
 
+/// <summary>Properties of a <see cref="DType"/> (PyTorch's <c>dtype.is_floating_point</c>, <c>itemsize</c>).</summary>
+public static class DTypeExtensions
+{
+    /// <summary>True for the floating-point types (Float16, BFloat16, Float32, Float64), the only ones
+    /// that can be differentiated (PyTorch's <c>dtype.is_floating_point</c>).</summary>
+    /// <param name="dtype">The element type.</param>
+    public static bool IsFloatingPoint(this DType dtype) => dtype.ToCore().IsFloatingPoint;
+
+    /// <summary>The size of one element in bytes (PyTorch's <c>dtype.itemsize</c>).</summary>
+    /// <param name="dtype">The element type.</param>
+    public static int ElementSize(this DType dtype) => dtype switch
+    {
+        DType.Float64 or DType.Int64 => 8,
+        DType.Float32 or DType.Int32 => 4,
+        DType.Float16 or DType.BFloat16 or DType.Int16 => 2,
+        _ => 1,
+    };
+}
+
 /// <summary>Conversions between the facade's <see cref="DType"/> and the F# core's.</summary>
 internal static class DTypes
 {

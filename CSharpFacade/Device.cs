@@ -37,6 +37,9 @@ public sealed class Device : IEquatable<Device>
     /// <summary>True for a CUDA GPU.</summary>
     public bool IsCuda => Value.IsCuda;
 
+    /// <summary>The GPU's index for a CUDA device, null for the CPU (PyTorch's <c>device.index</c>).</summary>
+    public int? Index => Value is F.Device.Cuda cuda ? cuda.index : null;
+
     /// <summary>"cpu" or "cuda:N", as PyTorch prints devices.</summary>
     public override string ToString() => Value.ToString();
 

@@ -45,6 +45,9 @@ public partial class Tensor
         return Value.ToArray<T>()[0];
     }
 
+    /// <summary>True when the element type is floating-point (PyTorch's <c>is_floating_point()</c>).</summary>
+    public bool IsFloatingPoint() => Value.Dtype.IsFloatingPoint;
+
     /// <summary>The values converted to <paramref name="dtype"/> (PyTorch's <c>to(dtype)</c>);
     /// differentiable between floating-point types.</summary>
     /// <param name="dtype">The element type.</param>

@@ -467,6 +467,21 @@ public static class TensorTests
         Assert.Close(x.Grad!.Item<double>(), 2, "To(dtype) is differentiable");
     }
 
+    /// <summary>DType's IsFloatingPoint and ElementSize, Tensor.IsFloatingPoint and Device.Index describe types and devices.</summary>
+    public static void DTypeAndDeviceDescribeThemselves()
+    {
+        Assert.True(DType.Float32.IsFloatingPoint() && DType.BFloat16.IsFloatingPoint(), "floating");
+        Assert.True(!DType.Int64.IsFloatingPoint() && !DType.Bool.IsFloatingPoint(), "not floating");
+        Assert.Equal(DType.Float64.ElementSize(), 8, "float64 size");
+        Assert.Equal(DType.Float16.ElementSize(), 2, "float16 size");
+        Assert.Equal(DType.Bool.ElementSize(), 1, "bool size");
+        Assert.True(Tensor.Ones(1).IsFloatingPoint() && !Tensor.From(new[] { 1 }).IsFloatingPoint(), "tensor");
+        Assert.Equal(Device.Cpu.Index, null, "the CPU has no index");
+        Assert.Equal(Device.Cuda(1).Index, 1, "cuda:1");
+        Assert.Equal(Device.Parse("cuda:2").ToString(), "cuda:2", "parsed");
+        Assert.True(Device.Parse("cpu") == Device.Cpu, "equality");
+    }
+
     /// <summary>ToString prints as PyTorch (the core's printing).</summary>
     public static void ToStringPrintsAsPyTorch()
     {
