@@ -136,58 +136,49 @@ public partial class Tensor
 
     // ------------------------------------------------------------ statistics and norms
 
-    /// <summary>The variance of all elements with Bessel's correction by default (PyTorch's <c>var(correction=1)</c>).</summary>
+    /// <summary>The variance of all elements, or along one dimension, with Bessel's correction by default
+    /// (PyTorch's <c>var(dim=None, correction=1, keepdim=False)</c>): <c>x.Var()</c>, <c>x.Var(0)</c>, <c>x.Var(correction: 0)</c>.</summary>
+    /// <param name="dim">The dimension to reduce (negative counts from the end); null for all elements.</param>
     /// <param name="correction">Divide by N − correction: 1 is the unbiased estimate, 0 the population variance.</param>
-    public Tensor Var(int correction = 1) => Wrap(M.varDims(Array.Empty<int>(), correction, false, Value));
+    /// <param name="keepDim">Keep the reduced dimension(s) with size 1.</param>
+    public Tensor Var(int? dim = null, int correction = 1, bool keepDim = false) =>
+        Wrap(M.varDims(dim is { } d ? new[] { d } : Array.Empty<int>(), correction, keepDim, Value));
 
-    /// <summary>The variance along one dimension (PyTorch's <c>var(dim, correction=1, keepdim=False)</c>).</summary>
-    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    /// <param name="correction">Divide by N − correction.</param>
-    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
-    public Tensor Var(int dim, int correction = 1, bool keepDim = false) =>
-        Wrap(M.varDims(new[] { dim }, correction, keepDim, Value));
-
-    /// <summary>The variance along several dimensions (PyTorch's <c>var(dims, correction=1, keepdim=False)</c>).</summary>
+    /// <summary>The variance along several dimensions (PyTorch's <c>var(dims, correction=1, keepdim=False)</c>); an empty array reduces all.</summary>
     /// <param name="dims">The dimensions to reduce; negative counts from the end.</param>
     /// <param name="correction">Divide by N − correction.</param>
     /// <param name="keepDim">Keep the reduced dimensions with size 1.</param>
     public Tensor Var(int[] dims, int correction = 1, bool keepDim = false) =>
         Wrap(M.varDims(OpArgs.Arr(dims), correction, keepDim, Value));
 
-    /// <summary>The standard deviation of all elements with Bessel's correction by default (PyTorch's <c>std(correction=1)</c>).</summary>
+    /// <summary>The standard deviation of all elements, or along one dimension, with Bessel's correction by default
+    /// (PyTorch's <c>std(dim=None, correction=1, keepdim=False)</c>): <c>x.Std()</c>, <c>x.Std(0)</c>, <c>x.Std(correction: 0)</c>.</summary>
+    /// <param name="dim">The dimension to reduce (negative counts from the end); null for all elements.</param>
     /// <param name="correction">Divide by N − correction: 1 is the unbiased estimate, 0 the population's.</param>
-    public Tensor Std(int correction = 1) => Wrap(M.stdDims(Array.Empty<int>(), correction, false, Value));
+    /// <param name="keepDim">Keep the reduced dimension(s) with size 1.</param>
+    public Tensor Std(int? dim = null, int correction = 1, bool keepDim = false) =>
+        Wrap(M.stdDims(dim is { } d ? new[] { d } : Array.Empty<int>(), correction, keepDim, Value));
 
-    /// <summary>The standard deviation along one dimension (PyTorch's <c>std(dim, correction=1, keepdim=False)</c>).</summary>
-    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    /// <param name="correction">Divide by N − correction.</param>
-    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
-    public Tensor Std(int dim, int correction = 1, bool keepDim = false) =>
-        Wrap(M.stdDims(new[] { dim }, correction, keepDim, Value));
-
-    /// <summary>The standard deviation along several dimensions (PyTorch's <c>std(dims, correction=1, keepdim=False)</c>).</summary>
+    /// <summary>The standard deviation along several dimensions (PyTorch's <c>std(dims, correction=1, keepdim=False)</c>); an empty array reduces all.</summary>
     /// <param name="dims">The dimensions to reduce; negative counts from the end.</param>
     /// <param name="correction">Divide by N − correction.</param>
     /// <param name="keepDim">Keep the reduced dimensions with size 1.</param>
     public Tensor Std(int[] dims, int correction = 1, bool keepDim = false) =>
         Wrap(M.stdDims(OpArgs.Arr(dims), correction, keepDim, Value));
 
-    /// <summary>The p-norm of all elements, ‖x‖ₚ (PyTorch's <c>norm(p=2)</c>); p may be any real or ±∞.</summary>
-    /// <param name="p">The order: 2 (Euclidean) by default, 1, ∞ (<see cref="double.PositiveInfinity"/>), 0 (the number of non-zeros), ...</param>
-    public Tensor Norm(double p = 2.0) =>
-        Wrap(p == 2.0 ? M.norm(Value) : M.vectorNorm(p, Array.Empty<int>(), false, Value));
+    /// <summary>The p-norm ‖x‖ₚ of all elements, or along one dimension (PyTorch's <c>norm(p=2, dim=None, keepdim=False)</c>):
+    /// <c>x.Norm()</c>, <c>x.Norm(1)</c> (p = 1, as in PyTorch), <c>x.Norm(dim: 1)</c>.</summary>
+    /// <param name="p">The order: 2 (Euclidean) by default, 1, ∞ (<see cref="double.PositiveInfinity"/>), 0 (the number of non-zeros), any real.</param>
+    /// <param name="dim">The dimension to reduce (negative counts from the end); null for all elements.</param>
+    /// <param name="keepDim">Keep the reduced dimension(s) with size 1.</param>
+    public Tensor Norm(double p = 2.0, int? dim = null, bool keepDim = false) =>
+        Norm(p, dim is { } d ? new[] { d } : Array.Empty<int>(), keepDim);
 
-    /// <summary>The p-norm along one dimension (PyTorch's <c>norm(p, dim, keepdim=False)</c>).</summary>
-    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    /// <param name="p">The order (see <see cref="Norm(double)"/>).</param>
-    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
-    public Tensor Norm(int dim, double p = 2.0, bool keepDim = false) => Norm(new[] { dim }, p, keepDim);
-
-    /// <summary>The p-norm along several dimensions (PyTorch's <c>norm(p, dim, keepdim=False)</c>).</summary>
+    /// <summary>The p-norm along several dimensions (PyTorch's <c>norm(p, dim=dims, keepdim=False)</c>); an empty array reduces all.</summary>
+    /// <param name="p">The order (see <see cref="Norm(double, int?, bool)"/>).</param>
     /// <param name="dims">The dimensions to reduce; negative counts from the end.</param>
-    /// <param name="p">The order (see <see cref="Norm(double)"/>).</param>
     /// <param name="keepDim">Keep the reduced dimensions with size 1.</param>
-    public Tensor Norm(int[] dims, double p = 2.0, bool keepDim = false) =>
+    public Tensor Norm(double p, int[] dims, bool keepDim = false) =>
         Wrap(p == 2.0 ? M.normDims(OpArgs.Arr(dims), keepDim, Value) : M.vectorNorm(p, OpArgs.Arr(dims), keepDim, Value));
 
     /// <summary>log Σ exp(x) along a dimension, computed stably (PyTorch's <c>torch.logsumexp</c>).</summary>
