@@ -393,8 +393,14 @@ public partial class Tensor
     /// <summary>The diagonal of a 2-D tensor, or the 2-D diagonal matrix of a 1-D tensor (PyTorch's <c>torch.diag</c>).</summary>
     public Tensor Diag() => Wrap(M.diag(Value));
 
-    /// <summary>The main diagonal of a 2-D tensor (PyTorch's <c>torch.diagonal</c>).</summary>
-    public Tensor Diagonal() => Wrap(M.diagonal(Value));
+    /// <summary>A diagonal of the last two dimensions, which are replaced by one at the end (PyTorch's
+    /// <c>torch.linalg.diagonal</c>; for a matrix the same as <c>torch.diagonal</c>).</summary>
+    /// <param name="offset">0 for the main diagonal, positive above it, negative below.</param>
+    public Tensor Diagonal(int offset = 0) => Wrap(F.OpsShape.diagonal(offset, Value));
+
+    /// <summary>Square matrices with the last dimension on a diagonal, zeros elsewhere: [..., n] gives [..., n + |offset|, n + |offset|] (PyTorch's <c>torch.diag_embed</c>).</summary>
+    /// <param name="offset">0 for the main diagonal, positive above it, negative below.</param>
+    public Tensor DiagEmbed(int offset = 0) => Wrap(F.OpsShape.diagEmbed(offset, Value));
 
     /// <summary>The sum of the main diagonal of a 2-D tensor (PyTorch's <c>torch.trace</c>).</summary>
     public Tensor Trace() => Wrap(M.trace(Value));

@@ -221,10 +221,11 @@ public partial class Tensor
     /// <summary>The <paramref name="k"/>-th smallest element (1-based) along a dimension and its position (PyTorch's <c>torch.kthvalue</c>).</summary>
     /// <param name="k">Which element, 1 for the smallest.</param>
     /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    public ValuesAndIndices Kthvalue(int k, int dim = -1)
+    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
+    public ValuesAndIndices Kthvalue(int k, int dim = -1, bool keepDim = false)
     {
         var r = M.kthvalue(k, dim, Value);
-        return new(Wrap(r.Item1), Wrap(r.Item2));
+        return new(Wrap(KeepDim(r.Item1, dim, keepDim)), Wrap(KeepDim(r.Item2, dim, keepDim)));
     }
 
     /// <summary>The median of all elements, the lower of the two middle ones for an even count (PyTorch's <c>median()</c>).</summary>
@@ -232,10 +233,11 @@ public partial class Tensor
 
     /// <summary>The medians along a dimension (the lower middle for even sizes) and their positions (PyTorch's <c>median(dim)</c>).</summary>
     /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    public ValuesAndIndices Median(int dim)
+    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
+    public ValuesAndIndices Median(int dim, bool keepDim = false)
     {
         var r = M.medianDim(dim, Value);
-        return new(Wrap(r.Item1), Wrap(r.Item2));
+        return new(Wrap(KeepDim(r.Item1, dim, keepDim)), Wrap(KeepDim(r.Item2, dim, keepDim)));
     }
 
     /// <summary>Whether any element is non-zero, as a 0-dimensional bool tensor (PyTorch's <c>any()</c>).</summary>
@@ -243,12 +245,14 @@ public partial class Tensor
 
     /// <summary>Whether any element is non-zero along a dimension (PyTorch's <c>any(dim)</c>).</summary>
     /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    public Tensor Any(int dim) => Wrap(M.anyDim(dim, Value));
+    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
+    public Tensor Any(int dim, bool keepDim = false) => Wrap(KeepDim(M.anyDim(dim, Value), dim, keepDim));
 
     /// <summary>Whether every element is non-zero, as a 0-dimensional bool tensor (PyTorch's <c>all()</c>).</summary>
     public Tensor All() => Wrap(M.all(Value));
 
     /// <summary>Whether every element is non-zero along a dimension (PyTorch's <c>all(dim)</c>).</summary>
     /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
-    public Tensor All(int dim) => Wrap(M.allDim(dim, Value));
+    /// <param name="keepDim">Keep the reduced dimension with size 1.</param>
+    public Tensor All(int dim, bool keepDim = false) => Wrap(KeepDim(M.allDim(dim, Value), dim, keepDim));
 }

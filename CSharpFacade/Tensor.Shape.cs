@@ -142,6 +142,14 @@ public partial class Tensor
     /// <param name="dim">The dimension; negative counts from the end.</param>
     public static Tensor Cat(IEnumerable<Tensor> tensors, int dim = 0) => Wrap(M.cat(dim, OpArgs.All(tensors)));
 
+    /// <summary>Tensors joined along dimension 0: <c>Tensor.Cat(a, b, c)</c> (PyTorch's <c>torch.cat</c>).</summary>
+    /// <param name="tensors">The tensors, at least one.</param>
+    public static Tensor Cat(params Tensor[] tensors) => Wrap(M.cat(0, OpArgs.All(tensors)));
+
+    /// <summary>Tensors of one shape joined along a new dimension 0: <c>Tensor.Stack(a, b, c)</c> (PyTorch's <c>torch.stack</c>).</summary>
+    /// <param name="tensors">The tensors, at least one, all of the same shape.</param>
+    public static Tensor Stack(params Tensor[] tensors) => Wrap(M.stack(0, OpArgs.All(tensors)));
+
     /// <summary>Tensors of one shape joined along a new dimension (PyTorch's <c>torch.stack</c>).</summary>
     /// <param name="tensors">The tensors, at least one, all of the same shape.</param>
     /// <param name="dim">The position of the new dimension; negative counts from the end of the result.</param>

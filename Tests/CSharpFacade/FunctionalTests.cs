@@ -226,6 +226,25 @@ public static class FunctionalTests
         OpsCheck.Values(Functional.AvgPool2d(x, new[] { 4, 1 }, new[] { 4, 2 }), new[] { 7.0, 9 }, "AvgPool2d (4, 1) stride (4, 2)");
     }
 
+    /// <summary>Pooling windows given as more than two values are an ArgumentException naming the op.</summary>
+    public static void PoolingWithBadWindowThrows()
+    {
+        var x = OpsCheck.Range(1, 1, 4, 4);
+        Assert.Throws<ArgumentException>(() => Functional.MaxPool2d(x, new[] { 2, 2, 2 }), "maxPool2d", "kernel");
+        Assert.Throws<ArgumentException>(() => Functional.AvgPool2d(x, new[] { 2 }, stride: new[] { 1, 1, 1 }), "avgPool2d", "stride");
+    }
+
+    /// <summary>Gradients of pooling, layer normalisation and attention match finite differences.</summary>
+    public static void PoolingNormAndAttentionGradientsMatchFiniteDifferences()
+    {
+        var x0 = new[] { 1.0, -2, 0.5, 3, 1.5, -0.5, 2, 0.25, -1, 0.75, 2.5, -3, 0.1, 0.2, -0.3, 1.1 };
+        OpsCheck.GradMatchesFiniteDifferences(t => Functional.MaxPool2d(t, 2), x0, new[] { 1, 1, 4, 4 }, "MaxPool2d");
+        OpsCheck.GradMatchesFiniteDifferences(t => Functional.AvgPool2d(t, 2, stride: 1), x0, new[] { 1, 1, 4, 4 }, "AvgPool2d");
+        OpsCheck.GradMatchesFiniteDifferences(t => Functional.LayerNorm(t, new[] { 4 }), x0, new[] { 4, 4 }, "LayerNorm", 1e-5);
+        var k = OpsCheck.Range(4, 4) / 10.0;
+        OpsCheck.GradMatchesFiniteDifferences(q => Functional.ScaledDotProductAttention(q, k, k, isCausal: true), x0, new[] { 4, 4 }, "attention wrt query");
+    }
+
     /// <summary>Adaptive average pooling to a fixed size.</summary>
     public static void AdaptiveAvgPoolByHand()
     {

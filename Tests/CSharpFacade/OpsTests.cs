@@ -426,6 +426,23 @@ public static class OpsTests
         Assert.Throws<ArgumentException>(() => OpsCheck.Range(2, 2, 2).Trace(), "trace", "2-D");
     }
 
+    /// <summary>Diagonal with an offset, of a batch (last two dimensions); DiagEmbed puts vectors on a diagonal.</summary>
+    public static void DiagonalWithOffsetAndDiagEmbed()
+    {
+        var m = OpsCheck.Range(3, 3);
+        OpsCheck.Values(m.Diagonal(1), new[] { 2.0, 6 }, "Diagonal(1)");
+        OpsCheck.Values(m.Diagonal(offset: -2), new[] { 7.0 }, "Diagonal(-2)");
+        var batch = OpsCheck.Range(2, 2, 2).Diagonal();
+        OpsCheck.Shape(batch, new[] { 2, 2 }, "batched Diagonal");
+        OpsCheck.Values(batch, new[] { 1.0, 4, 5, 8 }, "batched Diagonal");
+        var e = V(1, 2).DiagEmbed(1);
+        OpsCheck.Shape(e, new[] { 3, 3 }, "DiagEmbed(1)");
+        OpsCheck.Values(e, new[] { 0.0, 1, 0, 0, 0, 2, 0, 0, 0 }, "DiagEmbed(1)");
+        OpsCheck.Shape(OpsCheck.Range(4, 2).DiagEmbed(), new[] { 4, 2, 2 }, "batched DiagEmbed");
+        Assert.Throws<ArgumentException>(() => V(1, 2).Diagonal(), "diagonal", "2 dimensions");
+        OpsCheck.GradMatchesFiniteDifferences(t => t.Diagonal(1), new[] { 1.0, 2, 3, 4, 5, 6, 7, 8, 9 }, new[] { 3, 3 }, "Diagonal(1)");
+    }
+
     /// <summary>Tril and Triu with the main, an upper and a lower diagonal.</summary>
     public static void TrilAndTriuWithDiagonals()
     {
@@ -536,6 +553,20 @@ public static class OpsTests
         var r = OpsCheck.Range(2, 3).Take(OpsCheck.Long(0, 5, -2, 4).Reshape(2, 2));
         OpsCheck.Shape(r, new[] { 2, 2 }, "Take");
         OpsCheck.Values(r, new[] { 1.0, 6, 5, 5 }, "Take");
+    }
+
+    /// <summary>Gradients of Scatter (source and input), ScatterAdd, IndexSelect and IndexAdd match finite differences.</summary>
+    public static void SelectionGradientsMatchFiniteDifferences()
+    {
+        var index = OpsCheck.Long(2, 0);
+        var x0 = new[] { 1.0, -2, 3, 0.5 };
+        OpsCheck.GradMatchesFiniteDifferences(t => t.Scatter(0, index, V(7, 8)).Square(), x0, new[] { 4 }, "Scatter wrt input");
+        OpsCheck.GradMatchesFiniteDifferences(t => V(1, 2, 3, 4).Scatter(0, index, t).Square(), new[] { 0.5, -1.5 }, new[] { 2 }, "Scatter wrt src");
+        OpsCheck.GradMatchesFiniteDifferences(t => V(1, 2, 3, 4).ScatterAdd(0, OpsCheck.Long(1, 1), t).Square(), new[] { 0.5, -1.5 }, new[] { 2 }, "ScatterAdd wrt src");
+        OpsCheck.GradMatchesFiniteDifferences(t => t.IndexSelect(0, OpsCheck.Long(1, 1, 0)).Square(), x0, new[] { 2, 2 }, "IndexSelect");
+        OpsCheck.GradMatchesFiniteDifferences(t => t.IndexAdd(1, OpsCheck.Long(0), OpsCheck.M(new double[,] { { 1 }, { 2 } })).Square(), x0, new[] { 2, 2 }, "IndexAdd");
+        OpsCheck.GradMatchesFiniteDifferences(t => t.MaskedFill(V(1, 0, 1, 0).Gt(0), 0).Square(), x0, new[] { 4 }, "MaskedFill");
+        OpsCheck.GradMatchesFiniteDifferences(t => t.Take(OpsCheck.Long(3, 3, 0)).Square(), x0, new[] { 2, 2 }, "Take");
     }
 
     /// <summary>IndexPut writes values at (row, column) pairs; with accumulate repeated positions add up.</summary>

@@ -237,6 +237,22 @@ public static class ReductionTests
         OpsCheck.Bools(V(1, 2).All(0), new[] { true }, "All(0) of non-zeros");
     }
 
+    /// <summary>Kthvalue, Median(dim), Any(dim) and All(dim) keep the reduced dimension with keepDim.</summary>
+    public static void SearchReductionsWithKeepDim()
+    {
+        var x = OpsCheck.M(new double[,] { { 3, 1, 2 }, { 9, 7, 8 } });
+        var k = x.Kthvalue(1, keepDim: true);
+        OpsCheck.Shape(k.Values, new[] { 2, 1 }, "Kthvalue keepDim values");
+        OpsCheck.Shape(k.Indices, new[] { 2, 1 }, "Kthvalue keepDim indices");
+        OpsCheck.Values(k.Values, new[] { 1.0, 7 }, "Kthvalue(1)");
+        var m = x.Median(0, keepDim: true);
+        OpsCheck.Shape(m.Values, new[] { 1, 3 }, "Median(0, keepDim)");
+        OpsCheck.Values(m.Values, new[] { 3.0, 1, 2 }, "Median(0) lower middle");
+        OpsCheck.Shape(x.Gt(2).Any(1, keepDim: true), new[] { 2, 1 }, "Any(1, keepDim)");
+        OpsCheck.Shape(x.Gt(2).All(-1, keepDim: true), new[] { 2, 1 }, "All(-1, keepDim)");
+        OpsCheck.Bools(x.Gt(2).All(-1, keepDim: true), new[] { false, true }, "All(-1) values");
+    }
+
     /// <summary>Records compare by value (the same tensors) and print their members.</summary>
     public static void ValuesAndIndicesIsARecord()
     {

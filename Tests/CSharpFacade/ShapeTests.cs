@@ -210,6 +210,16 @@ public static class ShapeTests
         OpsCheck.Values(s, new[] { 1.0, 3, 2, 4 }, "Stack dim -1");
     }
 
+    /// <summary>Cat and Stack take tensors as params (along dimension 0).</summary>
+    public static void CatAndStackTakeParams()
+    {
+        var c = Tensor.Cat(V(1, 2), V(3), V(4, 5));
+        OpsCheck.Values(c, new[] { 1.0, 2, 3, 4, 5 }, "Cat(a, b, c)");
+        var s = Tensor.Stack(V(1, 2), V(3, 4), V(5, 6));
+        OpsCheck.Shape(s, new[] { 3, 2 }, "Stack(a, b, c)");
+        OpsCheck.Values(s, new[] { 1.0, 2, 3, 4, 5, 6 }, "Stack(a, b, c)");
+    }
+
     /// <summary>Cat's gradient splits back to each input.</summary>
     public static void CatGradientSplitsBack()
     {
