@@ -214,9 +214,12 @@ public static class Functional
     /// <paramref name="training"/>; the input unchanged otherwise (PyTorch's <c>F.dropout</c>).</summary>
     /// <param name="input">The input.</param>
     /// <param name="p">The probability of zeroing, in [0, 1].</param>
-    /// <param name="training">Apply dropout (false: return the input).</param>
-    public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true) =>
-        training ? W(M.dropout(p, Of(input))) : Tensor.Wrap(Of(input));
+    /// <param name="training">Apply dropout (false: return <paramref name="input"/> itself).</param>
+    public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true)
+    {
+        var x = Of(input);
+        return training ? W(M.dropout(p, x)) : input;
+    }
 
     /// <summary>The rows of <paramref name="weight"/> at int64 positions: [*] indices give [*, dim] (PyTorch's <c>F.embedding</c>).</summary>
     /// <param name="input">An int64 tensor of row positions.</param>

@@ -290,7 +290,7 @@ public static class FunctionalTests
         Assert.True(values.All(v => v == 0 || v == 2), "zeros and twos");
         var zeros = values.Count(v => v == 0);
         Assert.True(zeros > 350 && zeros < 650, $"about half zeroed: {zeros}");
-        OpsCheck.Values(Functional.Dropout(x, 0.5, training: false), x.ToArray<double>(), "evaluation");
+        Assert.True(ReferenceEquals(Functional.Dropout(x, 0.5, training: false), x), "evaluation returns the input");
         Assert.Throws<ArgumentException>(() => Functional.Dropout(x, 1.5), "dropout");
     }
 
