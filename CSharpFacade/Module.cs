@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -211,7 +212,8 @@ public abstract partial class Module : IDisposable
             const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
             foreach (var t in chain)
             {
-                foreach (var f in t.GetFields(flags))
+                // Metadata order is declaration order (reflection does not promise it, hence the sort).
+                foreach (var f in t.GetFields(flags).OrderBy(f => f.MetadataToken))
                 {
                     if (!typeof(Parameter).IsAssignableFrom(f.FieldType) && !typeof(Module).IsAssignableFrom(f.FieldType)) continue;
                     var memberName = f.Name;
