@@ -133,6 +133,15 @@ public sealed class Conv1d : Module
             FSharpOption<int>.Some(dilation), FSharpOption<int>.Some(groups), FSharpOption<bool>.Some(bias), Opt.Of(paddingMode), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.Conv1d)Core;
 
+    /// <summary>The number of input channels.</summary>
+    public int InChannels => layer.InChannels;
+
+    /// <summary>The number of output channels.</summary>
+    public int OutChannels => layer.OutChannels;
+
+    /// <summary>The number of groups.</summary>
+    public int Groups => layer.Groups;
+
     /// <summary>The weight [outChannels, inChannels/groups, kernelSize].</summary>
     public Parameter Weight => Parameter.Wrap(layer.Weight);
 
@@ -172,6 +181,15 @@ public sealed class Conv2d : Module
         : base(new F.NN.Conv2d(inChannels, outChannels, kernelSize.ToCore(), Size2.ToCore(stride), ConvPadding.ToCore(padding),
             Size2.ToCore(dilation), FSharpOption<int>.Some(groups), FSharpOption<bool>.Some(bias), Opt.Of(paddingMode), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.Conv2d)Core;
+
+    /// <summary>The number of input channels.</summary>
+    public int InChannels => layer.InChannels;
+
+    /// <summary>The number of output channels.</summary>
+    public int OutChannels => layer.OutChannels;
+
+    /// <summary>The number of groups.</summary>
+    public int Groups => layer.Groups;
 
     /// <summary>The weight [outChannels, inChannels/groups, kH, kW].</summary>
     public Parameter Weight => Parameter.Wrap(layer.Weight);
@@ -213,6 +231,15 @@ public sealed class ConvTranspose1d : Module
             FSharpOption<int>.Some(outputPadding), FSharpOption<int>.Some(groups), FSharpOption<bool>.Some(bias), FSharpOption<int>.Some(dilation),
             Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.ConvTranspose1d)Core;
+
+    /// <summary>The number of input channels.</summary>
+    public int InChannels => layer.InChannels;
+
+    /// <summary>The number of output channels.</summary>
+    public int OutChannels => layer.OutChannels;
+
+    /// <summary>The number of groups.</summary>
+    public int Groups => layer.Groups;
 
     /// <summary>The weight [inChannels, outChannels/groups, kernelSize].</summary>
     public Parameter Weight => Parameter.Wrap(layer.Weight);
@@ -264,6 +291,15 @@ public sealed class ConvTranspose2d : Module
         : base(new F.NN.ConvTranspose2d(inChannels, outChannels, kernelSize.ToCore(), Size2.ToCore(stride), Size2.ToCore(padding),
             Size2.ToCore(outputPadding), FSharpOption<int>.Some(groups), FSharpOption<bool>.Some(bias), Size2.ToCore(dilation), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.ConvTranspose2d)Core;
+
+    /// <summary>The number of input channels.</summary>
+    public int InChannels => layer.InChannels;
+
+    /// <summary>The number of output channels.</summary>
+    public int OutChannels => layer.OutChannels;
+
+    /// <summary>The number of groups.</summary>
+    public int Groups => layer.Groups;
 
     /// <summary>The weight [inChannels, outChannels/groups, kH, kW].</summary>
     public Parameter Weight => Parameter.Wrap(layer.Weight);

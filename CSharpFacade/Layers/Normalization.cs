@@ -22,6 +22,12 @@ public sealed class BatchNorm1d : Module
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.BatchNorm1d)Core;
 
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
+
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);
 
@@ -68,6 +74,12 @@ public sealed class BatchNorm2d : Module
         : base(new F.NN.BatchNorm2d(numFeatures, FSharpOption<double>.Some(eps), FSharpOption<double>.Some(momentum ?? double.NaN), FSharpOption<bool>.Some(affine),
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.BatchNorm2d)Core;
+
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
 
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);
@@ -116,6 +128,12 @@ public sealed class BatchNorm3d : Module
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.BatchNorm3d)Core;
 
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
+
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);
 
@@ -162,6 +180,12 @@ public sealed class InstanceNorm1d : Module
         : base(new F.NN.InstanceNorm1d(numFeatures, FSharpOption<double>.Some(eps), FSharpOption<double>.Some(momentum ?? double.NaN), FSharpOption<bool>.Some(affine),
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.InstanceNorm1d)Core;
+
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
 
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);
@@ -210,6 +234,12 @@ public sealed class InstanceNorm2d : Module
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.InstanceNorm2d)Core;
 
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
+
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);
 
@@ -256,6 +286,12 @@ public sealed class InstanceNorm3d : Module
         : base(new F.NN.InstanceNorm3d(numFeatures, FSharpOption<double>.Some(eps), FSharpOption<double>.Some(momentum ?? double.NaN), FSharpOption<bool>.Some(affine),
             FSharpOption<bool>.Some(trackRunningStats), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.InstanceNorm3d)Core;
+
+    /// <summary>The number of channels C.</summary>
+    public int NumFeatures => layer.NumFeatures;
+
+    /// <summary>The value added to the variance for stability.</summary>
+    public double Eps => layer.Eps;
 
     /// <summary>The learned scale [numFeatures], or null when not affine.</summary>
     public Parameter? Weight => Parameter.Wrap(layer.Weight);

@@ -324,4 +324,42 @@ public static class LayerTests
         Assert.Equal((mha.EmbedDim, mha.NumHeads, mha.HeadDim), (8, 2, 4), "sizes");
         Assert.Throws<ArgumentException>(() => new MultiheadAttention(8, 3), "divisible");
     }
+
+    /// <summary>Init fills in place and returns the same object: constants, the identity, and bounds of the uniform ones.</summary>
+    public static void InitFillsInPlace()
+    {
+        var l = new Linear(4, 3);
+        Parameter w = Init.Constant(l.Weight, 0.5);
+        Assert.True(ReferenceEquals(w, l.Weight), "returns the parameter");
+        Assert.True(M.Values(l.Weight).All(v => v == 0.5), "constant");
+        Init.Zeros(l.Bias!);
+        Assert.True(M.Values(l.Bias!).All(v => v == 0), "zeros");
+        Init.Eye(l.Weight);
+        M.AllClose(M.Values(l.Weight), new[] { 1.0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0 }, "eye");
+        var a = Math.Sqrt(6.0 / 7);
+        Assert.True(M.Values(Init.XavierUniform(l.Weight)).All(v => Math.Abs(v) <= a), "xavier bound");
+        Assert.True(M.Values(Init.Uniform(Tensor.Zeros(100), -2, -1)).All(v => v >= -2 && v < -1), "uniform range");
+        Assert.Close(Init.CalculateGain("relu"), Math.Sqrt(2), "relu gain");
+        Assert.Close(Init.CalculateGain("leaky_relu", 0.2), Math.Sqrt(2 / 1.04), "leaky gain");
+        Init.KaimingUniform(l.Weight, a: Math.Sqrt(5));
+        Init.KaimingNormal(l.Weight);
+        Init.Orthogonal(l.Weight);
+        Init.Normal(l.Weight, std: 0.01);
+        Init.Ones(l.Weight);
+        Init.XavierNormal(l.Weight);
+        Assert.Throws<ArgumentException>(() => Init.Eye(Tensor.Zeros(2, 2, 2)), "Init.Eye");
+    }
+
+    /// <summary>The layers' settings are readable: channels, groups, features, eps.</summary>
+    public static void LayerSettingsAreReadable()
+    {
+        var c = new Conv2d(4, 8, 3, groups: 2);
+        Assert.Equal((c.InChannels, c.OutChannels, c.Groups), (4, 8, 2), "Conv2d");
+        M.Shape(c.Weight, new[] { 8, 2, 3, 3 }, "grouped weight");
+        var bn = new BatchNorm1d(5, eps: 1e-3);
+        Assert.Equal(bn.NumFeatures, 5, "features");
+        Assert.Close(bn.Eps, 1e-3, "eps");
+        var e = new Embedding(7, 2);
+        Assert.Equal((e.NumEmbeddings, e.EmbeddingDim, e.PaddingIdx), (7, 2, (int?)null), "Embedding");
+    }
 }
