@@ -24,7 +24,9 @@ type WellConditionedMatrix =
     | WellConditionedMatrix of Tensor
 
     member m.Get = let (WellConditionedMatrix v) = m in v
-    override m.ToString() = "WellConditionedMatrix " + Show.tensor m.Get
+
+    override m.ToString() =
+        "WellConditionedMatrix " + Show.tensor m.Get
 
 /// FsCheck Arbitraries (generator and shrinker) of shapes and tensors.
 module Arbitraries =
@@ -71,7 +73,8 @@ module Arbitraries =
 /// [-2, 2]), ShapeOf, SpdMatrix, WellConditionedMatrix, Dtype.
 type NablaArbitraries =
     /// Float64 tensors of shapes within ShapeBounds.Default, values in [-2, 2], shrinking to smaller shapes.
-    static member Tensor() : Arbitrary<Tensor> = Arbitraries.tensor Any ShapeBounds.Default
+    static member Tensor() : Arbitrary<Tensor> =
+        Arbitraries.tensor Any ShapeBounds.Default
 
     /// Shapes within ShapeBounds.Default, shrinking to smaller shapes.
     static member Shape() : Arbitrary<ShapeOf> =

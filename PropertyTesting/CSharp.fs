@@ -30,9 +30,7 @@ type GradientProperties =
     /// <param name="f">The function to check; deterministic and differentiable on the domain.</param>
     /// <param name="domain">Where the input values are drawn from (default Domain.Any, [-2, 2]).</param>
     /// <param name="shape">The input shape (default: random shapes of rank 0 to 3).</param>
-    static member GradCheck
-        (f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[])
-        : Property =
+    static member GradCheck(f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[]) : Property =
         GradCheck.propertyWith (GradientProperties.Options(domain, shape)) (GradientProperties.Fn f)
 
     /// GradCheck with your own tolerances: |AD − numerical| ≤ atol + rtol·|numerical| for every entry.
@@ -42,13 +40,8 @@ type GradientProperties =
     /// <param name="domain">Where the input values are drawn from (default Domain.Any).</param>
     /// <param name="shape">The input shape (default: random shapes of rank 0 to 3).</param>
     static member GradCheck
-        (
-            f: Func<Tensor, Tensor>,
-            atol: float,
-            rtol: float,
-            [<Optional>] domain: Domain,
-            [<Optional>] shape: int[]
-        ) : Property =
+        (f: Func<Tensor, Tensor>, atol: float, rtol: float, [<Optional>] domain: Domain, [<Optional>] shape: int[])
+        : Property =
         let o =
             { GradientProperties.Options(domain, shape) with
                 Tolerance = { Atol = atol; Rtol = rtol }
@@ -60,9 +53,7 @@ type GradientProperties =
     /// <param name="f">The function to check.</param>
     /// <param name="domain">Where the input values are drawn from (default Domain.Any).</param>
     /// <param name="shape">The input shape (default: random shapes of rank 0 to 3).</param>
-    static member ForwardEqualsReverse
-        (f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[])
-        : Property =
+    static member ForwardEqualsReverse(f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[]) : Property =
         GradCheck.forwardEqualsReverseWith (GradientProperties.Options(domain, shape)) (GradientProperties.Fn f)
 
     /// Second order: Hessian-vector products (forward over reverse) against central differences of
@@ -70,9 +61,7 @@ type GradientProperties =
     /// <param name="f">The function to check (a non-scalar f is checked through a random weighted sum).</param>
     /// <param name="domain">Where the input values are drawn from (default Domain.Any).</param>
     /// <param name="shape">The input shape (default: random shapes of rank 0 to 3).</param>
-    static member SecondOrder
-        (f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[])
-        : Property =
+    static member SecondOrder(f: Func<Tensor, Tensor>, [<Optional>] domain: Domain, [<Optional>] shape: int[]) : Property =
         GradCheck.secondOrderWith (GradientProperties.Options(domain, shape)) (GradientProperties.Fn f)
 
     /// The gradient of loss(model(x)) with respect to the model's parameters against central
@@ -82,9 +71,7 @@ type GradientProperties =
     /// <param name="inputShape">The shape of the inputs x.</param>
     /// <param name="loss">A scalar loss of the model's output.</param>
     /// <param name="domain">Where the input values are drawn from (default Domain.Any).</param>
-    static member ModuleGradients
-        (model: Module, inputShape: int[], loss: Func<Tensor, Tensor>, [<Optional>] domain: Domain)
-        : Property =
+    static member ModuleGradients(model: Module, inputShape: int[], loss: Func<Tensor, Tensor>, [<Optional>] domain: Domain) : Property =
         ArgumentNullException.ThrowIfNull model
         ArgumentNullException.ThrowIfNull inputShape
         let domain = if isNull (box domain) then Any else domain

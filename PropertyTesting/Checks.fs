@@ -48,8 +48,7 @@ module Checks =
         Tensor.ofArray (Array.init t.Numel (fun j -> if j = i then 1.0 else 0.0))
         |> Tensor.reshape t.Shape
 
-    let private guard (f: unit -> string option) : Property =
-        ofMessage (f ())
+    let private guard (f: unit -> string option) : Property = ofMessage (f ())
 
     /// The Jacobian by reverse-mode AD (the gradient, for a scalar f) against central finite
     /// differences (PyTorch's gradcheck), every entry.
@@ -124,7 +123,11 @@ module Checks =
             match needFloat64 "Hessian check" x with
             | Some m -> Some m
             | None ->
-                Compare.tensors tol "H·v (forward over reverse vs central differences of the gradient)" (AD.hvp s x v) (Numerical.jvp (AD.grad s) x v)
+                Compare.tensors
+                    tol
+                    "H·v (forward over reverse vs central differences of the gradient)"
+                    (AD.hvp s x v)
+                    (Numerical.jvp (AD.grad s) x v)
                 |> Option.map (fun m -> m + at x + $"\n  along v = {Show.tensor v}"))
 
     /// Second order, reverse over reverse equals forward over reverse: grad ⟨grad s, v⟩ = H·v.
@@ -163,7 +166,8 @@ module Checks =
                         if n <= maxPerTensor then
                             [| 0 .. n - 1 |]
                         else
-                            Array.init maxPerTensor (fun j -> j * (n - 1) / (maxPerTensor - 1)) |> Array.distinct
+                            Array.init maxPerTensor (fun j -> j * (n - 1) / (maxPerTensor - 1))
+                            |> Array.distinct
 
                     let ad = grads[name].ToArray()
 

@@ -62,7 +62,9 @@ module Generators =
                  |> Gen.map float
                  |> Gen.filter (fun x -> points |> List.forall (fun p -> abs (x - p) >= 0.1)))
         | AwayFromZero ->
-            Gen.arrayOfLength n (Gen.map2 (fun m s -> if s then float m else -(float m)) (Gen.choose (1, 10)) (Gen.elements [ true; false ]))
+            Gen.arrayOfLength
+                n
+                (Gen.map2 (fun m s -> if s then float m else -(float m)) (Gen.choose (1, 10)) (Gen.elements [ true; false ]))
         | d -> values d n |> Gen.map (Array.map (fun x -> Math.Round(5.0 * x)))
 
     /// A float64 tensor of a shape with values from a domain.
@@ -118,7 +120,12 @@ module Generators =
             let! rest = Gen.arrayOfLength n (uniform 0.0 1.0)
             let hi = Math.Pow(maxCondition, top)
             // the first is 1 and the second hi (when n ≥ 2), so that the spread is as drawn
-            return rest |> Array.mapi (fun i t -> if i = 0 then 1.0 elif i = 1 then hi else Math.Pow(hi, t))
+            return
+                rest
+                |> Array.mapi (fun i t ->
+                    if i = 0 then 1.0
+                    elif i = 1 then hi
+                    else Math.Pow(hi, t))
         }
 
     let private checkSize (what: string) (n: int) =
@@ -135,7 +142,10 @@ module Generators =
             let! u = orthogonal n
             let! v = orthogonal n
             let! scale = uniform 0.5 2.0
-            let d = Tensor.diag (Tensor.ofArray (s |> Array.map (fun x -> scale * x / Array.max s)))
+
+            let d =
+                Tensor.diag (Tensor.ofArray (s |> Array.map (fun x -> scale * x / Array.max s)))
+
             return Tensor.matmul (Tensor.matmul u d) (Tensor.transpose 0 1 v)
         }
 
@@ -153,7 +163,10 @@ module Generators =
             let! l = spectrum n maxCondition
             let! q = orthogonal n
             let! scale = uniform 0.5 2.0
-            let d = Tensor.diag (Tensor.ofArray (l |> Array.map (fun x -> scale * x / Array.max l)))
+
+            let d =
+                Tensor.diag (Tensor.ofArray (l |> Array.map (fun x -> scale * x / Array.max l)))
+
             let a = Tensor.matmul (Tensor.matmul q d) (Tensor.transpose 0 1 q)
             return 0.5 * (a + Tensor.transpose 0 1 a)
         }

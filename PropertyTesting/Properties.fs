@@ -22,9 +22,7 @@ type ModuleCase(parameters: Params, input: Tensor) =
     member _.Input = input
 
     member _.Display =
-        let ps =
-            parameters.Entries
-            |> Array.map (fun (n, t) -> $"{n} = {Show.tensor t}")
+        let ps = parameters.Entries |> Array.map (fun (n, t) -> $"{n} = {Show.tensor t}")
 
         $"input = {Show.tensor input}; " + String.Join("; ", ps)
 
@@ -87,7 +85,8 @@ module GradCheck =
     let property (f: Tensor -> Tensor) : Property = propertyWith GradCheckOptions.Default f
 
     /// property, with values from a domain (Positive for log and sqrt, AwayFromZero for abs, …).
-    let propertyIn (domain: Domain) (f: Tensor -> Tensor) : Property = propertyWith (GradCheckOptions.In domain) f
+    let propertyIn (domain: Domain) (f: Tensor -> Tensor) : Property =
+        propertyWith (GradCheckOptions.In domain) f
 
     /// property, on the shapes `shapes` draws (e.g. Shapes.fixedShape [| 4; 3 |] for a layer's input).
     let propertyOn (shapes: Gen<int[]>) (domain: Domain) (f: Tensor -> Tensor) : Property =
@@ -115,7 +114,8 @@ module GradCheck =
             Checks.forwardEqualsReverse options.RoundingTolerance f x u (Generators.seeded c.Seed x.Shape))
 
     /// forwardEqualsReverseWith on the default inputs (float64, rank 0 to 3, values in [-2, 2]).
-    let forwardEqualsReverse (f: Tensor -> Tensor) : Property = forwardEqualsReverseWith GradCheckOptions.Default f
+    let forwardEqualsReverse (f: Tensor -> Tensor) : Property =
+        forwardEqualsReverseWith GradCheckOptions.Default f
 
     /// Second order, on s(x) = ⟨w, f(x)⟩ with random weights w (f itself when scalar, w = 1 then
     /// scaled): the Hessian-vector product by forward over reverse against central differences of
@@ -131,7 +131,8 @@ module GradCheck =
             .&. Checks.reverseOverReverse options.RoundingTolerance s x v)
 
     /// secondOrderWith on the default inputs.
-    let secondOrder (f: Tensor -> Tensor) : Property = secondOrderWith GradCheckOptions.Default f
+    let secondOrder (f: Tensor -> Tensor) : Property =
+        secondOrderWith GradCheckOptions.Default f
 
     /// The gradient of a scalar loss with respect to parameters, at random parameter values like
     /// the template's (names, shapes, dtypes; values in [-0.8, 0.8]), against central differences.
@@ -139,7 +140,8 @@ module GradCheck =
         Prop.forAll (Arb.fromGen (Generators.paramsFromIn Unit template)) (fun p -> Checks.paramsGradient tolerance loss p)
 
     /// ofParamsWith with gradcheck's tolerances.
-    let ofParams (template: Params) (loss: Params -> Tensor) : Property = ofParamsWith Tolerance.GradCheck template loss
+    let ofParams (template: Params) (loss: Params -> Tensor) : Property =
+        ofParamsWith Tolerance.GradCheck template loss
 
     /// The gradient of loss(model(x)) with respect to the model's parameters against central
     /// differences, at random parameter values (values in [-0.8, 0.8]; m.Functional, so the model
@@ -152,8 +154,7 @@ module GradCheck =
         let cases =
             Gen.map2 (fun p x -> ModuleCase(p, x)) (Generators.paramsLikeIn Unit model) inputs
 
-        Prop.forAll (Arb.fromGen cases) (fun c ->
-            Checks.paramsGradient tolerance (fun p -> loss (model.Functional p c.Input)) c.Parameters)
+        Prop.forAll (Arb.fromGen cases) (fun c -> Checks.paramsGradient tolerance (fun p -> loss (model.Functional p c.Input)) c.Parameters)
 
     /// ofModuleWith with gradcheck's tolerances.
     let ofModule (model: Module) (inputs: Gen<Tensor>) (loss: Tensor -> Tensor) : Property =
@@ -184,14 +185,18 @@ module Prop =
     let report (result: TestResult) : string option =
         match result with
         | TestResult.Passed _ -> None
-        | TestResult.Exhausted data ->
-            Some $"Gave up after {data.NumberOfTests} tests: too many generated cases were discarded."
+        | TestResult.Exhausted data -> Some $"Gave up after {data.NumberOfTests} tests: too many generated cases were discarded."
         | TestResult.Failed(data, original, shrunk, outcome, seed, _, size) ->
             let labels = data.Labels |> Seq.map (fun l -> l + "\n") |> String.concat ""
 
             let error =
                 match outcome with
-                | Outcome.Failed e when not (isNull e) -> $"{e.GetType().Name}: {e.Message}\n"
+                // A false result is reported by FsCheck as an exception; the labels say it better.
+                | Outcome.Failed e when
+                    not (isNull e)
+                    && not (data.Labels.Count > 0 && e.Message = "Expected true, got false.")
+                    ->
+                    $"{e.GetType().Name}: {e.Message}\n"
                 | _ -> ""
 
             let shrinks =
@@ -202,8 +207,18 @@ module Prop =
 
             Some(
                 $"Falsifiable after {data.NumberOfTests} test(s).\n{labels}{error}{shrinks}"
-                + $"Replay: Config.Quick.WithReplay(Replay({seed}, Some {size}))"
+                + $"Replay: Prop.checkWith (Prop.replay {seed.Seed}UL {seed.Gamma}UL {size}) property"
             )
+
+    /// FsCheck's quick configuration replaying one run: the seed and size a failure report gives.
+    let replay (seed: uint64) (gamma: uint64) (size: int) : Config =
+        Config.Quick.WithReplay(
+            Some
+                {
+                    Rnd = Rnd(seed, gamma)
+                    Size = Some size
+                }
+        )
 
     /// Runs a property with a configuration and throws PropertyFailedException with the report
     /// when it is falsified (the configuration's runner is replaced).

@@ -22,11 +22,11 @@ type Tolerance =
 module Show =
 
     /// [2, 3]; [] for a scalar.
-    let shape (s: int[]) =
-        "[" + String.Join(", ", s) + "]"
+    let shape (s: int[]) = "[" + String.Join(", ", s) + "]"
 
     /// A value with up to 10 significant digits.
-    let number (x: float) = x.ToString("G10", Globalization.CultureInfo.InvariantCulture)
+    let number (x: float) =
+        x.ToString("G10", Globalization.CultureInfo.InvariantCulture)
 
     /// The multi-index of a flat (row-major) position in a shape, as text: [1, 2].
     let index (s: int[]) (flat: int) =
@@ -49,7 +49,12 @@ module Show =
             |> Array.truncate 64
             |> Array.map (fun x -> x.ToString("G6", Globalization.CultureInfo.InvariantCulture))
 
-        let more = if values.Length > 64 then $", … ({values.Length} values)" else ""
+        let more =
+            if values.Length > 64 then
+                $", … ({values.Length} values)"
+            else
+                ""
+
         let joined = String.Join(", ", shown)
         $"{t.Dtype} {shape t.Shape} [{joined}{more}]"
 
@@ -58,10 +63,14 @@ module Compare =
 
     /// How far beyond its tolerance an entry is (≤ 0: within); NaN matches NaN, infinities match themselves.
     let excess (tol: Tolerance) (a: float) (e: float) =
-        if Double.IsNaN a && Double.IsNaN e then 0.0
-        elif Double.IsNaN a || Double.IsNaN e then infinity
-        elif Double.IsInfinity a || Double.IsInfinity e then (if a = e then 0.0 else infinity)
-        else abs (a - e) - (tol.Atol + tol.Rtol * abs e)
+        if Double.IsNaN a && Double.IsNaN e then
+            0.0
+        elif Double.IsNaN a || Double.IsNaN e then
+            infinity
+        elif Double.IsInfinity a || Double.IsInfinity e then
+            (if a = e then 0.0 else infinity)
+        else
+            abs (a - e) - (tol.Atol + tol.Rtol * abs e)
 
     /// The worst entry out of tolerance (its flat position), with how many are out; None when all are within.
     let worst (tol: Tolerance) (actual: float[]) (expected: float[]) : (int * int) option =

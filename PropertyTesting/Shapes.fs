@@ -97,7 +97,8 @@ module Shapes =
     let nonEmpty = withBounds ShapeBounds.NonEmpty
 
     /// Shapes of exactly this rank with dimensions of size 1 to 3.
-    let ofRank (rank: int) : Gen<int[]> = Gen.arrayOfLength rank (Gen.choose (1, 3))
+    let ofRank (rank: int) : Gen<int[]> =
+        Gen.arrayOfLength rank (Gen.choose (1, 3))
 
     /// Shapes of rank lo to hi with dimensions of size 1 to 3.
     let rankBetween (lo: int) (hi: int) : Gen<int[]> = Gen.choose (lo, hi) |> Gen.bind ofRank
