@@ -6,6 +6,7 @@ open System.Diagnostics
 open System.IO
 open Expecto
 open Nabla
+open Nabla.FsCheck
 open Nabla.Tests.Check
 open Nabla.Tests.OpProperties
 
@@ -18,7 +19,7 @@ let private arange n =
 
 /// 0 .. n-1 as float64 in a shape.
 let private iota (shape: int[]) =
-    arange (numel shape) |> Tensor.reshape shape
+    arange (Shapes.numel shape) |> Tensor.reshape shape
 
 let private expectValues (what: string) (expected: float list) (actual: Tensor) =
     closeWith 1e-12 1e-12 what (actual.ToArray()) (List.toArray expected)

@@ -4,6 +4,7 @@ module Nabla.Tests.IntegerRandomTests
 open System
 open Expecto
 open Nabla
+open Nabla.FsCheck
 open Nabla.Tests.Check
 open Nabla.Tests.OpProperties
 

@@ -17,7 +17,7 @@ let private f64 = Dtype.Float64
 /// A fixed pseudo-random cotangent of a shape (seeded, so a failure reproduces).
 let cotangentFor (shape: int[]) (seed: int) =
     let rng = Random(seed)
-    let n = numel shape
+    let n = Nabla.FsCheck.Shapes.numel shape
 
     Tensor.ofArray (Array.init n (fun _ -> rng.NextDouble() * 2.0 - 1.0))
     |> Tensor.reshape shape

@@ -12,6 +12,7 @@ open Expecto
 open FsCheck.FSharp
 open Nabla
 open Nabla.NN
+open Nabla.FsCheck
 open Nabla.Tests.Check
 open Nabla.Tests.OpProperties
 
@@ -252,8 +253,7 @@ let private functions: (string * (Tensor -> Tensor) * Tensor * Tensor) list =
 // ---------------------------------------------------------------- op properties on random shapes
 
 /// Two inputs of one random shape (rank 1 to 3).
-let private samePair =
-    Gen.choose (1, 3) |> Gen.bind genShape |> Gen.map (fun s -> [| s; s |])
+let private samePair = Shapes.rankBetween 1 3 |> Gen.map (fun s -> [| s; s |])
 
 let private pairSpec name (da, db) (f: Tensor -> Tensor -> Tensor) =
     {

@@ -41,6 +41,7 @@ let allTests =
             Fuzz.tests
             CSharpSurface.tests
             Packages.tests
+            PropertyTestingTests.tests
         ]
 
 /// Runs every test (Expecto command-line arguments work, e.g. --filter "Nabla.errors") and ends

@@ -6,6 +6,7 @@ open System.IO
 open System.Text.Json
 open Expecto
 open Nabla
+open Nabla.FsCheck
 open Nabla.Tests.Check
 open Nabla.Tests.OpProperties
 

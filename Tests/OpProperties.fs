@@ -1,7 +1,8 @@
 /// The law-based tests of every differentiable op, in float64 on random shapes and values:
 /// JVP against central differences, the VJP by the inner-product identity ⟨u, J v⟩ = ⟨Jᵀu, v⟩,
 /// forward mode equal to reverse mode, and second order (forward-over-reverse against finite
-/// differences of the gradient, reverse-over-reverse against forward-over-reverse).
+/// differences of the gradient, reverse-over-reverse against forward-over-reverse). The generators
+/// and the checks are Nabla.FsCheck's (Generators, Shapes, Checks), as a user of the package has them.
 module Nabla.Tests.OpProperties
 
 open System
@@ -9,6 +10,7 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open Nabla
+open Nabla.FsCheck
 open Nabla.Tests.Check
 
 /// An op under test: how to draw its inputs, and which of them to differentiate.
@@ -43,7 +45,7 @@ let private genCase (spec: OpSpec) : Gen<Case> =
 
         let! values =
             shapes
-            |> Array.mapi (fun i s -> genValues spec.Domains[min i (spec.Domains.Length - 1)] (numel s))
+            |> Array.mapi (fun i s -> Generators.values spec.Domains[min i (spec.Domains.Length - 1)] (Shapes.numel s))
             |> Array.toList
             |> Gen.sequenceToList
 
@@ -58,8 +60,7 @@ let private genCase (spec: OpSpec) : Gen<Case> =
     }
 
 /// Random float64 values of a shape from a seeded generator (directions, cotangents, weights).
-let private randomLike (rng: Random) (shape: int[]) =
-    tensor shape (Array.init (numel shape) (fun _ -> rng.NextDouble() * 2.0 - 1.0))
+let private randomLike (rng: Random) (shape: int[]) = Generators.seeded (rng.Next()) shape
 
 /// The op as a function of input i alone, the others fixed.
 let private along (spec: OpSpec) (case: Case) (i: int) =
@@ -83,64 +84,49 @@ let properties (spec: OpSpec) (i: int) : Test list =
         else
             spec.Name
 
-    let prop name (check: Case -> unit) =
+    let prop name (check: Case -> Property) =
         testPropertyWithConfig propertyConfig $"{label}: {name}" (forAll (genCase spec) check)
 
     [
         prop "JVP matches central differences" (fun case ->
             let f, x = along spec case i
             let v = randomLike (Random case.Seed) x.Shape
-            let _, jv = AD.jvp f x v
-            expectClose "J·v" jv (Numerical.jvp f x v))
+            Checks.jvp Tolerance.GradCheck f x v)
 
         prop "VJP satisfies <u, J v> = <J^T u, v>" (fun case ->
             let f, x = along spec case i
             let rng = Random case.Seed
             let v = randomLike rng x.Shape
-            let y, pullback = AD.vjp f x
-            let u = randomLike rng y.Shape
-            let lhs = inner u (Numerical.jvp f x v)
-            let rhs = inner (pullback u) v
-            closeWith atol rtol "<J^T u, v> vs <u, J v>" [| rhs |] [| lhs |])
+            let u = randomLike rng (f x).Shape
+            Checks.vjp Tolerance.GradCheck f x u v)
 
         prop "forward mode equals reverse mode" (fun case ->
             let f, x = along spec case i
-            expectTight "jacfwd vs jacrev" (AD.jacfwd f x) (AD.jacrev f x))
+            Checks.jacobiansAgree Tolerance.Tight f x)
 
         prop "forward-over-reverse matches differences of the gradient" (fun case ->
             let s, x, v = scalarized spec case i
-            expectClose "H·v" (AD.hvp s x v) (Numerical.jvp (AD.grad s) x v))
+            Checks.hvp Tolerance.GradCheck s x v)
 
         prop "reverse-over-reverse equals forward-over-reverse" (fun case ->
             let s, x, v = scalarized spec case i
-            let rr = AD.grad (fun x -> Tensor.sum (AD.grad s x * v)) x
-            expectTight "grad <grad s, v> vs H·v" rr (AD.hvp s x v))
+            Checks.reverseOverReverse Tolerance.Tight s x v)
     ]
 
 // ---------------------------------------------------------------- shape generators
 
 let shapesOf (g: Gen<int[]>) = g |> Gen.map (fun s -> [| s |])
-let anyShape = Gen.choose (0, 3) |> Gen.bind genShape |> shapesOf
-
-let rankFrom (lo: int) (hi: int) =
-    Gen.choose (lo, hi) |> Gen.bind genShape |> shapesOf
-
+let anyShape = Shapes.rankBetween 0 3 |> shapesOf
+let rankFrom (lo: int) (hi: int) = Shapes.rankBetween lo hi |> shapesOf
 let fixedShapes (shapes: int[][]) = Gen.constant shapes
-let broadcastPair = genBroadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
-
-/// A shape of rank 1..3 with dims in 0..3, at least one of them 0.
-let private genZeroShape =
-    gen {
-        let! rank = Gen.choose (1, 3)
-        let! s = genShape rank
-        let! zero = Gen.choose (0, rank - 1)
-        return Array.updateAt zero 0 s
-    }
+let broadcastPair = Shapes.broadcastPair |> Gen.map (fun (a, b) -> [| a; b |])
 
 /// Two shapes that broadcast to a shape with a zero dimension.
 let private genZeroBroadcastPair =
     gen {
-        let! a, b = genBroadcastPair |> Gen.filter (fun (a, b) -> max a.Length b.Length > 0)
+        let! a, b =
+            Shapes.broadcastPair |> Gen.filter (fun (a, b) -> max a.Length b.Length > 0)
+
         let n = max a.Length b.Length
         let! i = Gen.choose (0, n - 1)
         // position i of the broadcast shape, in each operand's own indexing (absent when negative)
@@ -165,7 +151,7 @@ let unary name domain (f: Tensor -> Tensor) =
         Domains = [| domain |]
         Wrt = [ 0 ]
         Fn = (fun xs -> f xs[0])
-        ZeroSize = Some(genZeroShape |> Gen.map (fun s -> [| s |]))
+        ZeroSize = Some(Shapes.withZeroDim |> Gen.map (fun s -> [| s |]))
     }
 
 /// An op of one tensor of the shapes drawn from `shapes`.
@@ -188,12 +174,12 @@ let binary name (da, db) (f: Tensor -> Tensor -> Tensor) =
 
 /// An int64 index tensor of a shape with entries in [0, bound), deterministic.
 let indexTensor (shape: int[]) (bound: int) =
-    Tensor.ofArray (Array.init (numel shape) (fun k -> int64 ((k * 7 + 3) % bound)))
+    Tensor.ofArray (Array.init (Shapes.numel shape) (fun k -> int64 ((k * 7 + 3) % bound)))
     |> Tensor.reshape shape
 
 /// A bool tensor of a shape, alternating.
 let maskTensor (shape: int[]) =
-    Tensor.ofArray (Array.init (numel shape) (fun k -> k % 3 <> 1))
+    Tensor.ofArray (Array.init (Shapes.numel shape) (fun k -> k % 3 <> 1))
     |> Tensor.reshape shape
 
 let specs: OpSpec list =
@@ -483,7 +469,7 @@ let zeroSizeProperty (spec: OpSpec) (zeroShapes: Gen<int[][]>) : Test =
 
             let! values =
                 shapes
-                |> Array.map (fun s -> genValues Any (numel s))
+                |> Array.map (fun s -> Generators.values Any (Shapes.numel s))
                 |> Array.toList
                 |> Gen.sequenceToList
 

@@ -7,6 +7,7 @@ module Nabla.Tests.SearchTests
 open System
 open Expecto
 open Nabla
+open Nabla.FsCheck
 open Nabla.Tests.Check
 open Nabla.Tests.OpProperties
 
