@@ -6,6 +6,8 @@
 //   bench    build, then run the Nabla-vs-TorchSharp comparison (arguments after the target go to the runner)
 //   bdn      build, then run the BenchmarkDotNet suites (arguments after the target go to BenchmarkDotNet)
 //   api      add the C# facade's new public members to CSharpFacade/PublicAPI.Unshipped.txt (and drop removed ones)
+//   pack     build deterministically and pack Nabla, Nabla.CSharp and Nabla.FsCheck (.nupkg + .snupkg) into
+//            artifacts/packages; options: --version V, --output DIR, --no-build (pack the Release build as it is)
 // A plain script: no build framework to restore before the build can start.
 
 open System
@@ -144,6 +146,61 @@ let updatePublicApi () =
     File.WriteAllLines(path, Array.append (Array.distinct header) (body |> Array.distinct |> Array.sort))
     printfn "PublicAPI.Unshipped.txt: %d added, %d removed" added.Count removed.Count
 
+/// The packable projects, in dependency order; their package metadata is in Packaging.props.
+let packableProjects =
+    [
+        "Core/Nabla.fsproj"
+        "CSharpFacade/Nabla.CSharp.csproj"
+        "PropertyTesting/Nabla.FsCheck.fsproj"
+    ]
+
+/// `dotnet pack` for each package. Without --no-build, the projects are built with
+/// ContinuousIntegrationBuild=true (deterministic, local paths mapped to /_/ in the PDBs) into their
+/// own bin/pack and obj/pack folders, so that packing neither disturbs nor is disturbed by the
+/// everyday Release build. With --no-build, the Release build as it is (the package-consumer test
+/// packs what it was built with). Dependencies: see Packaging.targets (paket.references' packages at
+/// paket.lock's versions). The package folder is emptied of older Nabla packages first.
+let pack (options: string[]) =
+    let rec parse (version, output, noBuild) =
+        function
+        | "--version" :: v :: rest -> parse (Some v, output, noBuild) rest
+        | "--output" :: o :: rest -> parse (version, Some o, noBuild) rest
+        | "--no-build" :: rest -> parse (version, output, true) rest
+        | [] -> version, output, noBuild
+        | other :: _ ->
+            eprintfn "build.fsx pack: unknown option '%s' (options: --version V, --output DIR, --no-build)" other
+            exit 2
+
+    let version, output, noBuild = parse (None, None, false) (List.ofArray options)
+
+    let output =
+        Path.GetFullPath(defaultArg output (Path.Combine(root, "artifacts", "packages")), root)
+
+    restore ()
+    Directory.CreateDirectory output |> ignore
+
+    for old in Directory.GetFiles(output, "Nabla*.*nupkg") do
+        File.Delete old
+
+    let versionArg =
+        match version with
+        | Some v -> $" -p:Version={v}"
+        | None -> ""
+
+    let buildArgs =
+        if noBuild then
+            " --no-build --no-restore"
+        else
+            " -p:ContinuousIntegrationBuild=true -p:OutputPath=bin/pack/ -p:IntermediateOutputPath=obj/pack/"
+
+    for project in packableProjects do
+        runOrFail "dotnet" $"pack {project} -c Release --nologo -v:minimal -o \"{output}\"{versionArg}{buildArgs}"
+
+    printfn "Packages in %s:" output
+
+    for file in Directory.GetFiles(output, "Nabla*.*nupkg") |> Array.sort do
+        printfn "  %s" (Path.GetFileName file)
+
 match target with
 | "restore" -> restore ()
 | "build" -> build ()
@@ -163,9 +220,10 @@ match target with
     build ()
     project "Benchmarks" (Array.append [| "compare" |] passThrough)
 | "api" -> updatePublicApi ()
+| "pack" -> pack passThrough
 | "bdn" ->
     build ()
     project "Benchmarks" (Array.append [| "bdn" |] passThrough)
 | other ->
-    eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn, api." other
+    eprintfn "build.fsx: unknown target '%s'. Targets: restore, build, test, run, bench, bdn, api, pack." other
     exit 2

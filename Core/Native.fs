@@ -149,7 +149,13 @@ module internal Native =
             Some AppContext.BaseDirectory
         ]
         |> List.choose id
-        |> List.collect (fun d -> [ d; Path.Combine(d, "runtimes", "linux-x64", "native") ])
+        |> List.collect (fun d ->
+            [
+                d
+                Path.Combine(d, "runtimes", "linux-x64", "native")
+                // A package in the NuGet cache (an F# script's `#r "nuget: ..."`): lib/<tfm>/ → runtimes/.
+                Path.GetFullPath(Path.Combine(d, "..", "..", "runtimes", "linux-x64", "native"))
+            ])
         |> List.distinct
 
     let private isWritable (folder: string) =
@@ -163,19 +169,28 @@ module internal Native =
         with _ ->
             false
 
-    /// A patched copy in a per-user cache, for a read-only install folder. The neighbours the
-    /// library finds through its RUNPATH ($ORIGIN: libtorch*.so, libc10.so, ...) are linked beside it.
-    let private patchedCopyInCache (original: string) =
+    /// A patched copy in a per-user cache, for a read-only install folder or the NuGet cache. The
+    /// libraries it finds through its RUNPATH ($ORIGIN: libtorch*.so, libc10.so, ...), from
+    /// `libTorchFolder`, are linked beside it.
+    let private patchedCopyInCache (original: string) (libTorchFolder: string) =
         let folder = Path.GetDirectoryName original
         let info = FileInfo original
-        let key = $"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}"
+
+        let stamp (file: FileInfo) =
+            $"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}"
+
+        let key =
+            if libTorchFolder = folder then
+                stamp info
+            else
+                stamp info + "-" + stamp (FileInfo(Path.Combine(libTorchFolder, "libtorch.so")))
 
         let cache =
             Path.Combine(Environment.GetFolderPath Environment.SpecialFolder.LocalApplicationData, "nabla", "native", key)
 
         Directory.CreateDirectory cache |> ignore
 
-        for neighbour in Directory.GetFiles(folder, "*.so*") do
+        for neighbour in Array.append (Directory.GetFiles(folder, "*.so*")) (Directory.GetFiles(libTorchFolder, "*.so*")) do
             let link = Path.Combine(cache, Path.GetFileName neighbour)
 
             if Path.GetFileName neighbour <> torchSharpLibrary && not (File.Exists link) then
@@ -191,6 +206,27 @@ module internal Native =
 
         copy
 
+    /// The LibTorch version this TorchSharp build (0.107) needs.
+    let private libTorchVersion = "2.10.0"
+
+    /// When TorchSharp's library sits in the NuGet cache (`<cache>/torchsharp/<version>/runtimes/linux-x64/native`),
+    /// LibTorch is in its own package beside it: the CPU runtime, else a CUDA runtime, of the version above.
+    let private libTorchInNuGetCache (torchSharpNative: string) =
+        let packages =
+            Path.GetFullPath(Path.Combine(torchSharpNative, "..", "..", "..", "..", ".."))
+
+        let nativeOf (package: string) =
+            Path.Combine(package, libTorchVersion, "runtimes", "linux-x64", "native")
+
+        if not (Directory.Exists packages) then
+            None
+        else
+            Array.append
+                (Directory.GetDirectories(packages, "libtorch-cpu-linux-x64"))
+                (Directory.GetDirectories(packages, "libtorch-cuda-*-linux-x64"))
+            |> Array.map nativeOf
+            |> Array.tryFind (fun d -> File.Exists(Path.Combine(d, "libtorch.so")))
+
     let private load () =
         if RuntimeInformation.IsOSPlatform OSPlatform.Linux then
             let folders = candidateFolders ()
@@ -205,8 +241,15 @@ module internal Native =
                 ()
             | Some library ->
                 let folder = Path.GetDirectoryName library
+                let besideIt = File.Exists(Path.Combine(folder, "libtorch.so"))
 
-                if not (File.Exists(Path.Combine(folder, "libtorch.so"))) then
+                let libTorchFolder =
+                    if besideIt then
+                        Some folder
+                    else
+                        libTorchInNuGetCache folder
+
+                if libTorchFolder.IsNone then
                     raise (
                         NativeLoadException(
                             $"LibTorch was not found beside {library}. Nabla needs the LibTorch binaries: reference the "
@@ -216,13 +259,16 @@ module internal Native =
                     )
 
                 let usable =
-                    if not (Elf.needsPatch library) then
+                    if not besideIt then
+                        // Never patch the shared NuGet cache in place; link both packages' files instead.
+                        patchedCopyInCache library libTorchFolder.Value
+                    elif not (Elf.needsPatch library) then
                         library
                     elif isWritable folder then
                         (Elf.writePatchedCopy library library
                          library)
                     else
-                        patchedCopyInCache library
+                        patchedCopyInCache library folder
 
                 try
                     NativeLibrary.Load usable |> ignore
