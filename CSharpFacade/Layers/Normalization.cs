@@ -328,6 +328,8 @@ public sealed class LayerNorm : Module
 {
     private readonly F.NN.LayerNorm layer;
 
+    // PyTorch takes an int or a list for normalized_shape; both forms take the same named options.
+#pragma warning disable RS0026 // two overloads with optional parameters
     /// <summary>Layer normalisation over the last dimension, of size <paramref name="normalizedShape"/>.</summary>
     /// <param name="normalizedShape">The size of the last dimension.</param>
     /// <param name="eps">Added to the variance for stability.</param>
@@ -351,6 +353,7 @@ public sealed class LayerNorm : Module
         : base(new F.NN.LayerNorm(normalizedShape ?? throw new ArgumentNullException(nameof(normalizedShape)), FSharpOption<double>.Some(eps),
             FSharpOption<bool>.Some(elementwiseAffine), FSharpOption<bool>.Some(bias), Opt.Of(dtype), Opt.Of(device))) =>
         layer = (F.NN.LayerNorm)Core;
+#pragma warning restore RS0026
 
     /// <summary>The sizes of the normalised (last) dimensions.</summary>
     public int[] NormalizedShape => layer.NormalizedShape;
