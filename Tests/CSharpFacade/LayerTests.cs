@@ -220,7 +220,7 @@ public static class LayerTests
         Assert.Equal(inorm.Parameters().Count, 0, "InstanceNorm2d has no parameters by default");
         M.Shape(inorm.Forward(Tensor.Randn(2, 3, 4, 4)), new[] { 2, 3, 4, 4 }, "InstanceNorm2d");
         M.Shape(new InstanceNorm1d(3, affine: true).Forward(Tensor.Randn(2, 3, 6)), new[] { 2, 3, 6 }, "InstanceNorm1d");
-        M.Shape(new BatchNorm3d(2).Forward(Tensor.Randn(2, 2, 3, 3, 3)), new[] { 2, 2, 3, 3, 3 }, "BatchNorm3d");
+        M.Shape(new BatchNorm3d(2).Forward(Tensor.Randn(new[] { 2, 2, 3, 3, 3 })), new[] { 2, 2, 3, 3, 3 }, "BatchNorm3d");
     }
 
     /// <summary>LayerNorm normalises each row to mean 0 and variance 1; GroupNorm keeps the shape; parameters as PyTorch's.</summary>
