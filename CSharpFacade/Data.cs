@@ -253,7 +253,7 @@ public static class Dataset
 /// caller works on the current one.
 /// </summary>
 /// <typeparam name="T">The batch type (the data set's sample type).</typeparam>
-public class DataLoader<T> : IReadOnlyCollection<T>, IAsyncEnumerable<T>
+public class DataLoader<T> : IReadOnlyCollection<T>
 {
     /// <summary>Batches of <paramref name="dataset"/>.</summary>
     /// <param name="dataset">The data set.</param>
@@ -305,11 +305,12 @@ public class DataLoader<T> : IReadOnlyCollection<T>, IAsyncEnumerable<T>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>One epoch, asynchronously (<c>await foreach (var (x, y) in loader)</c>): each batch is
-    /// awaited on the thread pool, so the caller's thread is free while it is made; cancellation is
-    /// checked between batches.</summary>
+    /// <summary>One epoch, asynchronously: <c>await foreach (var (x, y) in loader.AsAsyncEnumerable())</c>.
+    /// Each batch is awaited on the thread pool, so the caller's thread is free while it is made (the
+    /// loader itself is not <see cref="IAsyncEnumerable{T}"/>, which would make LINQ calls on it
+    /// ambiguous); cancellation is checked between batches.</summary>
     /// <param name="cancellationToken">Stops the epoch between batches (an <see cref="OperationCanceledException"/>).</param>
-    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<T> AsAsyncEnumerable([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var e = Core.GetEnumerator();
         while (true)

@@ -107,7 +107,7 @@ public sealed record EpochReport
     /// <summary>The mean validation loss (null without validation data).</summary>
     public double? ValidationLoss { get; init; }
 
-    /// <summary>The metrics on the validation data (on the training data without validation data).</summary>
+    /// <summary>The metrics on the validation data (empty without validation data).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; }
 
     /// <summary>The mean gradient norm (before clipping) over the epoch's steps.</summary>
@@ -308,8 +308,8 @@ public sealed class Trainer
         return this;
     }
 
-    /// <summary>Computes a metric of (output, target) on the validation data after each epoch (on the
-    /// training data without validation data), averaged over samples.</summary>
+    /// <summary>Computes a metric of (output, target) on the validation data after each epoch (and in
+    /// <see cref="Evaluate"/>), averaged over samples.</summary>
     /// <param name="name">The metric's name in <see cref="EpochReport.Metrics"/>.</param>
     /// <param name="compute">The metric's mean over a batch.</param>
     public Trainer WithMetric(string name, Func<Tensor, Tensor, double> compute)
@@ -321,7 +321,7 @@ public sealed class Trainer
     }
 
     /// <summary>Computes the accuracy (the fraction of rows whose largest output is at the target class)
-    /// after each epoch, as the metric <c>"accuracy"</c>.</summary>
+    /// on the validation data after each epoch (and in <see cref="Evaluate"/>), as the metric <c>"accuracy"</c>.</summary>
     public Trainer WithAccuracy()
     {
         metrics.Add(FT.Metrics.accuracy);
@@ -465,7 +465,8 @@ public sealed class Trainer
     }
 
     /// <summary><see cref="Fit(IEnumerable{Batch}, IEnumerable{Batch}?, CancellationToken)"/> on a
-    /// background thread: the callbacks run there (an <see cref="IProgress{T}"/> such as
+    /// background thread of its own (a long-running task, so that a long fit does not hold a thread-pool
+    /// thread): the callbacks run there (an <see cref="IProgress{T}"/> such as
     /// <see cref="Progress{T}"/> brings reports back to the caller's context). Cancelling the token
     /// stops between batches and the task completes with a <see cref="FitResult"/> that says
     /// <see cref="StopReason.Cancelled"/> (it does not throw).</summary>
@@ -475,7 +476,7 @@ public sealed class Trainer
     public Task<FitResult> FitAsync(IEnumerable<Batch> train, IEnumerable<Batch>? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return Task.Run(() => Fit(train, validation, cancellationToken), CancellationToken.None);
+        return Task.Factory.StartNew(() => Fit(train, validation, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary><see cref="Fit(Func{Tensor}, CancellationToken)"/> on a background thread.</summary>
@@ -484,7 +485,7 @@ public sealed class Trainer
     public Task<FitResult> FitAsync(Func<Tensor> computeLoss, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(computeLoss);
-        return Task.Run(() => Fit(computeLoss, cancellationToken), CancellationToken.None);
+        return Task.Factory.StartNew(() => Fit(computeLoss, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The mean loss (weighted by batch size) and the metrics over <paramref name="data"/>,
