@@ -130,6 +130,29 @@ public static class OptimizerTests
         SameAsCore("Adadelta", ps => new Adadelta(ps, rho: 0.8),
             ps => new FO.Adadelta(ps, null, S(0.8), null, null, null));
 
+    /// <summary>A step through the facade allocates no more managed memory than the F# core's step on the
+    /// same optimizer (the facade's Step forwards without wrapping anything).</summary>
+    public static void StepAllocatesNoMoreThanTheCore()
+    {
+        var p = Tensor.From(Start).RequiresGrad();
+        var opt = new Adam(new[] { p }, lr: 1e-3);
+        LossOf(p).Backward();
+        long facade = 0, core = 0;
+        const int n = 200;
+        for (var i = 0; i < 20; i++) { opt.Step(); opt.Core.Step(); }
+        for (var i = 0; i < n; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            opt.Step();
+            var middle = GC.GetAllocatedBytesForCurrentThread();
+            opt.Core.Step();
+            var after = GC.GetAllocatedBytesForCurrentThread();
+            facade += middle - before;
+            core += after - middle;
+        }
+        Assert.True(facade <= core + 8L * n, $"facade {facade / n} bytes per step, core {core / n}");
+    }
+
     /// <summary>The constructors' defaults are PyTorch's: SGD lr 1e-3, Adam betas (0.9, 0.999), eps 1e-8, AdamW weight decay 1e-2.</summary>
     public static void DefaultsArePyTorchs()
     {
