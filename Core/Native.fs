@@ -179,11 +179,25 @@ module internal Native =
         let stamp (file: FileInfo) =
             $"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}"
 
+        // The folder's path is part of the key (FNV-1a, stable across processes), so that two
+        // NuGet caches never share, and keep re-pointing, one set of links.
+        let pathHash (path: string) =
+            let mutable h = 14695981039346656037UL
+
+            for c in path do
+                h <- (h ^^^ uint64 c) * 1099511628211UL
+
+            $"{h:x}"
+
         let key =
             if libTorchFolder = folder then
                 stamp info
             else
-                stamp info + "-" + stamp (FileInfo(Path.Combine(libTorchFolder, "libtorch.so")))
+                stamp info
+                + "-"
+                + stamp (FileInfo(Path.Combine(libTorchFolder, "libtorch.so")))
+                + "-"
+                + pathHash libTorchFolder
 
         let cache =
             Path.Combine(Environment.GetFolderPath Environment.SpecialFolder.LocalApplicationData, "nabla", "native", key)
@@ -193,11 +207,20 @@ module internal Native =
         for neighbour in Array.append (Directory.GetFiles(folder, "*.so*")) (Directory.GetFiles(libTorchFolder, "*.so*")) do
             let link = Path.Combine(cache, Path.GetFileName neighbour)
 
-            if Path.GetFileName neighbour <> torchSharpLibrary && not (File.Exists link) then
+            // A link left by an earlier run may point to a file that is gone (a deleted cache):
+            // it is replaced, not trusted.
+            let current = FileInfo(link).LinkTarget
+
+            if
+                Path.GetFileName neighbour <> torchSharpLibrary
+                && not (current = neighbour && File.Exists neighbour)
+            then
                 try
+                    File.Delete link
                     File.CreateSymbolicLink(link, neighbour) |> ignore
-                with :? IOException ->
-                    ()
+                with
+                | :? IOException
+                | :? UnauthorizedAccessException -> ()
 
         let copy = Path.Combine(cache, torchSharpLibrary)
 

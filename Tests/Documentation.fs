@@ -78,6 +78,32 @@ let tests =
                 finally
                     File.Delete script
 
+            testCase "the README's C# example is the code of the C# test that runs it"
+            <| fun () ->
+                let root = repositoryRoot ()
+                let readme = File.ReadAllLines(Path.Combine(root, "README.md"))
+                let start = readme |> Array.findIndex (fun l -> l = "```csharp")
+                let stop = start + 1 + Array.findIndex (fun l -> l = "```") readme[start + 1 ..]
+                let block = readme[start + 1 .. stop - 1]
+                Expect.equal block[0] "using Nabla.CSharp;" "the block starts with its using line"
+                let fromReadme = block[2..] |> Array.map (fun l -> l.TrimEnd())
+
+                let test =
+                    File.ReadAllLines(Path.Combine(root, "Tests", "CSharpFacade", "ReadmeExample.cs"))
+
+                let first = test |> Array.findIndex (fun l -> l.Trim() = "// README:begin")
+                let last = test |> Array.findIndex (fun l -> l.Trim() = "// README:end")
+
+                let fromTest =
+                    test[first + 1 .. last - 1]
+                    |> Array.map (fun l ->
+                        if l.StartsWith "        " then
+                            l.Substring 8
+                        else
+                            l.TrimStart())
+
+                Expect.sequenceEqual fromTest fromReadme "Tests/CSharpFacade/ReadmeExample.cs runs the README's C# code"
+
             testCase "Samples/Quickstart.fsx runs in F# Interactive"
             <| fun () ->
                 let root = repositoryRoot ()
