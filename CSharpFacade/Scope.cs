@@ -27,7 +27,8 @@ namespace Nabla.CSharp;
 /// A kept tensor that is still being differentiated (its graph refers to intermediates of the
 /// scope) keeps everything the scope made, for the enclosing scope to free. Using a freed tensor
 /// raises <see cref="ObjectDisposedException"/>. A scope belongs to the thread that opened it;
-/// dispose scopes in the reverse order of opening (as <c>using</c> does).
+/// dispose scopes in the reverse order of opening (as <c>using</c> does). Always dispose a scope:
+/// one left open keeps collecting every tensor its thread creates, so none of them is freed.
 /// </remarks>
 public sealed class Scope : IDisposable
 {

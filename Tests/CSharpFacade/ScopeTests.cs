@@ -134,7 +134,9 @@ public static class ScopeTests
         scope.Dispose();
         scope.Dispose();
         Assert.Throws<ObjectDisposedException>(() => scope.Keep(Tensor.Ones(1)));
-        Assert.Throws<ArgumentNullException>(() => new Scope().Keep((Tensor)null!));
+        // (a scope left open would keep collecting this thread's tensors: always dispose it)
+        using var open = new Scope();
+        Assert.Throws<ArgumentNullException>(() => open.Keep((Tensor)null!));
     }
 
     /// <summary>Scope.Run keeps the result's tensors (in tuples, arrays, lists, dictionaries, Params and
