@@ -2,7 +2,8 @@
 //   restore  tools (paket) and packages
 //   build    restore, then build everything (Release)
 //   test     build, check the formatting (Fantomas), then run all tests; the last line is "N passed, M failed"
-//   run      build, then run the walkthrough (Samples/Quickstart)
+//   run      build, then run the tour in C# (Samples/QuickstartCSharp); `run fsharp`: the same tour in F#
+//            (Samples/Quickstart); arguments after `run` (or `run fsharp`) go to the program
 //   bench    build, then run the Nabla-vs-TorchSharp comparison (arguments after the target go to the runner)
 //   bdn      build, then run the BenchmarkDotNet suites (arguments after the target go to BenchmarkDotNet)
 //   api      add the C# facade's new public members to CSharpFacade/PublicAPI.Unshipped.txt (and drop removed ones)
@@ -215,7 +216,10 @@ match target with
     project "Tests" passThrough
 | "run" ->
     build ()
-    project "Samples/Quickstart" passThrough
+
+    match List.ofArray passThrough with
+    | ("fsharp" | "f#" | "fs") :: rest -> project "Samples/Quickstart" (Array.ofList rest)
+    | _ -> project "Samples/QuickstartCSharp" passThrough
 | "bench" ->
     build ()
     project "Benchmarks" (Array.append [| "compare" |] passThrough)

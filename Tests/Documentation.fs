@@ -214,6 +214,82 @@ print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().m
                 finally
                     work.Delete true
 
+            testCase "Samples/QuickstartCSharp runs the whole tour in C# and writes the tour's files"
+            <| fun () ->
+                let root = repositoryRoot ()
+
+                let dll =
+                    Path.Combine(root, "Samples", "QuickstartCSharp", "bin", "Release", "net10.0", "QuickstartCSharp.dll")
+
+                Expect.isTrue (File.Exists dll) $"the C# tour is built at {dll}"
+                let work = Directory.CreateTempSubdirectory "nabla-tour-csharp-"
+
+                try
+                    let psi =
+                        ProcessStartInfo(
+                            "dotnet",
+                            $"\"{dll}\"",
+                            WorkingDirectory = work.FullName,
+                            RedirectStandardOutput = true,
+                            RedirectStandardError = true
+                        )
+
+                    use p = Process.Start psi
+                    let out = p.StandardOutput.ReadToEndAsync()
+                    let err = p.StandardError.ReadToEnd()
+                    p.WaitForExit()
+                    let output = out.Result
+                    Expect.equal p.ExitCode 0 $"exit code; output:\n{output}{err}"
+
+                    for n in 1..19 do
+                        Expect.stringContains output $"=== {n}. " $"section {n}"
+
+                    Expect.stringContains output "Autodiff.Grad on each variable: dz/dx = 4, dz/dy = 27" "the seed's gradients"
+                    Expect.stringContains output "x.Grad = 4, y.Grad = 27" "the seed's gradients by Backward"
+                    Expect.stringContains output "tensor([3., 3.])" "three Backward calls accumulate"
+                    Expect.stringContains output "on a [10, 5] batch gives [10, 3]" "CustomLinear's output shape"
+                    Expect.stringContains output "7 steps gives [3, 7, 8]" "RecurrentNet's output shape"
+                    Expect.stringContains output "the next step equals the original's: True" "a checkpoint resumes exactly"
+
+                    let finalLoss =
+                        output.Split('\n')
+                        |> Array.find (fun l -> l.StartsWith "final loss: ")
+                        |> fun l -> Double.Parse(l.Substring("final loss: ".Length), Globalization.CultureInfo.InvariantCulture)
+
+                    printfn "Samples/QuickstartCSharp: final loss %g" finalLoss
+                    Expect.isLessThan finalLoss 0.06 "the regression's final loss"
+
+                    for file in
+                        [
+                            "loss.png"
+                            "fit.png"
+                            "graph.dot"
+                            "regression.pt"
+                            "checkpoint.pt"
+                            "fit.csv"
+                            "digits-loss.png"
+                        ] do
+                        Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", file))) file
+
+                    for run in [ "regression"; "digits" ] do
+                        Expect.isNonEmpty
+                            (Directory.GetFiles(Path.Combine(work.FullName, "output", "runs", run), "events.out.tfevents.*"))
+                            $"TensorBoard files of {run}"
+
+                    let csv = File.ReadAllLines(Path.Combine(work.FullName, "output", "fit.csv"))
+                    Expect.equal csv[0] "x,y,pred" "fit.csv's columns"
+                    Expect.equal csv.Length 101 "fit.csv's header and 100 rows"
+
+                    let saved =
+                        Nabla.StateDict.load (Path.Combine(work.FullName, "output", "regression.pt"))
+
+                    Expect.equal
+                        (List.ofArray saved.Names)
+                        [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
+                        "PyTorch's keys for RegressionNet"
+                finally
+                    work.Delete true
+
             testCase "Samples/Digits trains to at least 97% test accuracy and writes its files"
             <| fun () ->
                 let root = repositoryRoot ()
