@@ -1,4 +1,5 @@
 /// `compare [options]`: the side-by-side runner (see Compare.fs).
+/// `facade [--rounds N] [--batch-ms MS] [--threads N]`: the C# facade against the F# API (FacadeCompare.fs).
 /// `bdn [--threads N] [BenchmarkDotNet arguments]`: the BenchmarkDotNet suites (see Suites.fs);
 /// without arguments, all of them (`--filter *`).
 module Nabla.Benchmarks.Program
@@ -12,6 +13,8 @@ let private usage =
     "Nabla.Benchmarks "
     + Compare.usage
     + "\n"
+    + "Nabla.Benchmarks facade [--rounds N] [--batch-ms MS] [--threads N]\n"
+    + "  Times the seed regression's training step through the C# facade (Nabla.CSharp) against the F# API.\n"
     + "Nabla.Benchmarks bdn [--threads N] [--] [BenchmarkDotNet arguments, e.g. --filter * --job short]\n"
     + "  Runs the BenchmarkDotNet suites (Gradient: TorchSharp baseline vs Nabla, workloads small, large, seed-modules, mlp-modules, seed-train, digits-train)."
 
@@ -66,6 +69,14 @@ let main argv =
     // A leading "--" is dropped, so that `compare -- args` works as well as `compare args`.
     | "compare" :: "--" :: rest
     | "compare" :: rest -> Compare.main rest
+    | "facade" :: rest ->
+        (match Compare.parse rest with
+         | Error e ->
+             eprintfn "%s" e
+             2
+         | Ok o ->
+             o.Threads |> Option.iter TorchSharp.torch.set_num_threads
+             FacadeCompare.run o)
     | "bdn" :: rest -> bdn rest
     | _ ->
         eprintfn "%s" usage
