@@ -36,6 +36,39 @@ let private fsi (root: string) (script: string) =
     p.WaitForExit()
     p.ExitCode, out.Result + err
 
+/// Runs a built program (`dotnet <dll>`) in `folder`; returns (exit code, standard output, standard error).
+let private runBuilt (dll: string) (folder: string) =
+    let psi =
+        ProcessStartInfo("dotnet", $"\"{dll}\"", WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true)
+
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEnd()
+    p.WaitForExit()
+    p.ExitCode, out.Result, err
+
+/// The number on a tour's `final loss: X` line.
+let private finalLossOf (output: string) =
+    output.Split('\n')
+    |> Array.find (fun l -> l.StartsWith "final loss: ")
+    |> fun l -> Double.Parse(l.Substring("final loss: ".Length), Globalization.CultureInfo.InvariantCulture)
+
+/// A tour's output folder holds these files, TensorBoard events for these runs, and regression.pt
+/// with PyTorch's keys for RegressionNet.
+let private expectTourFiles (output: string) (files: string list) (runs: string list) =
+    for file in files do
+        Expect.isTrue (File.Exists(Path.Combine(output, file))) file
+
+    for run in runs do
+        Expect.isNonEmpty (Directory.GetFiles(Path.Combine(output, "runs", run), "events.out.tfevents.*")) $"TensorBoard files of {run}"
+
+    let saved = Nabla.StateDict.load (Path.Combine(output, "regression.pt"))
+
+    Expect.equal
+        (List.ofArray saved.Names)
+        [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
+        "PyTorch's keys for RegressionNet"
+
 let tests =
     testList
         "documentation"
@@ -150,14 +183,11 @@ let tests =
                     Expect.stringContains output "tensor([3., 3.])" "three Backward calls accumulate"
                     Expect.stringContains output "the next step equals the original's: true" "a checkpoint resumes exactly"
 
-                    let finalLoss =
-                        output.Split('\n')
-                        |> Array.find (fun l -> l.StartsWith "final loss: ")
-                        |> fun l -> Double.Parse(l.Substring("final loss: ".Length), Globalization.CultureInfo.InvariantCulture)
+                    Expect.isLessThan (finalLossOf output) 0.06 "the regression's final loss"
+                    let folder = Path.Combine(work.FullName, "output")
 
-                    Expect.isLessThan finalLoss 0.06 "the regression's final loss"
-
-                    for file in
+                    expectTourFiles
+                        folder
                         [
                             "loss.png"
                             "fit.png"
@@ -165,25 +195,11 @@ let tests =
                             "regression.pt"
                             "checkpoint.pt"
                             "fit.csv"
-                        ] do
-                        Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", file))) file
+                        ]
+                        [ "regression" ]
 
-                    Expect.isNonEmpty
-                        (Directory.GetFiles(Path.Combine(work.FullName, "output", "runs", "regression"), "events.out.tfevents.*"))
-                        "TensorBoard files of the regression"
-
-                    let header =
-                        File.ReadLines(Path.Combine(work.FullName, "output", "fit.csv")) |> Seq.head
-
+                    let header = File.ReadLines(Path.Combine(folder, "fit.csv")) |> Seq.head
                     Expect.equal header "x,y,pred" "fit.csv's columns"
-
-                    let saved =
-                        Nabla.StateDict.load (Path.Combine(work.FullName, "output", "regression.pt"))
-
-                    Expect.equal
-                        (List.ofArray saved.Names)
-                        [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
-                        "PyTorch's keys for RegressionNet"
 
                     // PyTorch's own RegressionNet, loaded from regression.pt, predicts fit.csv's pred column.
                     if SerializationTests.pythonHasTorch.Value then
@@ -225,21 +241,8 @@ print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().m
                 let work = Directory.CreateTempSubdirectory "nabla-tour-csharp-"
 
                 try
-                    let psi =
-                        ProcessStartInfo(
-                            "dotnet",
-                            $"\"{dll}\"",
-                            WorkingDirectory = work.FullName,
-                            RedirectStandardOutput = true,
-                            RedirectStandardError = true
-                        )
-
-                    use p = Process.Start psi
-                    let out = p.StandardOutput.ReadToEndAsync()
-                    let err = p.StandardError.ReadToEnd()
-                    p.WaitForExit()
-                    let output = out.Result
-                    Expect.equal p.ExitCode 0 $"exit code; output:\n{output}{err}"
+                    let exitCode, output, err = runBuilt dll work.FullName
+                    Expect.equal exitCode 0 $"exit code; output:\n{output}{err}"
 
                     for n in 1..19 do
                         Expect.stringContains output $"=== {n}. " $"section {n}"
@@ -251,15 +254,13 @@ print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().m
                     Expect.stringContains output "7 steps gives [3, 7, 8]" "RecurrentNet's output shape"
                     Expect.stringContains output "the next step equals the original's: True" "a checkpoint resumes exactly"
 
-                    let finalLoss =
-                        output.Split('\n')
-                        |> Array.find (fun l -> l.StartsWith "final loss: ")
-                        |> fun l -> Double.Parse(l.Substring("final loss: ".Length), Globalization.CultureInfo.InvariantCulture)
-
+                    let finalLoss = finalLossOf output
                     printfn "Samples/QuickstartCSharp: final loss %g" finalLoss
                     Expect.isLessThan finalLoss 0.06 "the regression's final loss"
+                    let folder = Path.Combine(work.FullName, "output")
 
-                    for file in
+                    expectTourFiles
+                        folder
                         [
                             "loss.png"
                             "fit.png"
@@ -268,25 +269,12 @@ print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().m
                             "checkpoint.pt"
                             "fit.csv"
                             "digits-loss.png"
-                        ] do
-                        Expect.isTrue (File.Exists(Path.Combine(work.FullName, "output", file))) file
+                        ]
+                        [ "regression"; "digits" ]
 
-                    for run in [ "regression"; "digits" ] do
-                        Expect.isNonEmpty
-                            (Directory.GetFiles(Path.Combine(work.FullName, "output", "runs", run), "events.out.tfevents.*"))
-                            $"TensorBoard files of {run}"
-
-                    let csv = File.ReadAllLines(Path.Combine(work.FullName, "output", "fit.csv"))
+                    let csv = File.ReadAllLines(Path.Combine(folder, "fit.csv"))
                     Expect.equal csv[0] "x,y,pred" "fit.csv's columns"
                     Expect.equal csv.Length 101 "fit.csv's header and 100 rows"
-
-                    let saved =
-                        Nabla.StateDict.load (Path.Combine(work.FullName, "output", "regression.pt"))
-
-                    Expect.equal
-                        (List.ofArray saved.Names)
-                        [ "hidden.linear.weight"; "hidden.linear.bias"; "output.weight"; "output.bias" ]
-                        "PyTorch's keys for RegressionNet"
                 finally
                     work.Delete true
 
@@ -301,21 +289,8 @@ print(len(rows), (pred - torch.tensor([float(r["pred"]) for r in rows])).abs().m
                 let work = Directory.CreateTempSubdirectory "nabla-digits-"
 
                 try
-                    let psi =
-                        ProcessStartInfo(
-                            "dotnet",
-                            $"\"{dll}\"",
-                            WorkingDirectory = work.FullName,
-                            RedirectStandardOutput = true,
-                            RedirectStandardError = true
-                        )
-
-                    use p = Process.Start psi
-                    let out = p.StandardOutput.ReadToEndAsync()
-                    let err = p.StandardError.ReadToEnd()
-                    p.WaitForExit()
-                    let output = out.Result
-                    Expect.equal p.ExitCode 0 $"exit code; output:\n{output}{err}"
+                    let exitCode, output, err = runBuilt dll work.FullName
+                    Expect.equal exitCode 0 $"exit code; output:\n{output}{err}"
                     let last = output.TrimEnd().Split('\n') |> Array.last
                     Expect.stringStarts last "test accuracy: " "the last line"
 
