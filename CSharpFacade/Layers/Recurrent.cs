@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.FSharp.Core;
 using F = global::Nabla;
 
@@ -234,20 +235,7 @@ public sealed class RNN : Module
     public bool Bidirectional => layer.Bidirectional;
 
     /// <summary>The parameters of each layer and direction (weight_ih, weight_hh, bias_ih, bias_hh), PyTorch's <c>all_weights</c>.</summary>
-    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights
-    {
-        get
-        {
-            var result = new List<IReadOnlyList<Parameter>>();
-            foreach (var group in layer.AllWeights)
-            {
-                var ps = new List<Parameter>();
-                foreach (var p in group) ps.Add(Parameter.Wrap(p));
-                result.Add(ps);
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights => RecurrentWeights.Wrap(layer.AllWeights);
 
     /// <summary>The output at every step, from a zero initial state (what Sequential calls).</summary>
     /// <param name="input">The input sequence.</param>
@@ -314,20 +302,7 @@ public sealed class GRU : Module
     public bool Bidirectional => layer.Bidirectional;
 
     /// <summary>The parameters of each layer and direction (weight_ih, weight_hh, bias_ih, bias_hh), PyTorch's <c>all_weights</c>.</summary>
-    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights
-    {
-        get
-        {
-            var result = new List<IReadOnlyList<Parameter>>();
-            foreach (var group in layer.AllWeights)
-            {
-                var ps = new List<Parameter>();
-                foreach (var p in group) ps.Add(Parameter.Wrap(p));
-                result.Add(ps);
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights => RecurrentWeights.Wrap(layer.AllWeights);
 
     /// <summary>The output at every step, from a zero initial state (what Sequential calls).</summary>
     /// <param name="input">The input sequence.</param>
@@ -394,20 +369,7 @@ public sealed class LSTM : Module
     public bool Bidirectional => layer.Bidirectional;
 
     /// <summary>The parameters of each layer and direction (weight_ih, weight_hh, bias_ih, bias_hh), PyTorch's <c>all_weights</c>.</summary>
-    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights
-    {
-        get
-        {
-            var result = new List<IReadOnlyList<Parameter>>();
-            foreach (var group in layer.AllWeights)
-            {
-                var ps = new List<Parameter>();
-                foreach (var p in group) ps.Add(Parameter.Wrap(p));
-                result.Add(ps);
-            }
-            return result;
-        }
-    }
+    public IReadOnlyList<IReadOnlyList<Parameter>> AllWeights => RecurrentWeights.Wrap(layer.AllWeights);
 
     /// <summary>The output at every step, from a zero initial state (what Sequential calls).</summary>
     /// <param name="input">The input sequence.</param>
@@ -441,4 +403,11 @@ public sealed class LSTM : Module
     /// <param name="input">The input sequence.</param>
     /// <returns>(Output, Hidden, Cell).</returns>
     public LstmResult ForwardWithState(Tensor input) => Forward(input, null, null);
+}
+
+/// <summary>The per-layer, per-direction parameter groups of the recurrent layers, as facade parameters.</summary>
+internal static class RecurrentWeights
+{
+    internal static IReadOnlyList<IReadOnlyList<Parameter>> Wrap(IEnumerable<IEnumerable<F.Tensor>> groups) =>
+        groups.Select(g => (IReadOnlyList<Parameter>)g.Select(Parameter.Wrap).ToList()).ToList();
 }
